@@ -1,0 +1,80 @@
+"""Password hashing (argon2id) and the password policy (ASVS 5.0: length + breached/common list, no rotation)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from backend.errors import ApiError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+COMMON_PASSWORDS_PATH = Path(__file__).with_name("common_passwords.txt")
+
+# argon2id with the library's RFC 9106 "low memory" defaults (64 MiB, t=3, p=4).
+_hasher = PasswordHasher()
+# A hash of a random string, verified when the account is unknown so timing does not reveal which emails exist.
+_DUMMY_HASH = _hasher.hash("wayhome-not-a-password-7d1f0c")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 20k common passwords list (Royce Williams, as shipped by Django), lower-cased."""
+    text = COMMON_PASSWORDS_PATH.read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def password_problems(password: str, *, email: str = "") -> list[str]:
+    """Plain-language reasons the password is refused; empty when it is acceptable."""
+    problems: list[str] = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Use at least {MIN_LENGTH} characters (a few unrelated words work well).")
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Use at most {MAX_LENGTH} characters.")
+    lowered = password.lower()
+    if lowered in common_passwords() or lowered.strip() in common_passwords():
+        problems.append("This password is on a list of commonly used passwords; choose another.")
+    local = email.split("@", 1)[0].lower()
+    if local and len(local) >= 4 and local in lowered:
+        problems.append("Do not include your email address in the password.")
+    return problems
+
+
+def check_password_policy(password: object, *, email: str = "", field: str = "password") -> str:
+    """Return the password or raise 422 `weak_password` listing every problem."""
+    if not isinstance(password, str):
+        raise ApiError(422, "invalid_body", f"`{field}` must be a string.", details={"field": field})
+    problems = password_problems(password, email=email)
+    if problems:
+        raise ApiError(422, "weak_password", problems[0], details={"field": field, "problems": problems})
+    return password
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """Constant-ish time check; an empty hash (invited, not yet accepted) never matches."""
+    if not stored_hash:
+        burn_time(password)
+        return False
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def burn_time(password: str) -> None:
+    """Spend one verification's worth of time (for unknown accounts)."""
+    try:
+        _hasher.verify(_DUMMY_HASH, password or "x")
+    except VerificationError:
+        pass
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)

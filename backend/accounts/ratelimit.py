@@ -1,0 +1,110 @@
+"""Rate limits for public endpoints that cost work, as ASGI middleware keyed by path prefix + address.
+
+The address is coarsened (/24, /48) and HMAC'd with the installation secret before it is used as a key, so
+neither the database nor Redis ever holds it. Disabled when settings.rate_limits_enabled is False. A broken
+counter store fails open (logged): losing the limit is better than hiding a Haven from a child.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from backend.accounts.addresses import address_key, client_host, secret_key
+from backend.accounts.counters import CounterStore, counter_store, hit
+
+log = logging.getLogger("wayhome.accounts.ratelimit")
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str
+    limit: int
+    window_s: int
+    methods: frozenset[str] = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+# Generous enough for a class of pupils sharing one school address; tight enough to stop scraping loops.
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("/api/v1/routes", limit=120, window_s=60),
+    Rule("/api/v1/havens", limit=300, window_s=60),
+    Rule("/api/v1/geocode", limit=300, window_s=60),
+    Rule("/api/v1/push/subscriptions", limit=30, window_s=60),
+    Rule("/api/v1/auth/accept-invitation", limit=10, window_s=600),
+)
+
+
+def rule_for(path: str, method: str, rules: tuple[Rule, ...]) -> Rule | None:
+    for rule in rules:
+        if (path == rule.prefix or path.startswith(rule.prefix + "/")) and method in rule.methods:
+            return rule
+    return None
+
+
+def too_many_body(retry_after_s: int, *, what: str) -> bytes:
+    return json.dumps(
+        {
+            "error": {
+                "code": "rate_limited",
+                "message": f"Too many requests to {what}. Please wait {retry_after_s} seconds and try again.",
+                "details": {"retry_after_s": retry_after_s},
+            }
+        }
+    ).encode()
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Any = None, rules: tuple[Rule, ...] = DEFAULT_RULES) -> None:
+        self.app = app
+        self.settings = settings
+        self.rules = rules
+        self._stores: dict[str, CounterStore] = {}
+
+    def _store(self, settings: Any) -> CounterStore:
+        url = getattr(settings, "redis_url", None) or ""
+        store = self._stores.get(url)
+        if store is None:
+            store = self._stores[url] = counter_store(url or None)
+        return store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rule = rule_for(scope.get("path", ""), scope.get("method", "GET"), self.rules)
+        settings = self.settings
+        if settings is None and "app" in scope:
+            settings = getattr(getattr(scope["app"].state, "wayhome", None), "settings", None)
+        if rule is None or settings is None or not getattr(settings, "rate_limits_enabled", False):
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        key = address_key(client_host(conn), secret=secret_key(conn), purpose=f"rl|{rule.prefix}")
+        try:
+            result = await hit(self._store(settings), key, limit=rule.limit, window_s=rule.window_s)
+        except Exception as exc:  # noqa: BLE001 - fail open, see module docstring
+            log.warning("rate limit store unavailable", extra={"reason": type(exc).__name__, "route": rule.prefix})
+            await self.app(scope, receive, send)
+            return
+        if result.allowed:
+            await self.app(scope, receive, send)
+            return
+        body = too_many_body(result.retry_after_s, what=rule.prefix)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(result.retry_after_s).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

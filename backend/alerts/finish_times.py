@@ -1,0 +1,242 @@
+"""School finish times: a weekly pattern, term dates and exceptions, expanded into concrete days.
+
+Pure functions over a plain dict (the JSON officers PUT), so the rules are testable without a database.
+Nothing is ever guessed: a school with no pattern has no finish times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jsonschema
+
+LONDON = ZoneInfo("Europe/London")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALL_GROUPS = "All pupils"
+_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 80}
+
+RULES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["weekly"],
+    "properties": {
+        "weekly": {
+            "type": "array",
+            "maxItems": 40,
+            "description": "Normal finish times; several entries with a `group` give staggered finishes.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["days", "finish"],
+                "properties": {
+                    "group": _TEXT,
+                    "days": {
+                        "type": "array",
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "items": {"enum": list(WEEKDAYS)},
+                    },
+                    "finish": {"type": "string", "pattern": _TIME},
+                },
+            },
+        },
+        "terms": {
+            "type": "array",
+            "maxItems": 12,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["start", "end"],
+                "properties": {
+                    "name": _TEXT,
+                    "start": {"type": "string", "pattern": _DATE},
+                    "end": {"type": "string", "pattern": _DATE},
+                    "last_day_finish": {"type": ["string", "null"], "pattern": _TIME},
+                },
+            },
+        },
+        "exceptions": {
+            "type": "array",
+            "maxItems": 200,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["date"],
+                "properties": {
+                    "date": {"type": "string", "pattern": _DATE},
+                    "group": _TEXT,
+                    "finish": {"type": ["string", "null"], "pattern": _TIME},
+                    "closed": {"type": "boolean"},
+                    "note": {"type": "string", "maxLength": 200},
+                },
+            },
+        },
+    },
+}
+
+
+class RulesError(ValueError):
+    """The finish-time rules are malformed; `errors` lists what to fix, with JSON paths."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(e["message"] for e in errors))
+        self.errors = errors
+
+
+def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors.append({"path": path, "message": f"{text!r} is not a real date (YYYY-MM-DD)."})
+        return None
+
+
+def validate_rules(rules: Any) -> dict[str, Any]:
+    """Check shape and meaning (real dates, start <= end, one time per group and day); normalised."""
+    validator = jsonschema.Draft202012Validator(RULES_SCHEMA)
+    errors = [
+        {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": err.message}
+        for err in sorted(validator.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if errors:
+        raise RulesError(errors[:20])
+    seen: set[tuple[str, str]] = set()
+    for i, entry in enumerate(rules["weekly"]):
+        group = entry.get("group", ALL_GROUPS)
+        for day in entry["days"]:
+            if (group, day) in seen:
+                errors.append({"path": f"/weekly/{i}", "message": f"{group} has two finish times on {day}."})
+            seen.add((group, day))
+    for i, term in enumerate(rules.get("terms", [])):
+        start = _date(term["start"], f"/terms/{i}/start", errors)
+        end = _date(term["end"], f"/terms/{i}/end", errors)
+        if start and end and start > end:
+            errors.append(
+                {"path": f"/terms/{i}", "message": "A term must start on or before the day it ends."}
+            )
+        if start and end and (end - start).days > 200:
+            errors.append(
+                {"path": f"/terms/{i}", "message": "A term longer than 200 days is probably a typo."}
+            )
+    for i, exc in enumerate(rules.get("exceptions", [])):
+        _date(exc["date"], f"/exceptions/{i}/date", errors)
+        if not exc.get("closed") and not exc.get("finish"):
+            errors.append(
+                {"path": f"/exceptions/{i}", "message": "An exception needs a `finish` time or `closed`."}
+            )
+    if errors:
+        raise RulesError(errors[:20])
+    return {
+        "weekly": rules["weekly"],
+        "terms": sorted(rules.get("terms", []), key=lambda t: t["start"]),
+        "exceptions": sorted(rules.get("exceptions", []), key=lambda e: e["date"]),
+    }
+
+
+def _at(day: dt.date, hhmm: str) -> str:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON).isoformat()
+
+
+def _term_for(day: dt.date, terms: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for term in terms:
+        if term["start"] <= day.isoformat() <= term["end"]:
+            return term
+    return None
+
+
+def expand(*, rules: dict[str, Any], start: dt.date, days: int) -> list[dict[str, Any]]:
+    """Concrete finish times for `days` days from `start`: one entry per day, with `school_day` and reasons.
+
+    Precedence: an exception for the date (and group) > the term's last-day finish > the weekly pattern.
+    With no term dates entered, weekly times are shown with `term_dates_known: false` rather than guessed.
+    """
+    terms = rules.get("terms", [])
+    by_date: dict[str, list[dict[str, Any]]] = {}
+    for exc in rules.get("exceptions", []):
+        by_date.setdefault(exc["date"], []).append(exc)
+    groups: list[str] = []
+    for entry in rules["weekly"]:
+        group = entry.get("group", ALL_GROUPS)
+        if group not in groups:
+            groups.append(group)
+    out: list[dict[str, Any]] = []
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        weekday = WEEKDAYS[day.weekday()]
+        term = _term_for(day, terms)
+        record: dict[str, Any] = {
+            "date": day.isoformat(),
+            "weekday": weekday,
+            "term_dates_known": bool(terms),
+            "term": term.get("name") if term else None,
+            "school_day": False,
+            "finishes": [],
+            "notes": [],
+        }
+        if terms and term is None:
+            record["reason"] = "holiday"
+            out.append(record)
+            continue
+        exceptions = by_date.get(day.isoformat(), [])
+        if any(e.get("closed") and "group" not in e for e in exceptions):
+            record["reason"] = "closed"
+            record["notes"] = [e["note"] for e in exceptions if e.get("note")]
+            out.append(record)
+            continue
+        finishes: list[dict[str, Any]] = []
+        for group in groups:
+            normal = next(
+                (
+                    e["finish"]
+                    for e in rules["weekly"]
+                    if e.get("group", ALL_GROUPS) == group and weekday in e["days"]
+                ),
+                None,
+            )
+            if normal is None:
+                continue
+            finish, source = normal, "weekly"
+            if term and term.get("last_day_finish") and day.isoformat() == term["end"]:
+                finish, source = term["last_day_finish"], "last_day_of_term"
+            exc = next((e for e in exceptions if e.get("group") == group), None) or next(
+                (e for e in exceptions if "group" not in e), None
+            )
+            if exc is not None:
+                if exc.get("closed"):
+                    continue
+                finish, source = exc["finish"], "exception"
+            item = {"group": group, "time": finish, "at": _at(day, finish), "source": source}
+            if source != "weekly":
+                item["usual_time"] = normal
+            finishes.append(item)
+        record["finishes"] = sorted(finishes, key=lambda f: (f["time"], f["group"]))
+        record["school_day"] = bool(finishes)
+        record["notes"] = [e["note"] for e in exceptions if e.get("note")]
+        if not finishes:
+            record["reason"] = "no_school"
+        out.append(record)
+    return out
+
+
+def public_view(
+    *, rules: dict[str, Any] | None, updated_at: dt.datetime | None, today: dt.date, days: int
+) -> dict[str, Any]:
+    """What the public API shows: entered times, or a plain statement that none were entered."""
+    if rules is None:
+        return {
+            "status": "not_entered",
+            "message": "This school's finish times have not been entered yet. Check with the school.",
+            "updated_at": None,
+            "days": [],
+        }
+    return {
+        "status": "entered",
+        "message": None,
+        "updated_at": updated_at.isoformat() if updated_at else None,
+        "days": expand(rules=rules, start=today, days=days),
+    }

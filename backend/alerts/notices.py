@@ -1,0 +1,311 @@
+"""Notices: validation, audience, the exact push payload, publishing into the outbox in one transaction."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
+from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
+from backend.errors import ApiError
+from content.areas import AreaPack
+
+AGE_TIERS = ("10-12", "13-15", "16-18", "19-24")
+IDLE_SUBSCRIPTION_DAYS = 60
+MAX_TTL_S = 28 * 24 * 3600
+DEFAULT_LIFETIME = dt.timedelta(hours=24)
+_ISO = {"type": ["string", "null"], "format": "date-time"}
+
+NOTICE_BODY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"enum": list(NOTICE_KINDS)},
+        "title": {"type": "string", "minLength": 1, "maxLength": 120},
+        "body": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "schools": {"type": "array", "items": {"type": "string"}, "maxItems": 200},
+        "areas": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+        "age_tiers": {"type": "array", "items": {"enum": list(AGE_TIERS)}},
+        "urgency": {"enum": list(URGENCIES)},
+        "send_at": _ISO,
+        "expires_at": _ISO,
+        "status": {"enum": ["draft", "cancelled"]},
+    },
+}
+
+
+def _bad(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_notice", message, {"field": field})
+
+
+def _when(value: Any, field: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _bad(field, f"'{field}' must be an ISO 8601 date-time or null.")
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise _bad(
+            field, f"'{field}' must be an ISO 8601 date-time, e.g. 2026-11-25T15:30:00+00:00."
+        ) from None
+    if parsed.tzinfo is None:
+        raise _bad(field, f"'{field}' needs a UTC offset, e.g. +00:00.")
+    return parsed.astimezone(dt.UTC)
+
+
+def _strings(value: Any, field: str, *, max_items: int) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
+        raise _bad(field, f"'{field}' must be a list of identifiers.")
+    if len(value) > max_items:
+        raise _bad(field, f"'{field}' may list at most {max_items} entries.")
+    return sorted(set(value))
+
+
+def school_area(areas: Mapping[str, AreaPack], urn: str) -> str | None:
+    for slug, pack in areas.items():
+        if pack.school(urn) is not None:
+            return slug
+    return None
+
+
+def validate_notice(
+    body: dict[str, Any], *, areas: Mapping[str, AreaPack], current: Notice | None, now: dt.datetime
+) -> dict[str, Any]:
+    """Check a create (current None) or a patch; returns the fields to write. All-or-nothing."""
+    unknown = sorted(set(body) - set(NOTICE_BODY_SCHEMA["properties"]))
+    if unknown:
+        raise ApiError(422, "unknown_field", f"Unknown field(s): {', '.join(unknown)}.", {"fields": unknown})
+    out: dict[str, Any] = {}
+    required = ("kind", "title", "body") if current is None else ()
+    for field in required:
+        if field not in body:
+            raise _bad(field, f"'{field}' is required.")
+    if "kind" in body:
+        if body["kind"] not in NOTICE_KINDS:
+            raise _bad("kind", f"'kind' must be one of: {', '.join(NOTICE_KINDS)}.")
+        out["kind"] = body["kind"]
+    for field, limit in (("title", 120), ("body", 1000)):
+        if field in body:
+            value = body[field]
+            if not isinstance(value, str) or not value.strip() or len(value) > limit:
+                raise _bad(field, f"'{field}' must be text of 1 to {limit} characters.")
+            out[field] = value.strip()
+    if "schools" in body:
+        out["schools"] = _strings(body["schools"], "schools", max_items=200)
+        missing = [u for u in out["schools"] if school_area(areas, u) is None]
+        if missing:
+            raise ApiError(
+                422, "unknown_school", "No school with that URN in the areas served.", {"urns": missing}
+            )
+    if "areas" in body:
+        out["areas"] = _strings(body["areas"], "areas", max_items=20)
+        missing = [a for a in out["areas"] if a not in areas]
+        if missing:
+            raise ApiError(422, "unknown_area", "No such area is served here.", {"areas": missing})
+    if "age_tiers" in body:
+        tiers = _strings(body["age_tiers"], "age_tiers", max_items=len(AGE_TIERS))
+        if any(t not in AGE_TIERS for t in tiers):
+            raise _bad("age_tiers", f"'age_tiers' entries must be among: {', '.join(AGE_TIERS)}.")
+        out["age_tiers"] = tiers
+    if "urgency" in body:
+        if body["urgency"] not in URGENCIES:
+            raise _bad("urgency", f"'urgency' must be one of: {', '.join(URGENCIES)}.")
+        out["urgency"] = body["urgency"]
+    if "send_at" in body:
+        out["send_at"] = _when(body["send_at"], "send_at")
+    if "expires_at" in body:
+        expires = _when(body["expires_at"], "expires_at")
+        if expires is None:
+            raise _bad("expires_at", "'expires_at' cannot be null; every notice expires.")
+        out["expires_at"] = expires
+    if "status" in body:
+        if body["status"] not in ("draft", "cancelled") or current is None:
+            raise _bad(
+                "status", "Only an existing notice's status may be set, and only to 'draft' or 'cancelled'."
+            )
+        out["status"] = body["status"]
+    merged = {**(_fields(current) if current else {}), **out}
+    if not merged.get("schools") and not merged.get("areas"):
+        raise _bad("schools", "Give at least one school or area as the audience.")
+    start = merged.get("send_at") or now
+    if current is None and "expires_at" not in out:
+        out["expires_at"] = merged["expires_at"] = start + DEFAULT_LIFETIME
+    if merged["expires_at"] <= start:
+        raise _bad("expires_at", "'expires_at' must be after the send time.")
+    if merged["expires_at"] - start > dt.timedelta(seconds=MAX_TTL_S):
+        raise _bad("expires_at", "A notice can run for at most 28 days.")
+    size = len(payload_bytes(merged))
+    if size > MAX_PLAINTEXT_BYTES:
+        raise ApiError(
+            422,
+            "payload_too_large",
+            "This notice is too long for a phone notification; shorten the text.",
+            {"payload_bytes": size, "max_payload_bytes": MAX_PLAINTEXT_BYTES},
+        )
+    return out
+
+
+def _fields(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body": notice.body,
+        "schools": list(notice.schools),
+        "areas": list(notice.areas),
+        "age_tiers": list(notice.age_tiers),
+        "urgency": notice.urgency,
+        "send_at": notice.send_at,
+        "expires_at": notice.expires_at,
+    }
+
+
+def payload(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What the service worker receives; `id` lets the PWA show a notice once even if delivered twice."""
+    expires = fields["expires_at"]
+    return {
+        "v": 1,
+        "id": fields.get("id"),
+        "kind": fields["kind"],
+        "title": fields["title"],
+        "body": fields["body"],
+        "urgency": fields.get("urgency", "normal"),
+        "schools": list(fields.get("schools") or []),
+        "areas": list(fields.get("areas") or []),
+        "age_tiers": list(fields.get("age_tiers") or []),
+        "expires_at": expires.astimezone(dt.UTC).isoformat() if expires else None,
+        "url": f"/?notice={fields.get('id')}",
+    }
+
+
+def payload_bytes(fields: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload(fields), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def notice_payload_bytes(notice: Notice) -> bytes:
+    return payload_bytes(_fields(notice))
+
+
+def topic_header(notice: Notice) -> str | None:
+    """One Topic per finish-time audience: a newer change replaces an undelivered older one."""
+    if notice.kind != "finish_time_change":
+        return None
+    key = json.dumps([sorted(notice.schools), sorted(notice.areas)]).encode()
+    return "ft" + base64.urlsafe_b64encode(hashlib.sha256(key).digest()).decode()[:30]
+
+
+def ttl_s(notice: Notice, *, now: dt.datetime) -> int:
+    return max(0, min(MAX_TTL_S, int((notice.expires_at - now).total_seconds())))
+
+
+def audience_topics(notice: Notice, *, areas: Mapping[str, AreaPack]) -> list[str]:
+    """Subscriber topics reached: each school, each area, and every school inside each area."""
+    topics = {f"school:{u}" for u in notice.schools} | {f"area:{a}" for a in notice.areas}
+    for slug in notice.areas:
+        pack = areas.get(slug)
+        if pack is not None:
+            topics |= {f"school:{s.urn}" for s in pack.schools}
+    return sorted(topics)
+
+
+def notice_json(notice: Notice) -> dict[str, Any]:
+    def iso(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body": notice.body,
+        "schools": list(notice.schools),
+        "areas": list(notice.areas),
+        "age_tiers": list(notice.age_tiers),
+        "urgency": notice.urgency,
+        "status": notice.status,
+        "send_at": iso(notice.send_at),
+        "expires_at": iso(notice.expires_at),
+        "sent_at": iso(notice.sent_at),
+    }
+
+
+def public_notice_json(notice: Notice) -> dict[str, Any]:
+    data = notice_json(notice)
+    for key in ("status", "send_at"):
+        data.pop(key)
+    return data
+
+
+async def publish(
+    notice_id: int,
+    *,
+    areas: Mapping[str, AreaPack],
+    now: dt.datetime,
+    from_statuses: tuple[str, ...] = ("draft", "scheduled"),
+    audit: Callable[[Notice, int], Awaitable[Any]] | None = None,
+) -> tuple[Notice, int] | None:
+    """Mark sent and write one outbox row per matching live subscription, in ONE transaction.
+
+    The conditional UPDATE makes a double send (two officers, two workers) a no-op: returns None then.
+    """
+    async with in_transaction(Notice._meta.default_connection):
+        changed = await Notice.filter(id=notice_id, status__in=list(from_statuses)).update(
+            status="sent", sent_at=now
+        )
+        if not changed:
+            return None
+        notice = await Notice.get(id=notice_id)
+        sub_ids = await live_subscription_ids(topics=audience_topics(notice, areas=areas), now=now)
+        await Delivery.bulk_create(
+            [Delivery(notice_id=notice.id, subscription_id=s, next_attempt_at=now) for s in sorted(sub_ids)],
+            batch_size=1000,
+        )
+        if audit is not None:
+            await audit(notice, len(sub_ids))
+    return notice, len(sub_ids)
+
+
+async def due_notice_ids(*, now: dt.datetime) -> list[int]:
+    rows = (
+        await Notice.filter(status="scheduled", send_at__lte=now)
+        .order_by("send_at")
+        .values_list("id", flat=True)
+    )
+    return [int(r) for r in rows]  # type: ignore[call-overload]
+
+
+async def current_notices(
+    *, areas: Mapping[str, AreaPack], now: dt.datetime, school: str | None = None, area: str | None = None
+) -> list[Notice]:
+    """Sent, unexpired notices reaching a school (directly or via its area) or an area (or its schools)."""
+    notices = await Notice.filter(status="sent", expires_at__gt=now).order_by("-sent_at", "-id").limit(500)
+    result = []
+    for notice in notices:
+        if school is not None:
+            slug = school_area(areas, school)
+            if school in notice.schools or (slug is not None and slug in notice.areas):
+                result.append(notice)
+        elif area is not None:
+            pack = areas.get(area)
+            urns = {s.urn for s in pack.schools} if pack else set()
+            if area in notice.areas or urns.intersection(notice.schools):
+                result.append(notice)
+    return result
+
+
+async def live_subscription_ids(*, topics: list[str], now: dt.datetime) -> set[int]:
+    """Subscriptions on any of `topics` that have not gone idle (60 days without a successful delivery)."""
+    cutoff = now - dt.timedelta(days=IDLE_SUBSCRIPTION_DAYS)
+    ids: set[int] = set()
+    for i in range(0, len(topics), 500):
+        rows = await SubscriptionTopic.filter(
+            topic__in=topics[i : i + 500], subscription__last_ok_at__gte=cutoff
+        ).values_list("subscription_id", flat=True)
+        ids.update(int(r) for r in rows)  # type: ignore[call-overload]
+    return ids

@@ -1,0 +1,177 @@
+"""Draining the delivery outbox: claim with a lease, send concurrently, apply the push-service status policy.
+
+At-least-once: a row is marked done only after the push service said 2xx; a worker killed mid-send leaves
+claimed rows whose lease runs out, and the next worker sends them again (the payload's id de-duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from tortoise.expressions import Q, Subquery
+
+from backend.alerts.endpoints import EndpointRefused, PushEndpointPolicy, check_endpoint
+from backend.alerts.models import Delivery, Notice, Subscription
+from backend.alerts.notices import notice_payload_bytes, topic_header, ttl_s
+from backend.alerts.sender import MAX_PLAINTEXT_BYTES, PushResult, PushSender, PushTarget
+
+log = logging.getLogger("wayhome.alerts.outbox")
+
+BACKOFF_BASE_S = 2.0
+BACKOFF_CAP_S = 300.0
+MAX_RETRY_WINDOW_S = 6 * 3600.0
+DEFAULT_RETRY_AFTER_S = 60.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # done | delete_subscription | fail | retry | give_up
+    delay_s: float = 0.0
+    alarm: bool = False
+
+
+def decide(
+    result: PushResult,
+    *,
+    attempts: int,
+    age_s: float,
+    retry_window_s: float,
+    rng: random.Random | None = None,
+) -> Decision:
+    """The status policy, as a pure function (attempts counts this one)."""
+    status = result.status
+    if status is not None and 200 <= status < 300:
+        return Decision("done")
+    if status in (404, 410):
+        return Decision("delete_subscription")
+    if status == 413:
+        return Decision("fail")
+    rng = rng or random.Random()
+    alarm = status in (401, 403)
+    if status == 429:
+        delay = result.retry_after_s if result.retry_after_s is not None else DEFAULT_RETRY_AFTER_S
+    elif status is None or status >= 500 or alarm:
+        ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1))
+        delay = ceiling / 2 + rng.uniform(0, ceiling / 2)  # "equal jitter": spread out, never zero
+    else:
+        return Decision("fail")
+    if age_s + delay > retry_window_s:
+        return Decision("give_up", alarm=alarm)
+    return Decision("retry", delay_s=delay, alarm=alarm)
+
+
+async def claim(*, limit: int, lease_s: float, now: dt.datetime, skip_locked: bool) -> list[Delivery]:
+    """Atomically lease up to `limit` due rows. The outer re-check of the lease keeps concurrent claims apart
+    on PostgreSQL (rows re-evaluated after a lock wait); SKIP LOCKED avoids waiting at all."""
+    token = str(uuid.uuid4())
+    free = Q(claimed_until=None) | Q(claimed_until__lt=now)
+    inner = Delivery.filter(free, status="pending", next_attempt_at__lte=now).order_by("id").limit(limit)
+    if skip_locked:
+        inner = inner.select_for_update(skip_locked=True)
+    changed = await Delivery.filter(free, id__in=Subquery(inner.values("id"))).update(
+        claimed_until=now + dt.timedelta(seconds=lease_s), claim_token=token
+    )
+    if not changed:
+        return []
+    return await Delivery.filter(claim_token=token).select_related("notice", "subscription")
+
+
+@dataclass
+class OutboxStats:
+    counts: Counter[str]
+    alarm: bool = False
+
+
+async def process(
+    deliveries: list[Delivery],
+    *,
+    sender: PushSender,
+    policy: PushEndpointPolicy,
+    concurrency: int,
+    now_fn: type[dt.datetime] = dt.datetime,
+    retry_window_s: float = MAX_RETRY_WINDOW_S,
+) -> OutboxStats:
+    """Send a claimed batch with at most `concurrency` requests in flight, then write the outcomes in bulk."""
+    gate = asyncio.Semaphore(concurrency)
+    payloads: dict[int, bytes] = {}
+    outcomes: list[tuple[Delivery, Decision, int | None]] = []
+
+    async def one(delivery: Delivery) -> None:
+        notice: Notice = delivery.notice
+        sub: Subscription = delivery.subscription
+        now = now_fn.now(dt.UTC)
+        if notice.expires_at <= now:
+            outcomes.append((delivery, Decision("expired"), None))
+            return
+        if notice.id not in payloads:
+            payloads[notice.id] = notice_payload_bytes(notice)
+        body = payloads[notice.id]
+        try:
+            check_endpoint(sub.endpoint, policy=policy)  # the allowlist may have changed since subscribing
+        except EndpointRefused:
+            outcomes.append((delivery, Decision("delete_subscription"), None))
+            return
+        if len(body) > MAX_PLAINTEXT_BYTES:
+            log.error("notice payload over the Web Push limit", extra={"notice_id": notice.id})
+            outcomes.append((delivery, Decision("fail"), None))
+            return
+        async with gate:
+            result = await sender.send(
+                target=PushTarget(sub.endpoint, sub.p256dh, sub.auth),
+                payload=body,
+                ttl_s=ttl_s(notice, now=now),
+                urgency=notice.urgency,
+                topic=topic_header(notice),
+            )
+        age_s = (now_fn.now(dt.UTC) - delivery.created_at).total_seconds()
+        window = min(retry_window_s, max(0.0, (notice.expires_at - now).total_seconds()))
+        decision = decide(result, attempts=delivery.attempts + 1, age_s=age_s, retry_window_s=window)
+        outcomes.append((delivery, decision, result.status))
+
+    await asyncio.gather(*(one(d) for d in deliveries))
+    return await _record(outcomes, now=now_fn.now(dt.UTC))
+
+
+async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now: dt.datetime) -> OutboxStats:
+    stats = OutboxStats(Counter(d.action for _, d, _ in outcomes))
+    done = [d for d, dec, _ in outcomes if dec.action == "done"]
+    if done:
+        await Delivery.filter(id__in=[d.id for d in done]).update(
+            status="done", done_at=now, claimed_until=None, last_status=201
+        )
+        await Subscription.filter(id__in=list({d.subscription_id for d in done})).update(last_ok_at=now)  # type: ignore[attr-defined]
+    dead = {d.subscription_id for d, dec, _ in outcomes if dec.action == "delete_subscription"}  # type: ignore[attr-defined]
+    if dead:
+        await Subscription.filter(id__in=list(dead)).delete()  # cascades to its outbox rows
+    for delivery, dec, status in outcomes:
+        if dec.action in ("done", "delete_subscription"):
+            continue
+        if dec.alarm:
+            stats.alarm = True
+        if dec.action == "retry":
+            await Delivery.filter(id=delivery.id).update(
+                attempts=delivery.attempts + 1,
+                next_attempt_at=now + dt.timedelta(seconds=dec.delay_s),
+                claimed_until=None,
+                last_status=status,
+            )
+        else:
+            final = {"fail": "failed", "give_up": "gave_up", "expired": "expired"}[dec.action]
+            await Delivery.filter(id=delivery.id).update(
+                status=final,
+                attempts=delivery.attempts + 1,
+                claimed_until=None,
+                last_status=status,
+                done_at=now,
+            )
+    if stats.counts.get("fail"):
+        log.error("push service refused deliveries as malformed (413/4xx): a bug", extra=dict(stats.counts))
+    if stats.alarm:
+        log.critical("push service rejected our VAPID signature (401/403): check the VAPID key and subject")
+    return stats

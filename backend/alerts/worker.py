@@ -1,0 +1,200 @@
+"""Outbox worker: promotes scheduled notices, drains deliveries, forgets idle subscriptions.
+
+Runs standalone (`wayhome worker`, one or several processes sharing the outbox) or inside `wayhome serve`
+(`in_process_worker`) for a single machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.alerts import notices as notices_domain
+from backend.alerts import subscriptions
+from backend.alerts.endpoints import PushEndpointPolicy
+from backend.alerts.models import Notice
+from backend.alerts.outbox import claim, process
+from backend.alerts.sender import PushSender, WebPushSender, make_client
+from backend.alerts.vapid import VapidSigner, load_or_create, public_key_b64
+from backend.settings import Settings
+from content.areas import AreaPack
+
+log = logging.getLogger("wayhome.alerts.worker")
+PURGE_EVERY_S = 3600.0
+
+
+@dataclass
+class WorkerConfig:
+    concurrency: int = 64
+    batch: int = 500
+    lease_s: float = 60.0
+    poll_s: float = 1.0
+
+
+def endpoint_policy(settings: Settings) -> PushEndpointPolicy:
+    loopback = bool(settings.testing or settings.extra.get("push_allow_loopback"))
+    return PushEndpointPolicy(allowed_hosts=tuple(settings.push_allowed_hosts), allow_loopback=loopback)
+
+
+def signer_for(settings: Settings) -> VapidSigner:
+    return VapidSigner(vapid=load_or_create(var_dir=settings.var_dir), subject=settings.vapid_subject)
+
+
+async def _scheduler_audit(notice: Notice, recipients: int) -> None:
+    from backend.accounts.audit import record_audit
+
+    await record_audit(
+        None,
+        None,
+        action="notice.send",
+        object_type="notice",
+        object_id=notice.id,
+        details={"recipients": recipients, "by": "scheduler", "send_at": str(notice.send_at)},
+        actor_email="scheduler",
+    )
+
+
+@dataclass
+class OutboxWorker:
+    settings: Settings
+    areas: Mapping[str, AreaPack]
+    sender: PushSender
+    config: WorkerConfig = field(default_factory=WorkerConfig)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    alarm: bool = False
+    _last_purge: float = 0.0
+
+    @property
+    def skip_locked(self) -> bool:
+        return self.settings.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+    async def promote_due(self) -> int:
+        """Send scheduled notices whose time has come; a conditional UPDATE lets one worker win each."""
+        now = dt.datetime.now(dt.UTC)
+        sent = 0
+        for notice_id in await notices_domain.due_notice_ids(now=now):
+            done = await notices_domain.publish(
+                notice_id, areas=self.areas, now=now, from_statuses=("scheduled",), audit=_scheduler_audit
+            )
+            sent += done is not None
+        return sent
+
+    async def run_once(self) -> int:
+        """One round: promote, claim a batch, send it. Returns how many deliveries were attempted."""
+        await self.promote_due()
+        if time.monotonic() - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = time.monotonic()
+            await subscriptions.purge_idle(now=dt.datetime.now(dt.UTC))
+        batch = await claim(
+            limit=self.config.batch,
+            lease_s=self.config.lease_s,
+            now=dt.datetime.now(dt.UTC),
+            skip_locked=self.skip_locked,
+        )
+        if not batch:
+            return 0
+        stats = await process(
+            batch,
+            sender=self.sender,
+            policy=endpoint_policy(self.settings),
+            concurrency=self.config.concurrency,
+        )
+        self.alarm = self.alarm or stats.alarm
+        log.info("outbox batch", extra={"outbox_" + k: v for k, v in stats.counts.items()})
+        return len(batch)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                worked = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox round failed")
+                worked = 0
+            if worked:
+                continue
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(stop, self.wake), timeout=self.config.poll_s)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
+
+
+@contextlib.asynccontextmanager
+async def in_process_worker(state: Any) -> AsyncIterator[None]:
+    """Inside `wayhome serve`: make sure a VAPID key exists, then drain the outbox until shutdown."""
+    settings: Settings = state.settings
+    signer = signer_for(settings)
+    state.extras["vapid_public_key"] = public_key_b64(signer.vapid)
+    if not settings.in_process_worker:
+        yield
+        return
+    async with make_client() as client:
+        worker = OutboxWorker(
+            settings=settings,
+            areas=state.areas,
+            sender=WebPushSender(client=client, signer=signer),
+            config=WorkerConfig(**settings.extra.get("push_worker", {})),
+        )
+        state.extras["outbox_worker"] = worker
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run(stop), name="wayhome-outbox")
+        try:
+            yield
+        finally:
+            stop.set()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def run_standalone(settings: Settings, *, config: WorkerConfig, once: bool = False) -> None:
+    """`wayhome worker`: its own Tortoise connection, one shared httpx client, until SIGTERM/SIGINT."""
+    import signal
+
+    from tortoise import Tortoise
+
+    from backend.db import tortoise_config
+    from content.areas import load_all_areas
+
+    areas = load_all_areas(settings.areas or None, areas_dir=settings.areas_dir)
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        limits = max(config.concurrency, 10)
+        async with make_client(max_connections=limits) as client:
+            worker = OutboxWorker(
+                settings=settings,
+                areas=areas,
+                sender=WebPushSender(client=client, signer=signer_for(settings)),
+                config=config,
+            )
+            log.info("worker started", extra={"concurrency": config.concurrency})
+            if once:
+                while await worker.run_once():
+                    pass
+            else:
+                await worker.run(stop)
+    finally:
+        await Tortoise.close_connections()
+
+
+__all__ = ["OutboxWorker", "WorkerConfig", "in_process_worker", "run_standalone"]

@@ -1,0 +1,7 @@
+"""Staff finish_times endpoints."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

@@ -1,0 +1,123 @@
+"""Admin: staff accounts and invitations. Admin role only; every write is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from backend.accounts.audit import record_audit
+from backend.accounts.guard import require_staff
+from backend.accounts.models import User
+from backend.accounts.users import create_invitation, invitation_json, update_user, user_json
+from backend.api.auth import USER_SCHEMA
+from backend.errors import ApiError
+from backend.openapi import doc
+from backend.params import query_int, query_str, read_json_object
+
+ADMIN = {"admin"}
+STR_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": 200}
+INVITE_BODY = {
+    "type": "object",
+    "required": ["email", "roles"],
+    "properties": {
+        "email": {"type": "string", "format": "email"},
+        "display_name": {"type": "string", "maxLength": 120},
+        "roles": {"type": "array", "items": {"enum": ["admin", "officer", "editor"]}, "minItems": 1},
+        "areas": STR_LIST,
+        "schools": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{5,8}$"}, "maxItems": 200},
+    },
+    "additionalProperties": False,
+}
+INVITATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "email", "roles", "expires_at", "token"],
+    "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "roles": STR_LIST,
+                   "areas": STR_LIST, "schools": STR_LIST, "expires_at": {"type": "string"},
+                   "token": {"type": "string"}, "accepted": {"type": "boolean"},
+                   "display_name": {"type": "string"}},
+}
+PATCH_BODY = {
+    "type": "object",
+    "properties": {k: v for k, v in INVITE_BODY["properties"].items() if k != "email"}  # type: ignore[attr-defined]
+    | {"is_active": {"type": "boolean"}},
+    "additionalProperties": False,
+}
+ID_PARAM = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def _known_areas(request: Request) -> list[str]:
+    return list(getattr(getattr(request.app.state, "wayhome", None), "areas", {}) or {})
+
+
+def _user_id(request: Request) -> int:
+    raw = request.path_params.get("id", "")
+    if not str(raw).isdigit() or len(str(raw)) > 12:
+        raise ApiError(404, "not_found", "No staff account has this id.")
+    return int(raw)
+
+
+@doc(summary="List staff accounts", tags=["admin"], security="staff",
+     params=[{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+             {"name": "active", "in": "query", "required": False, "schema": {"enum": ["true", "false"]}}],
+     responses={200: {"type": "object", "required": ["users"], "properties": {"users": {"type": "array",
+                                                                                     "items": USER_SCHEMA}}}})
+async def list_users(request: Request) -> Response:
+    await require_staff(request, roles=ADMIN)
+    query = User.all().order_by("email")
+    q = query_str(request, "q", max_len=100, default=None)
+    if q:
+        query = query.filter(email__icontains=q)
+    active = query_str(request, "active", max_len=5, default=None, choices=("true", "false"))
+    if active is not None:
+        query = query.filter(is_active=active == "true")
+    return JSONResponse({"users": [user_json(u) for u in await query.limit(1000)]})
+
+
+@doc(summary="One staff account", tags=["admin"], security="staff", params=ID_PARAM,
+     responses={200: USER_SCHEMA, 404: "error"})
+async def get_user(request: Request) -> Response:
+    await require_staff(request, roles=ADMIN)
+    user = await User.get_or_none(id=_user_id(request))
+    if user is None:
+        raise ApiError(404, "not_found", "No staff account has this id.")
+    return JSONResponse(user_json(user))
+
+
+@doc(summary="Invite a staff member (one-time token that expires in 72 hours; shown once)", tags=["admin"],
+     security="staff", body=INVITE_BODY, responses={201: INVITATION_SCHEMA, 409: "error", 422: "error"})
+async def invite(request: Request) -> Response:
+    staff = await require_staff(request, roles=ADMIN)
+    body = await read_json_object(request, max_bytes=16_000)
+    invitation, token = await create_invitation(body=body, invited_by=staff, known_areas=_known_areas(request))
+    await record_audit(request, staff, action="invitation_created", object_type="invitation",
+                       object_id=invitation.id, details={"email": invitation.email, "roles": invitation.roles,
+                                                         "areas": invitation.area_slugs,
+                                                         "schools": invitation.school_urns})
+    return JSONResponse(invitation_json(invitation, token=token), status_code=201)
+
+
+@doc(summary="Change a staff member's roles, areas, schools, name, or disable them (ends their sessions)",
+     tags=["admin"], security="staff", params=ID_PARAM, body=PATCH_BODY,
+     responses={200: USER_SCHEMA, 403: "error", 404: "error", 422: "error"})
+async def patch_user(request: Request) -> Response:
+    staff = await require_staff(request, roles=ADMIN)
+    user = await User.get_or_none(id=_user_id(request))
+    if user is None:
+        raise ApiError(404, "not_found", "No staff account has this id.")
+    body = await read_json_object(request, max_bytes=16_000)
+    changes = await update_user(user=user, body=body, actor=staff, known_areas=_known_areas(request))
+    action = "user_disabled" if changes.get("is_active") is False else "user_updated"
+    await record_audit(request, staff, action=action, object_type="user", object_id=user.id, details=changes)
+    return JSONResponse(user_json(user))
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/admin/users", list_users, methods=["GET"]),
+    Route("/api/v1/admin/users", invite, methods=["POST"]),
+    Route("/api/v1/admin/users/{id}", get_user, methods=["GET"]),
+    Route("/api/v1/admin/users/{id}", patch_user, methods=["PATCH"]),
+    Route("/api/v1/admin/invitations", invite, methods=["POST"]),
+]

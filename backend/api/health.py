@@ -1,0 +1,58 @@
+"""GET /healthz: is the database reachable and are the areas loaded (and how old is their data)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from backend.openapi import doc
+from backend.state import app_state
+
+HEALTH_SCHEMA = {
+    "type": "object",
+    "required": ["status", "db", "areas"],
+    "properties": {"status": {"enum": ["ok", "degraded"]}, "db": {"type": "string"}, "areas": {"type": "object"},
+                   "reasons": {"type": "array", "items": {"type": "string"}}},
+}
+
+
+async def _db_status() -> str:
+    try:
+        from tortoise import Tortoise
+
+        if not Tortoise._inited:  # noqa: SLF001
+            return "no models"
+        conn = Tortoise.get_connection("default")
+        await conn.execute_query("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure is "not ready", reported in the body
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+@doc(summary="Readiness: database, areas and the age of their data", tags=["meta"],
+     responses={200: HEALTH_SCHEMA, 503: HEALTH_SCHEMA})
+async def healthz(request: Request) -> JSONResponse:
+    state = app_state(request)
+    db = await _db_status()
+    areas = {
+        slug: {
+            "name": pack.name,
+            "streets": pack.streets_coverage if slug in state.routers else "none",
+            "router_loaded": slug in state.routers,
+            "data_as_of": pack.data_as_of,
+        }
+        for slug, pack in state.areas.items()
+    }
+    reasons = []
+    if db not in ("ok", "no models"):
+        reasons.append(f"database: {db}")
+    if not areas:
+        reasons.append("no area packs loaded")
+    body = {"status": "degraded" if reasons else "ok", "db": db, "areas": areas}
+    if reasons:
+        body["reasons"] = reasons
+    return JSONResponse(body, status_code=503 if reasons else 200)
+
+
+routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]

@@ -1,0 +1,71 @@
+"""Tortoise configuration: one app per domain, each with its own migrations package.
+
+Separate apps let each domain evolve its schema on its own; the same migrations run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+DOMAIN_APPS: dict[str, tuple[str, str]] = {
+    "havens": ("havens.models", "havens.migrations"),
+    "accounts": ("backend.accounts.models", "backend.accounts.migrations"),
+    "alerts": ("backend.alerts.models", "backend.alerts.migrations"),
+    "hotspots": ("backend.hotspots.models", "backend.hotspots.migrations"),
+}
+
+
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def tortoise_config(db_url: str) -> dict[str, Any]:
+    apps: dict[str, Any] = {}
+    for label, (models, migrations) in DOMAIN_APPS.items():
+        if _exists(models):
+            app: dict[str, Any] = {"models": [models], "default_connection": "default"}
+            if _exists(migrations):
+                app["migrations"] = migrations
+            apps[label] = app
+    return {"connections": {"default": db_url}, "apps": apps, "use_tz": True, "timezone": "UTC"}
+
+
+def _env_config() -> dict[str, Any]:
+    import os
+
+    from backend.settings import ROOT
+
+    url = os.environ.get("DATABASE_URL") or f"sqlite://{ROOT / 'var' / 'wayhome.sqlite3'}"
+    return tortoise_config(url.replace("postgresql://", "postgres://", 1))
+
+
+# For `python -m tortoise -c backend.db.TORTOISE_ORM ...` (wayhome db ... wraps the same commands).
+TORTOISE_ORM = _env_config()
+
+
+def has_models() -> bool:
+    return bool(tortoise_config("sqlite://:memory:")["apps"])
+
+
+def _guard_sqlite_comments() -> None:
+    """Tortoise 1.1.9 runs SQLite migrations by splitting the DDL on ';', including inside table and column
+    comments taken from docstrings; a docstring with a semicolon then breaks the migration. Comments are
+    documentation only, so replace the semicolon there."""
+    from tortoise.migrations.schema_editor.sqlite import SqliteSchemaEditor
+
+    original = SqliteSchemaEditor._escape_comment  # noqa: SLF001
+    if getattr(original, "_wayhome_guarded", False):
+        return
+
+    def escape(self: SqliteSchemaEditor, comment: str) -> str:
+        return original(self, comment).replace(";", ",")
+
+    escape._wayhome_guarded = True  # type: ignore[attr-defined]
+    SqliteSchemaEditor._escape_comment = escape  # type: ignore[method-assign]  # noqa: SLF001
+
+
+_guard_sqlite_comments()

@@ -1,0 +1,134 @@
+"""Per-area route engines held in the app state: build artefacts when inputs changed, load them, feed hotspots.
+
+Loaded routers are cached per process by artefact hash and handed out as forks (shared arrays, own hotspot
+state), so many apps in one process (tests) do not pay the load cost again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from routing.build import AreaSources, build_area, input_hash, is_current
+from routing.risk import RiskConfig
+from routing.router import Router
+
+log = logging.getLogger("wayhome.directions")
+_LOADED: dict[tuple[str, str], Router] = {}
+
+
+def area_sources(area: Any) -> AreaSources:
+    """Plain build inputs from a content AreaPack."""
+    as_of = area.data_as_of
+    crime_month = as_of.get("crime", "") if isinstance(as_of, dict) else str(as_of)
+    path: Path = area.path
+    return AreaSources(
+        slug=area.slug,
+        osm_files=tuple(area.osm_files),
+        lsoa_geojson=path / "lsoa.geojson",
+        crime_lsoa_csv=path / "crime_lsoa_monthly.csv",
+        street_crimes_csv=path / "street_crimes.csv",
+        data_as_of=crime_month,
+    )
+
+
+def build_area_artefacts(*, settings: Any, area: Any, force: bool = False) -> dict[str, Any]:
+    """Build (or keep, when the input hash matches) settings.build_dir/<slug>/ for `wayhome data build`."""
+    sources = area_sources(area)
+    if not sources.osm_files:
+        return {}
+    return build_area(sources, Path(settings.build_dir) / area.slug, config=RiskConfig(), force=force)
+
+
+def _load_one(settings: Any, area: Any) -> Router | None:
+    sources = area_sources(area)
+    if not sources.osm_files or not all(p.exists() for p in sources.osm_files):
+        log.warning("no street data for %s: routes unavailable", area.slug)
+        return None
+    out_dir = Path(settings.build_dir) / area.slug
+    config = RiskConfig()
+    digest = input_hash(sources, config)
+    key = (str(out_dir), digest)
+    if key not in _LOADED:
+        if not is_current(out_dir, digest):
+            build_area(sources, out_dir, config=config)
+        _LOADED[key] = Router.load(out_dir, slug=area.slug, config=config, streets_coverage=area.streets_coverage)
+    return _LOADED[key].fork()
+
+
+async def load_route_engines(*, settings: Any, areas: dict[str, Any]) -> dict[str, Router]:
+    """One router per area with street data; live hotspots loaded from the database when it is ready."""
+    routers: dict[str, Router] = {}
+    for slug, area in areas.items():
+        router = await asyncio.to_thread(_load_one, settings, area)
+        if router is not None:
+            routers[slug] = router
+    try:
+        from backend.hotspots import service
+
+        sync = service.HotspotSync()
+        for slug, router in routers.items():
+            await service.refresh_router(router, area=slug, sync=sync)
+    except Exception:  # database not initialised (e.g. CLI use): routes still work without hotspots
+        log.warning("hotspots not loaded into route engines", exc_info=True)
+    return routers
+
+
+# ---- command line ----------------------------------------------------------------------------------------
+
+
+def cmd_streets(args: argparse.Namespace) -> int:
+    from backend.settings import Settings
+    from content.areas import load_area
+
+    settings = Settings.from_env()
+    try:
+        area = load_area(args.slug, areas_dir=settings.areas_dir)
+    except Exception:
+        print(f"wayhome: no area pack called {args.slug!r}", file=sys.stderr)
+        return 2
+    from routing.fetch import FetchError, fetch_streets
+
+    try:
+        path = fetch_streets(
+            slug=area.slug,
+            boundary=area.boundary,
+            buffer_m=float(area.manifest.get("streets", {}).get("buffer_m", 500)),
+            cache_dir=Path(settings.var_dir) / "streets",
+            source=Path(args.osm) if args.osm else None,
+        )
+    except FetchError as exc:
+        print(f"wayhome: {exc}", file=sys.stderr)
+        return 1
+    print(f"{area.slug}: walking network saved to {path}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from routing.bench import main as bench_main
+
+    return bench_main(["--quick"] if args.quick else [])
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from routing.evaluate import main as eval_main
+
+    return eval_main(list(args.areas))
+
+
+def add_commands(registry: Any) -> None:
+    """`wayhome data streets`, `wayhome bench routes`, `wayhome eval risk`."""
+    streets = registry.group("data").add_parser("streets", help="fetch an area's walking network from OSM")
+    streets.add_argument("slug")
+    streets.add_argument("--osm", help="use a local .osm/.osm.bz2 file instead of downloading")
+    streets.set_defaults(func=cmd_streets)
+    bench = registry.group("bench").add_parser("routes", help="route query, HTTP and update benchmarks")
+    bench.add_argument("--quick", action="store_true", help="fewer samples (smoke run)")
+    bench.set_defaults(func=cmd_bench)
+    ev = registry.group("eval").add_parser("risk", help="score the risk surface on held-out months")
+    ev.add_argument("areas", nargs="*")
+    ev.set_defaults(func=cmd_eval)

@@ -1,0 +1,271 @@
+"""Officer hotspot services: validation, writes (with a per-area revision bump), and feeding route engines.
+
+Every web worker keeps its routers in step with the database: a write refreshes this worker's router at once,
+and other workers notice the revision change on their next route request (checked at most once a second).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from backend.errors import ApiError
+from backend.hotspots.models import Hotspot, HotspotRevision
+from routing import risk
+
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MAX_RADIUS_M, MIN_RADIUS_M = 2000.0, 10.0
+MAX_POLYGON_KM2 = 5.0
+EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
+
+
+def _bad(field_name: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_hotspot", message, {"field": field_name})
+
+
+def _number(payload: dict[str, Any], name: str, *, lo: float, hi: float) -> float | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _bad(name, f"'{name}' must be a number.")
+    if not lo <= float(value) <= hi:
+        raise _bad(name, f"'{name}' must be between {lo:g} and {hi:g}.")
+    return float(value)
+
+
+def _windows(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or len(value) > 14:
+        raise _bad("windows", "'windows' must be a list of at most 14 {days, start, end} objects.")
+    out = []
+    for w in value:
+        if not isinstance(w, dict):
+            raise _bad("windows", "Each window must be an object with days, start and end.")
+        days = w.get("days", [1, 2, 3, 4, 5])
+        if (
+            not isinstance(days, list)
+            or not days
+            or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in days)
+        ):
+            raise _bad("windows", "Window 'days' must be a non-empty list of ISO weekdays 1 (Mon) to 7 (Sun).")
+        start, end = w.get("start"), w.get("end")
+        if not (isinstance(start, str) and TIME_RE.match(start) and isinstance(end, str) and TIME_RE.match(end)):
+            raise _bad("windows", "Window 'start' and 'end' must be local times like '15:00'.")
+        if start == end:
+            raise _bad("windows", "A window's start and end must differ.")
+        out.append({"days": sorted(set(days)), "start": start, "end": end})
+    return out
+
+
+def _polygon(value: Any) -> dict[str, Any]:
+    from shapely.geometry import shape
+
+    if not isinstance(value, dict) or value.get("type") != "Polygon" or not isinstance(value.get("coordinates"), list):
+        raise _bad("polygon", "'polygon' must be a GeoJSON Polygon geometry (lon, lat order).")
+    try:
+        geom = shape(value)
+    except Exception as exc:  # shapely raises several types for malformed rings
+        raise _bad("polygon", "'polygon' has malformed coordinates.") from exc
+    if geom.is_empty or not geom.is_valid:
+        raise _bad("polygon", "'polygon' must be a valid, non-self-intersecting ring.")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise _bad("polygon", "'polygon' coordinates are out of range.")
+    if projected(value).area > MAX_POLYGON_KM2 * 1e6:
+        raise _bad("polygon", f"'polygon' covers more than {MAX_POLYGON_KM2:g} km².")
+    return {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring] for ring in value["coordinates"]]}
+
+
+def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.") from exc
+    if parsed.tzinfo is None:
+        raise _bad("expires_at", "'expires_at' needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00.")
+    if parsed <= now:
+        raise _bad("expires_at", "'expires_at' must be in the future.")
+    return parsed.astimezone(dt.UTC)
+
+
+def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dict[str, Any]:
+    """Checked field values from a JSON body (all of them on create, the given ones on update)."""
+    unknown = set(payload) - {*EDITABLE, "area"}
+    if unknown:
+        raise _bad(sorted(unknown)[0], f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    now = dt.datetime.now(dt.UTC)
+    out: dict[str, Any] = {}
+    for name, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0), ("radius_m", MIN_RADIUS_M, MAX_RADIUS_M),
+                         ("weight", 0.1, 10.0)):
+        if name in payload:
+            out[name] = _number(payload, name, lo=lo, hi=hi)
+    if "polygon" in payload:
+        out["polygon"] = None if payload["polygon"] is None else _polygon(payload["polygon"])
+    if "windows" in payload:
+        out["windows"] = _windows(payload["windows"])
+    if "expires_at" in payload:
+        out["expires_at"] = _expires(payload["expires_at"], now=now)
+    if "notes" in payload:
+        if not isinstance(payload["notes"], str) or len(payload["notes"]) > 2000:
+            raise _bad("notes", "'notes' must be text of at most 2000 characters.")
+        out["notes"] = payload["notes"]
+    merged = {k: getattr(existing, k) for k in EDITABLE} if existing else {}
+    merged.update(out)
+    circle = all(merged.get(k) is not None for k in ("lat", "lon", "radius_m"))
+    if circle == (merged.get("polygon") is not None):
+        raise _bad("shape", "Give either lat, lon and radius_m (a circle) or polygon, not both and not neither.")
+    if not circle:
+        out.update({"lat": None, "lon": None, "radius_m": None})
+    elif "lat" in out or "lon" in out or "radius_m" in out:
+        out["polygon"] = None
+    return out
+
+
+def centre(fields_: dict[str, Any]) -> tuple[float, float]:
+    """(lat, lon) of a hotspot's shape, to check it lies in its area."""
+    if fields_.get("polygon"):
+        from shapely.geometry import shape
+
+        c = shape(fields_["polygon"]).representative_point()
+        return float(c.y), float(c.x)
+    return float(fields_["lat"]), float(fields_["lon"])
+
+
+def projected(polygon: dict[str, Any]) -> Any:
+    from pyproj import Transformer
+    from shapely.geometry import shape
+    from shapely.ops import transform
+
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    return transform(tr.transform, shape(polygon))
+
+
+def _parse_time(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def to_routing(h: Hotspot) -> risk.Hotspot:
+    """The routing package's plain view of a stored hotspot."""
+    windows = tuple(
+        risk.TimeWindow(days=tuple(w["days"]), start=_parse_time(w["start"]), end=_parse_time(w["end"]))
+        for w in (h.windows or [])
+    )
+    stamp = h.updated_at.isoformat() if h.updated_at else ""
+    return risk.Hotspot(
+        id=h.id,
+        weight=h.weight,
+        lat=h.lat,
+        lon=h.lon,
+        radius_m=h.radius_m,
+        polygon_xy=projected(h.polygon) if h.polygon else None,
+        windows=windows,
+        expires_at=h.expires_at,
+        version=f"{stamp}|{h.weight}|{h.lat}|{h.lon}|{h.radius_m}|{h.polygon}|{h.windows}",
+    )
+
+
+def as_json(h: Hotspot) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "area": h.area,
+        "lat": h.lat,
+        "lon": h.lon,
+        "radius_m": h.radius_m,
+        "polygon": h.polygon,
+        "weight": h.weight,
+        "windows": h.windows or [],
+        "expires_at": h.expires_at.isoformat() if h.expires_at else None,
+        "created_by": h.created_by,
+        "notes": h.notes,
+        "created_at": h.created_at.isoformat() if h.created_at else None,
+        "updated_at": h.updated_at.isoformat() if h.updated_at else None,
+    }
+
+
+# ---- writes --------------------------------------------------------------------------------------------
+
+
+async def _bump(area: str, connection: Any) -> None:
+    row = await HotspotRevision.get_or_none(area=area, using_db=connection)
+    if row is None:
+        await HotspotRevision.create(area=area, revision=1, using_db=connection)
+    else:
+        row.revision += 1
+        await row.save(using_db=connection)
+
+
+async def create_hotspot(*, area: str, values: dict[str, Any], created_by: int | None) -> Hotspot:
+    async with in_transaction() as conn:
+        h = await Hotspot.create(area=area, created_by=created_by, using_db=conn, **values)
+        await _bump(area, conn)
+    return h
+
+
+async def update_hotspot(*, hotspot: Hotspot, values: dict[str, Any]) -> Hotspot:
+    async with in_transaction() as conn:
+        for key, value in values.items():
+            setattr(hotspot, key, value)
+        await hotspot.save(using_db=conn)
+        await _bump(hotspot.area, conn)
+    return hotspot
+
+
+async def delete_hotspot(*, hotspot: Hotspot) -> None:
+    async with in_transaction() as conn:
+        await hotspot.delete(using_db=conn)
+        await _bump(hotspot.area, conn)
+
+
+async def list_hotspots(*, areas: set[str] | None) -> list[Hotspot]:
+    query = Hotspot.all().order_by("id")
+    if areas is not None:
+        query = query.filter(area__in=sorted(areas))
+    return list(await query)
+
+
+# ---- feeding route engines -----------------------------------------------------------------------------
+
+
+@dataclass
+class HotspotSync:
+    """Which hotspot revision each router carries, and when the database was last asked."""
+
+    min_interval_s: float = 1.0
+    revisions: dict[str, int] = field(default_factory=dict)
+    checked_at: dict[str, float] = field(default_factory=dict)
+
+
+async def revision(area: str) -> int:
+    row = await HotspotRevision.get_or_none(area=area)
+    return row.revision if row else 0
+
+
+async def refresh_router(router: Any, *, area: str, sync: HotspotSync) -> None:
+    """Load the area's live hotspots into its router (the router swaps its weights atomically)."""
+    rev = await revision(area)
+    now = dt.datetime.now(dt.UTC)
+    rows = await Hotspot.filter(area=area).order_by("id")
+    live = [to_routing(h) for h in rows if h.expires_at is None or h.expires_at > now]
+    router.set_hotspots(live)
+    sync.revisions[area] = rev
+    sync.checked_at[area] = time.monotonic()
+
+
+async def sync_if_stale(router: Any, *, area: str, sync: HotspotSync) -> None:
+    """At most once per interval, compare the area's revision with the database and reload on change."""
+    now = time.monotonic()
+    if now - sync.checked_at.get(area, -1e9) < sync.min_interval_s:
+        return
+    sync.checked_at[area] = now
+    if await revision(area) != sync.revisions.get(area, 0):
+        await refresh_router(router, area=area, sync=sync)

@@ -1,0 +1,131 @@
+"""ASGI middleware: request ids, the access log, security headers and size limits.
+
+The access log records the route template (e.g. /api/v1/schools/{urn}), never the query string or the
+client's address, so coordinates and postcodes typed by young people never reach a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.errors import error_response
+from backend.settings import Settings
+
+access_log = logging.getLogger("wayhome.access")
+
+
+def content_security_policy(settings: Settings) -> str:
+    img = "'self' data: blob:"
+    if settings.tile_url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(settings.tile_url.replace("{s}", "a"))
+        img += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join([
+        "default-src 'self'", f"img-src {img}", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
+        "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
+        "frame-ancestors 'none'", "form-action 'self'",
+    ])
+
+
+class SecurityMiddleware:
+    """Adds a request id, security headers, no-store on API responses, and refuses oversized requests."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.headers = {
+            "content-security-policy": content_security_policy(settings),
+            "referrer-policy": "no-referrer",
+            "permissions-policy": "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
+            "interest-cohort=(), browsing-topics=()",
+            "x-content-type-options": "nosniff",
+            "x-frame-options": "DENY",
+            "cross-origin-opener-policy": "same-origin",
+            "cross-origin-resource-policy": "same-origin",
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status_holder: dict[str, Any] = {"status": 500}
+
+        rejection = self._reject(scope)
+        if rejection is not None:
+            response = error_response(*rejection)
+            await self._send_with_headers(response, scope, receive, send, request_id, status_holder)
+        else:
+            async def send_wrapper(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    status_holder["status"] = message["status"]
+                    headers = MutableHeaders(scope=message)
+                    self._decorate(headers, scope, request_id)
+                await send(message)
+
+            await self.app(scope, receive, send_wrapper)
+        access_log.info(
+            "request",
+            extra={
+                "request_id": request_id, "method": scope["method"], "route": _route_template(scope),
+                "status": status_holder["status"],
+                "duration_ms": round(1000 * (time.perf_counter() - started), 2),
+            },
+        )
+
+    def _reject(self, scope: Scope) -> tuple[int, str, str, dict[str, Any]] | None:
+        query = scope.get("query_string", b"")
+        if len(query) > self.settings.max_query_bytes:
+            return (414, "query_too_long", f"The query string must be at most {self.settings.max_query_bytes} "
+                    "bytes.", {"max_bytes": self.settings.max_query_bytes})
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                if not value.isdigit():
+                    return (400, "bad_content_length", "Content-Length must be a whole number.", {})
+                if int(value) > self.settings.max_body_bytes:
+                    return (413, "body_too_large", f"The request body must be at most "
+                            f"{self.settings.max_body_bytes} bytes.", {"max_bytes": self.settings.max_body_bytes})
+        return None
+
+    def _decorate(self, headers: MutableHeaders, scope: Scope, request_id: str) -> None:
+        for name, value in self.headers.items():
+            headers.setdefault(name, value)
+        headers["x-request-id"] = request_id
+        if scope.get("scheme") == "https":
+            headers.setdefault("strict-transport-security", "max-age=63072000; includeSubDomains")
+        if scope["path"].startswith("/api/") and "cache-control" not in headers:
+            headers["cache-control"] = "no-store"
+
+    async def _send_with_headers(
+        self, response: Any, scope: Scope, receive: Receive, send: Send, request_id: str, holder: dict[str, Any]
+    ) -> None:
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                holder["status"] = message["status"]
+                self._decorate(MutableHeaders(scope=message), scope, request_id)
+            await send(message)
+
+        await response(scope, receive, send_wrapper)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template, so logs never carry identifiers typed into a URL."""
+    app = scope.get("app")
+    router = getattr(app, "router", None)
+    if router is None:
+        return "?"
+    for route in router.routes:
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", "?")) or "/"
+    return "(unmatched)"

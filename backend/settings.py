@@ -1,0 +1,111 @@
+"""Settings, read once from the environment at start-up.
+
+Every setting has a safe default for a single machine (SQLite under var/, loopback, all area packs), so
+`make run` needs no configuration; deployments set environment variables (see the README's settings table).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.notify.windows.com",
+    "web.push.apple.com",
+    "*.push.apple.com",
+)
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _tuple(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None or value.strip() == "":
+        return default
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def load_or_create_secret(var_dir: Path) -> str:
+    """A per-installation secret kept in var/secret_key (mode 600), created on first run."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    var_dir: Path
+    secret_key: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    areas: tuple[str, ...] = ()
+    content_dir: Path = ROOT / "content"
+    pwa_dir: Path = ROOT / "pwa"
+    push_allowed_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS
+    vapid_subject: str = "mailto:wayhome@example.invalid"
+    testing: bool = False
+    auto_migrate: bool = True
+    rate_limits_enabled: bool = True
+    in_process_worker: bool = True
+    redis_url: str | None = None
+    tile_url: str | None = None
+    max_body_bytes: int = 1_000_000
+    max_query_bytes: int = 2_048
+    artefacts_dir: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def build_dir(self) -> Path:
+        """Where built artefacts (street graph arrays) live; WAYHOME_BUILD_DIR lets several installs share them."""
+        return self.artefacts_dir or self.var_dir / "build"
+
+    @property
+    def areas_dir(self) -> Path:
+        return self.content_dir / "areas"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        e = dict(os.environ if env is None else env)
+        var_dir = Path(overrides.pop("var_dir", None) or e.get("WAYHOME_VAR_DIR") or ROOT / "var").resolve()
+        database_url = e.get("DATABASE_URL") or f"sqlite://{var_dir / 'wayhome.sqlite3'}"
+        if database_url.startswith("postgresql://"):
+            database_url = "postgres://" + database_url.removeprefix("postgresql://")
+        secret = e.get("WAYHOME_SECRET_KEY") or overrides.pop("secret_key", None) or load_or_create_secret(var_dir)
+        values: dict[str, Any] = dict(
+            database_url=database_url,
+            var_dir=var_dir,
+            secret_key=secret,
+            host=e.get("WAYHOME_HOST", "127.0.0.1"),
+            port=int(e.get("PORT") or e.get("WAYHOME_PORT") or 8000),
+            log_level=e.get("WAYHOME_LOG_LEVEL", "INFO").upper(),
+            areas=_tuple(e.get("WAYHOME_AREAS"), ()),
+            push_allowed_hosts=_tuple(e.get("WAYHOME_PUSH_ALLOWED_HOSTS"), DEFAULT_PUSH_HOSTS),
+            vapid_subject=e.get("WAYHOME_VAPID_SUBJECT", "mailto:wayhome@example.invalid"),
+            auto_migrate=_bool(e.get("WAYHOME_AUTO_MIGRATE"), True),
+            rate_limits_enabled=_bool(e.get("WAYHOME_RATE_LIMITS"), True),
+            in_process_worker=_bool(e.get("WAYHOME_IN_PROCESS_WORKER"), True),
+            redis_url=e.get("WAYHOME_REDIS_URL") or None,
+            tile_url=e.get("WAYHOME_TILE_URL") or None,
+            artefacts_dir=Path(e["WAYHOME_BUILD_DIR"]).resolve() if e.get("WAYHOME_BUILD_DIR") else None,
+        )
+        values.update(overrides)
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)

@@ -1,0 +1,136 @@
+"""Opening hours in OpenStreetMap `opening_hours` syntax, evaluated in Europe/London with GB public holidays.
+
+Parsing is cached because the same few expressions are evaluated again and again (one state check is ~8 us,
+one parse ~40 us). `None` means "hours unknown": we never guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from opening_hours import OpeningHours, State
+
+LONDON = ZoneInfo("Europe/London")
+CLOSING_SOON_MIN = 30
+MAX_EXPR_LEN = 500
+_DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_RANGE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+
+
+class InvalidHours(ValueError):
+    """The text is not a valid OpenStreetMap opening_hours expression."""
+
+
+@lru_cache(maxsize=16_384)
+def parse_hours(expr: str) -> OpeningHours:
+    """Parse once per distinct expression; GB holidays so `PH off` means closed on bank holidays."""
+    if len(expr) > MAX_EXPR_LEN:
+        raise InvalidHours(f"opening_hours is longer than {MAX_EXPR_LEN} characters")
+    try:
+        return OpeningHours(expr, timezone=LONDON, country="GB")
+    except Exception as exc:  # the library raises its own ParserError/SyntaxError types
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "parse error"
+        raise InvalidHours(f"not valid opening_hours syntax: {first_line}") from exc
+
+
+def validate_hours(expr: str | None) -> str | None:
+    """Return the cleaned expression (None/blank = unknown) or raise InvalidHours."""
+    if expr is None:
+        return None
+    cleaned = expr.strip()
+    if not cleaned:
+        return None
+    parse_hours(cleaned)
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class OpenState:
+    """Open state at one moment: open_now None means unknown."""
+
+    open_now: bool | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    closes_in_min: int | None
+    closing_soon: bool
+
+
+UNKNOWN_STATE = OpenState(open_now=None, opens_at=None, closes_at=None, closes_in_min=None, closing_soon=False)
+
+
+def _aware(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        return at.replace(tzinfo=LONDON)
+    return at.astimezone(LONDON)
+
+
+def is_open(expr: str | None, *, at: datetime) -> bool | None:
+    """Cheap open check (no next-change search): True, False or None for unknown."""
+    if expr is None:
+        return None
+    state, _comment = parse_hours(expr).state(_aware(at))
+    if state == State.OPEN:
+        return True
+    if state == State.CLOSED:
+        return False
+    return None
+
+
+def open_state(expr: str | None, *, at: datetime) -> OpenState:
+    """Open state plus when it next opens/closes and a "closes in N min" cue."""
+    if expr is None:
+        return UNKNOWN_STATE
+    when = _aware(at)
+    oh = parse_hours(expr)
+    state, _comment = oh.state(when)
+    if state == State.UNKNOWN:
+        return UNKNOWN_STATE
+    change = oh.next_change(when)
+    if state == State.OPEN:
+        closes_at = _aware(change) if change is not None else None
+        closes_in_min = math.ceil((closes_at - when).total_seconds() / 60) if closes_at else None
+        return OpenState(
+            open_now=True,
+            opens_at=None,
+            closes_at=closes_at,
+            closes_in_min=closes_in_min,
+            closing_soon=closes_in_min is not None and closes_in_min <= CLOSING_SOON_MIN,
+        )
+    opens_at = None
+    if change is not None:
+        change = _aware(change)
+        next_state, _ = oh.state(change)
+        if next_state == State.OPEN:
+            opens_at = change
+    return OpenState(open_now=False, opens_at=opens_at, closes_at=None, closes_in_min=None, closing_soon=False)
+
+
+def weekly_to_osm(day_ranges: dict[str, str | None]) -> str | None:
+    """Build an expression from per-weekday text like `09:30-20:00` (keys Mo..Su).
+
+    Empty text = closed that day; text we cannot read = `unknown` for that day; no data at all = None.
+    Public holidays are `PH unknown`: weekly timetables rarely say what happens on bank holidays.
+    """
+    rules: list[str] = []
+    any_known = False
+    for code in _DAY_CODES:
+        raw = (day_ranges.get(code) or "").strip()
+        if not raw:
+            rules.append(f"{code} off")
+            continue
+        parts = [p.strip() for p in raw.split(",")]
+        if all(_RANGE.match(p) for p in parts):
+            rules.append(f"{code} {','.join(parts)}")
+            any_known = True
+        else:
+            rules.append(f"{code} unknown")
+    if not any_known:
+        return None
+    expr = "; ".join([*rules, "PH unknown"])
+    parse_hours(expr)
+    return expr

@@ -1,0 +1,52 @@
+// The Haven directory of an area, fetched without any personal location (from the area's centre) so the
+// service worker can keep it for offline use and distances can be worked out on the phone.
+import { areas, areaList } from "./api.js";
+import { bboxCentre, inBbox } from "./geo.js";
+
+const DIRECTORY_LIMITS = [200, 100, 50, 20];
+const memo = new Map();
+
+export async function areaFor(lat, lon) {
+  const list = areaList(await areas());
+  const hit = list.find((a) => a.bbox && inBbox(a.bbox, lat, lon));
+  return hit ? hit.slug : list.length ? list[0].slug : null;
+}
+
+export function directoryUrl(area, limit) {
+  const { lat, lon } = bboxCentre(area.bbox);
+  return `/api/v1/havens?lat=${lat.toFixed(5)}&lon=${lon.toFixed(5)}&limit=${limit}`;
+}
+
+async function fetchDirectory(area) {
+  const saved = Number(localStorage.getItem("wayhome.directoryLimit")) || null;
+  const limits = saved ? [saved, ...DIRECTORY_LIMITS.filter((l) => l < saved)] : DIRECTORY_LIMITS;
+  for (const limit of limits) {
+    const res = await fetch(directoryUrl(area, limit), { headers: { Accept: "application/json", "X-WayHome-Directory": "1" } });
+    if (res.status === 422 || res.status === 400) continue;
+    if (!res.ok) throw new Error(`directory ${res.status}`);
+    localStorage.setItem("wayhome.directoryLimit", String(limit));
+    return (await res.json()).havens || [];
+  }
+  return [];
+}
+
+/** All known places of the area that contains (lat, lon); [] when none could be loaded. */
+export async function directoryFor(lat, lon) {
+  const list = areaList(await areas());
+  const area = list.find((a) => a.bbox && inBbox(a.bbox, lat, lon)) || list[0];
+  if (!area || !area.bbox) return [];
+  if (!memo.has(area.slug)) {
+    memo.set(area.slug, fetchDirectory(area).catch((err) => {
+      memo.delete(area.slug);
+      throw err;
+    }));
+  }
+  return memo.get(area.slug);
+}
+
+/** Warm the offline copies of every area's directory (called once the app has loaded). */
+export async function warmDirectories() {
+  for (const area of areaList(await areas())) {
+    if (area.bbox) await directoryFor(bboxCentre(area.bbox).lat, bboxCentre(area.bbox).lon).catch(() => {});
+  }
+}

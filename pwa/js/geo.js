@@ -1,0 +1,65 @@
+// On-device geometry for offline use: straight-line distance, a walking estimate and open state from saved times.
+
+const EARTH_RADIUS_M = 6371008.8;
+export const WALK_SPEED_M_PER_S = 1.3; // an unhurried young person's pace
+export const DETOUR_FACTOR = 1.3; // street distance is typically 20-40% longer than a straight line
+export const CLOSES_SOON_S = 30 * 60;
+
+export function haversineM(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/** Nearest places by estimated walking distance, computed on the phone (used when offline). */
+export function nearestOnDevice(places, { lat, lon, limit = 5 }) {
+  return places
+    .map((p) => {
+      const straight_m = haversineM(lat, lon, p.lat, p.lon);
+      const distance_m = straight_m * DETOUR_FACTOR;
+      return { ...p, straight_m, distance_m, walk_s: distance_m / WALK_SPEED_M_PER_S, estimated: true };
+    })
+    .sort((a, b) => rank(a) - rank(b) || a.distance_m - b.distance_m)
+    .slice(0, limit);
+}
+
+function rank(p) {
+  const s = openState(p, new Date()).state;
+  return s === "open" || s === "closes_soon" ? 0 : s === "unknown" ? 1 : 2;
+}
+
+/**
+ * Open state at `now` from what the server said (open_now, opens_at, closes_at). Saved answers go stale, so
+ * past the next change we say "unknown" rather than guess.
+ */
+export function openState(place, now = new Date()) {
+  const closes = place.closes_at ? new Date(place.closes_at) : null;
+  const opens = place.opens_at ? new Date(place.opens_at) : null;
+  if (place.open_now === true) {
+    if (closes && !Number.isNaN(closes.getTime())) {
+      const left_s = (closes - now) / 1000;
+      if (left_s <= 0) return { state: "unknown" };
+      return left_s <= CLOSES_SOON_S ? { state: "closes_soon", closes } : { state: "open", closes };
+    }
+    return { state: "open" };
+  }
+  if (place.open_now === false) {
+    if (opens && !Number.isNaN(opens.getTime())) {
+      return opens <= now ? { state: "unknown" } : { state: "closed", opens };
+    }
+    return { state: "closed" };
+  }
+  return { state: "unknown" };
+}
+
+export function bboxCentre(bbox) {
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  return { lat: (minLat + maxLat) / 2, lon: (minLon + maxLon) / 2 };
+}
+
+export function inBbox(bbox, lat, lon) {
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  return lat >= minLat && lat <= maxLat && lon >= minLon && lon <= maxLon;
+}

@@ -1,0 +1,125 @@
+// Leaflet map with a canvas renderer. Base layer: the area's own streets from our backend (works offline,
+// nothing sent to third parties); a deployment may configure a tile server instead.
+import { h } from "./dom.js";
+import { areas, areaList, getJson } from "./api.js";
+
+let leafletPromise = null;
+const streetsByArea = new Map();
+
+export function loadLeaflet() {
+  if (window.L) return Promise.resolve(window.L);
+  if (!leafletPromise) {
+    leafletPromise = new Promise((resolve, reject) => {
+      const css = h("link", { rel: "stylesheet", href: "/vendor/leaflet/leaflet.css" });
+      document.head.append(css);
+      const script = h("script", { src: "/vendor/leaflet/leaflet.js" });
+      script.onload = () => resolve(window.L);
+      script.onerror = () => {
+        leafletPromise = null;
+        reject(new Error("map library unavailable"));
+      };
+      document.head.append(script);
+    });
+  }
+  return leafletPromise;
+}
+
+function tileConfig(areasPayload, area) {
+  const meta = document.querySelector('meta[name="wayhome:tile-url"]');
+  const fromArea = area && (area.tiles || (area.tile_url ? { url: area.tile_url } : null));
+  const top = areasPayload && !Array.isArray(areasPayload) ? areasPayload : {};
+  const fromTop = top.tiles || (top.tile_url ? { url: top.tile_url, attribution: top.tile_attribution } : null);
+  const cfg = fromArea || fromTop || (meta && meta.content ? { url: meta.content } : null);
+  return cfg && (cfg.url || cfg.tile_url) ? { url: cfg.url || cfg.tile_url, attribution: cfg.attribution || "" } : null;
+}
+
+async function streets(slug) {
+  if (!streetsByArea.has(slug)) {
+    const p = getJson(`/api/v1/areas/${encodeURIComponent(slug)}/streets`, { timeoutMs: 30000 }).catch((err) => {
+      streetsByArea.delete(slug);
+      throw err;
+    });
+    streetsByArea.set(slug, p);
+  }
+  return streetsByArea.get(slug);
+}
+
+/**
+ * Create a map in `container`. Returns {L, map, layers, setArea(slug)}; layers are havens, schools, routes,
+ * hotspots and picks (L.LayerGroup), added in that order so routes draw above streets.
+ */
+export async function createMap(container, { label, area = null } = {}) {
+  container.classList.add("map");
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", label);
+  const L = await loadLeaflet();
+  const renderer = L.canvas({ padding: 0.5 });
+  const map = L.map(container, { renderer, preferCanvas: true, zoomControl: true, attributionControl: true });
+  map.attributionControl.setPrefix(false);
+  const base = L.layerGroup().addTo(map);
+  const layers = {};
+  for (const name of ["hotspots", "routes", "schools", "havens", "picks"]) layers[name] = L.layerGroup().addTo(map);
+  let areaSlug = null;
+  const view = {
+    L,
+    map,
+    layers,
+    async setArea(slug) {
+      if (!slug || slug === areaSlug) return;
+      areaSlug = slug;
+      base.clearLayers();
+      let payload = null;
+      let info = null;
+      try {
+        payload = await areas();
+        info = areaList(payload).find((a) => a.slug === slug) || null;
+      } catch (err) {
+        info = null;
+      }
+      if (info && info.bbox && !view.fitted) {
+        const [minLon, minLat, maxLon, maxLat] = info.bbox;
+        map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
+      }
+      const tiles = tileConfig(payload, info);
+      if (tiles) {
+        L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(base);
+        return;
+      }
+      map.attributionControl.addAttribution("© OpenStreetMap contributors");
+      try {
+        const geojson = await streets(slug);
+        if (areaSlug !== slug) return;
+        L.geoJSON(geojson, {
+          renderer,
+          interactive: false,
+          style: (f) => ({ color: "#8a8f98", weight: streetWeight(f), opacity: 0.9 }),
+        }).addTo(base);
+      } catch (err) {
+        container.classList.add("map-no-streets");
+      }
+    },
+    fit(latlngs) {
+      if (!latlngs.length) return;
+      view.fitted = true;
+      map.fitBounds(L.latLngBounds(latlngs).pad(0.15), { maxZoom: 17 });
+    },
+  };
+  map.setView([51.5, -0.09], 13);
+  if (area) await view.setArea(area);
+  setTimeout(() => map.invalidateSize(), 0);
+  return view;
+}
+
+function streetWeight(feature) {
+  const hw = feature && feature.properties && feature.properties.highway;
+  const kind = Array.isArray(hw) ? hw[0] : hw;
+  if (["primary", "secondary", "trunk"].includes(kind)) return 3;
+  if (["tertiary", "residential", "unclassified"].includes(kind)) return 2;
+  return 1;
+}
+
+/** A marker that is a real focusable control with a text label (keyboard and screen-reader usable). */
+export function labelledMarker(L, lat, lon, { title, className }) {
+  const icon = L.divIcon({ className: `pin ${className || ""}`, iconSize: [22, 22], iconAnchor: [11, 11] });
+  return L.marker([lat, lon], { icon, title, alt: title, keyboard: true });
+}

@@ -1,0 +1,202 @@
+// Nearest open Haven: location only on tap (indicator while in use, forgotten on leaving), or a school,
+// postcode, street or map point. Offline: the saved directory and distances computed on the phone.
+import { h, clear, status, screenTitle, minutes, distance, time, date, announce } from "../dom.js";
+import { getJson, query } from "../api.js";
+import { strings } from "../strings.js";
+import { createMap, labelledMarker } from "../map.js";
+import { requestLocation, forgetLocation } from "../location.js";
+import { placePicker } from "../places.js";
+import { nearestOnDevice, openState } from "../geo.js";
+import { directoryFor, areaFor } from "../directory.js";
+import { telHref } from "./help.js";
+
+const S = strings.haven;
+
+export function isUnverified(place) {
+  return !place.verified_at || place.verified === false || place.sample === true || place.status === "unverified";
+}
+
+function badge(place) {
+  const st = openState(place);
+  if (st.state === "open") return h("span", { class: "badge open" }, S.open, st.closes ? ` · ${S.closesAt(time(st.closes))}` : "");
+  if (st.state === "closes_soon") return h("span", { class: "badge soon", text: S.closesSoon(time(st.closes)) });
+  if (st.state === "closed") return h("span", { class: "badge closed" }, S.closed, st.opens ? ` · ${S.opensAt(time(st.opens))}` : "");
+  return h("span", { class: "badge unknown", text: S.unknown });
+}
+
+function escalationBox(escalation) {
+  if (!escalation) return null;
+  const box = h("section", { class: "escalation", "aria-labelledby": "escalation-title" }, h("h2", { id: "escalation-title", text: S.escalationTitle }));
+  if (typeof escalation === "string") box.append(h("p", { text: escalation }));
+  else {
+    if (escalation.message) box.append(h("p", { text: escalation.message }));
+    const items = escalation.contacts || escalation.services || escalation.numbers || (Array.isArray(escalation) ? escalation : []);
+    const list = h("ul", { class: "channels" });
+    for (const item of items) {
+      const number = item.value || item.phone || item.number;
+      const label = item.name || item.label || "";
+      if (number) list.append(h("li", {}, h("a", { class: "button call", href: telHref(number) }, `${label} ${number}`.trim())));
+    }
+    if (list.childElementCount) box.append(list);
+  }
+  return box;
+}
+
+export async function render(main) {
+  const results = h("div", { class: "results", "aria-live": "polite" });
+  const mapBox = h("div", { id: "haven-map" });
+  const routeInfo = h("div", { class: "route-info", "aria-live": "polite" });
+  let view = null;
+  let origin = null;
+  const getMap = async () => {
+    if (!view) {
+      try {
+        view = await createMap(mapBox, { label: S.mapLabel, area: origin ? await areaFor(origin.lat, origin.lon) : null });
+        if (!origin) {
+          const anyArea = await areaFor(0, 0).catch(() => null);
+          if (anyArea) await view.setArea(anyArea);
+        }
+      } catch (err) {
+        mapBox.replaceChildren(status(err.message, "warn"));
+      }
+    }
+    return view;
+  };
+
+  const locate = h("button", { type: "button", class: "button primary big", id: "use-location", text: S.useLocation });
+  locate.addEventListener("click", async () => {
+    clear(results).append(status(S.locating));
+    try {
+      const pos = await requestLocation();
+      await search(pos);
+    } catch (err) {
+      clear(results).append(status(err.message, "warn"));
+    }
+  });
+  const picker = placePicker({ onPick: (place) => { forgetLocation(); search(place); }, getMap });
+  main.append(
+    screenTitle(S.title),
+    h("p", { text: S.intro }),
+    h("p", {}, locate),
+    h("p", { class: "hint", text: S.locationNote }),
+    h("h2", { text: S.orPick }),
+    picker,
+    results,
+    mapBox,
+    routeInfo,
+  );
+  getMap();
+
+  async function search(place) {
+    origin = place;
+    clear(results).append(status(strings.loading));
+    clear(routeInfo);
+    let havens;
+    let escalation = null;
+    let offline = false;
+    try {
+      const data = await getJson(`/api/v1/havens?${query({ lat: place.lat, lon: place.lon, limit: 5 })}`, { cache: "no-store", timeoutMs: 8000 });
+      havens = data.havens || [];
+      escalation = data.escalation || null;
+    } catch (err) {
+      if (err.status && err.status !== 0 && err.status < 500) {
+        clear(results).append(status(err.message, "error"));
+        return;
+      }
+      offline = true;
+      try {
+        havens = nearestOnDevice(await directoryFor(place.lat, place.lon), { lat: place.lat, lon: place.lon, limit: 5 });
+      } catch (e) {
+        clear(results).append(status(S.offlineNoData, "error"), h("p", {}, h("a", { class: "button call big", href: "tel:999" }, strings.help.call999)));
+        return;
+      }
+    }
+    clear(results).append(h("h2", { id: "haven-results-title", tabindex: "-1", text: S.resultsNear(place.label) }));
+    if (offline) results.append(status(S.offlineResults, "warn"));
+    if (!havens.length) results.append(status(S.none, "warn"));
+    const list = h("ol", { class: "cards havens" });
+    for (const haven of havens) list.append(card(haven));
+    results.append(list, escalationBox(escalation));
+    results.querySelector("#haven-results-title").focus();
+    announce(S.resultsNear(place.label));
+    await drawPlaces(havens);
+  }
+
+  function card(haven) {
+    const mins = minutes(haven.walk_s || haven.distance_m / 1.3);
+    const walk = haven.estimated ? S.walkApprox(mins, distance(haven.straight_m)) : S.walk(mins, distance(haven.distance_m));
+    const routeButton = h("button", { type: "button", class: "button secondary", "aria-label": S.routeTo(haven.name), text: S.showRoute });
+    routeButton.addEventListener("click", () => showRoute(haven));
+    return h(
+      "li",
+      { class: "card haven", "data-id": haven.id },
+      h("h3", { text: haven.name }),
+      h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), badge(haven),
+        isUnverified(haven) ? h("span", { class: "badge unverified", text: S.unverified }) : null),
+      h("p", { class: "walk", text: walk }),
+      haven.address ? h("p", { class: "address", text: [haven.address, haven.postcode].filter(Boolean).join(", ") }) : null,
+      haven.verified_at ? h("p", { class: "hint", text: S.lastVerified(date(haven.verified_at)) }) : null,
+      h("p", {}, routeButton),
+    );
+  }
+
+  async function drawPlaces(havens) {
+    const v = await getMap();
+    if (!v) return;
+    const { L, layers } = v;
+    layers.havens.clearLayers();
+    layers.picks.clearLayers();
+    layers.routes.clearLayers();
+    if (origin) {
+      v.setArea(await areaFor(origin.lat, origin.lon).catch(() => null));
+      labelledMarker(L, origin.lat, origin.lon, { title: origin.label, className: "pin-origin" }).addTo(layers.picks);
+    }
+    for (const haven of havens) {
+      labelledMarker(L, haven.lat, haven.lon, { title: haven.name, className: isUnverified(haven) ? "pin-haven pin-unverified" : "pin-haven" })
+        .bindPopup(haven.name)
+        .addTo(layers.havens);
+    }
+    v.fit([...(origin ? [[origin.lat, origin.lon]] : []), ...havens.map((x) => [x.lat, x.lon])]);
+  }
+
+  async function showRoute(haven) {
+    clear(routeInfo).append(status(strings.loading));
+    const v = await getMap();
+    try {
+      const fc = await getJson(`/api/v1/routes?${query({ from: `${origin.lat},${origin.lon}`, to: `${haven.lat},${haven.lon}` })}`, { cache: "no-store" });
+      const feature = (fc.features || []).find((f) => f.properties.kind === "safer") || (fc.features || [])[0];
+      clear(routeInfo);
+      if (!feature) throw new Error(strings.errorGeneric);
+      const p = feature.properties;
+      routeInfo.append(h("h2", { text: S.routeTo(haven.name) }), h("p", { text: strings.route.summary(minutes(p.duration_s), distance(p.length_m)) }));
+      if (p.streets && p.streets.length) routeInfo.append(h("p", { text: strings.route.via(p.streets.slice(0, 6).join(", ")) }));
+      if (v) {
+        v.layers.routes.clearLayers();
+        const line = v.L.geoJSON(feature, { style: { color: "#0b5cad", weight: 6 } }).addTo(v.layers.routes);
+        v.map.fitBounds(line.getBounds().pad(0.2));
+      }
+    } catch (err) {
+      clear(routeInfo).append(status(err.status ? err.message : strings.route.offline, "warn"));
+      if (v && origin) {
+        v.layers.routes.clearLayers();
+        v.L.polyline([[origin.lat, origin.lon], [haven.lat, haven.lon]], { color: "#0b5cad", dashArray: "6 8", weight: 4 }).addTo(v.layers.routes);
+      }
+    }
+  }
+
+  const onForgotten = () => {
+    if (origin && origin.label === S.yourLocation) {
+      origin = null;
+      clear(results);
+      clear(routeInfo);
+      if (view) for (const layer of Object.values(view.layers)) layer.clearLayers();
+    }
+  };
+  document.addEventListener("wayhome:location-forgotten", onForgotten);
+  return () => {
+    document.removeEventListener("wayhome:location-forgotten", onForgotten);
+    forgetLocation();
+    origin = null;
+    if (view) view.map.remove();
+  };
+}

@@ -1,0 +1,122 @@
+// Route home: school -> home -> shortest and safer routes with the trade-off said in words.
+import { h, clear, status, screenTitle, minutes, distance, monthOrDate, announce } from "../dom.js";
+import { getJson, query } from "../api.js";
+import { strings } from "../strings.js";
+import { createMap, labelledMarker } from "../map.js";
+import { placePicker } from "../places.js";
+import { schoolPicker } from "../schools.js";
+import { requestLocation, forgetLocation } from "../location.js";
+
+const S = strings.route;
+
+/** The trade-off in words: "2 minutes longer, passes 2 safe places, avoids about 40% of the risk ...". */
+export function tradeoffText(shortest, safer) {
+  if (!safer || !shortest) return "";
+  const a = shortest.properties;
+  const b = safer.properties;
+  if (Math.abs((b.length_m || 0) - (a.length_m || 0)) < 1 && !(b.exposure_saved_pct > 0)) return S.same;
+  const parts = [S.longer(Math.round(((b.duration_s || 0) - (a.duration_s || 0)) / 60))];
+  const havens = (b.havens_nearby || []).length;
+  if (havens) parts.push(S.passesHavens(havens));
+  if (b.exposure_saved_pct > 0) parts.push(S.avoids(Math.round(b.exposure_saved_pct)));
+  return S.tradeoff(parts);
+}
+
+export async function render(main, params) {
+  let school = null;
+  let home = null;
+  let view = null;
+  const mapBox = h("div", { id: "route-map" });
+  const out = h("div", { class: "route-results", "aria-live": "polite" });
+  const getMap = async () => {
+    if (!view) {
+      try {
+        view = await createMap(mapBox, { label: S.mapLabel, area: school ? school.area : null });
+      } catch (err) {
+        mapBox.replaceChildren(status(err.message, "warn"));
+      }
+    }
+    return view;
+  };
+  const schools = schoolPicker({ onPick: async (s) => { school = s; const v = await getMap(); if (v && s.area) v.setArea(s.area); } });
+  const homePicker = placePicker({ onPick: (p) => { forgetLocation(); home = p; }, getMap, hint: S.homeHint });
+  const locate = h("button", { type: "button", class: "button secondary", text: S.useLocation });
+  locate.addEventListener("click", async () => {
+    try {
+      home = await requestLocation();
+      home = { ...home, ref: `${home.lat},${home.lon}` };
+      announce(strings.place.chosen(home.label));
+    } catch (err) {
+      clear(out).append(status(err.message, "warn"));
+    }
+  });
+  const go = h("button", { type: "button", class: "button primary big", id: "get-routes", text: S.getRoutes });
+  go.addEventListener("click", () => showRoutes());
+  main.append(
+    screenTitle(S.title),
+    h("p", { text: S.intro }),
+    h("section", { "aria-labelledby": "route-step1" }, h("h2", { id: "route-step1", text: S.step1 }), schools.element),
+    h("section", { "aria-labelledby": "route-step2" }, h("h2", { id: "route-step2", text: S.step2 }), homePicker, h("p", {}, locate)),
+    h("section", { "aria-labelledby": "route-step3" }, h("h2", { id: "route-step3", text: S.step3 }), h("p", {}, go), out),
+    mapBox,
+  );
+  getMap();
+  const urn = params.get("school");
+  if (urn) {
+    try {
+      const s = await getJson(`/api/v1/schools/${encodeURIComponent(urn)}`);
+      schools.pick(s.school || s);
+    } catch (err) {
+      /* the person can still search */
+    }
+  }
+
+  async function showRoutes() {
+    if (!school || !home) {
+      clear(out).append(status(S.needBoth, "warn"));
+      return;
+    }
+    clear(out).append(status(strings.loading));
+    let fc;
+    try {
+      fc = await getJson(`/api/v1/routes?${query({ from: `school:${school.urn}`, to: home.ref || `${home.lat},${home.lon}` })}`, { cache: "no-store", timeoutMs: 20000 });
+    } catch (err) {
+      clear(out).append(status(err.status ? err.message : S.offline, err.status ? "error" : "warn"));
+      return;
+    }
+    const features = fc.features || [];
+    const shortest = features.find((f) => f.properties.kind === "shortest");
+    const safer = features.find((f) => f.properties.kind === "safer");
+    clear(out);
+    const list = h("ul", { class: "cards routes" });
+    for (const [f, label, cls] of [[safer, S.safer, "safer"], [shortest, S.shortest, "shortest"]]) {
+      if (!f) continue;
+      const p = f.properties;
+      list.append(h("li", { class: `card route ${cls}` }, h("h3", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), label),
+        h("p", { text: S.summary(minutes(p.duration_s), distance(p.length_m)) }),
+        p.streets && p.streets.length ? h("p", { class: "hint", text: S.via(p.streets.slice(0, 6).join(", ")) }) : null));
+    }
+    out.append(h("p", { class: "tradeoff", id: "tradeoff", text: tradeoffText(shortest, safer) }), list);
+    for (const note of fc.notes || []) out.append(h("p", { class: "hint", text: note }));
+    if (fc.data_as_of) out.append(h("p", { class: "hint", text: S.dataAsOf(monthOrDate(fc.data_as_of)) }));
+    out.append(h("p", { class: "caveat", text: S.caveat }));
+    announce(tradeoffText(shortest, safer));
+    const v = await getMap();
+    if (!v) return;
+    v.layers.routes.clearLayers();
+    v.layers.picks.clearLayers();
+    if (fc.area) v.setArea(fc.area);
+    const latlngs = [];
+    if (shortest) latlngs.push(...v.L.geoJSON(shortest, { style: { color: "#6b6f76", weight: 4, dashArray: "8 6" } }).addTo(v.layers.routes).getLayers().flatMap((l) => l.getLatLngs()));
+    if (safer) latlngs.push(...v.L.geoJSON(safer, { style: { color: "#0b5cad", weight: 6 } }).addTo(v.layers.routes).getLayers().flatMap((l) => l.getLatLngs()));
+    labelledMarker(v.L, school.lat, school.lon, { title: school.name, className: "pin-school" }).addTo(v.layers.picks);
+    labelledMarker(v.L, home.lat, home.lon, { title: home.label, className: "pin-origin" }).addTo(v.layers.picks);
+    v.fit(latlngs.length ? latlngs : [[school.lat, school.lon], [home.lat, home.lon]]);
+  }
+
+  return () => {
+    forgetLocation();
+    home = null;
+    if (view) view.map.remove();
+  };
+}

@@ -1,0 +1,366 @@
+"""One area's route engine: snapping, weight snapshots (swapped atomically), shortest/safer routes as GeoJSON."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pyproj import Transformer
+from scipy.spatial import cKDTree
+
+from routing.build import GRAPH_FILE, META_FILE, RISK_FILE, STREETS_FILE
+from routing.engine import PathEngine, edges_from_tree, make_engine
+from routing.graph import FloatArray, IntArray, StreetGraph
+from routing.risk import (
+    Hotspot,
+    HotspotIndex,
+    RiskConfig,
+    TimeContext,
+    effective_lit,
+    lighting_penalty,
+    risk_at,
+    time_context,
+)
+
+WALK_SPEED_MPS = 1.3  # about 4.7 km/h, an unhurried walk
+MAX_SNAP_M = 250.0
+SAFER_ALPHAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # risk weights tried for `safer`, largest that fits the cap wins
+MIN_SAVING_PCT = 5.0
+HAVEN_NEARBY_M = 100.0
+CAVEAT = (
+    "Risk is a statistical summary of past police reports and officer information, not a promise of safety. "
+    "Stay on busy, lit streets, keep your phone charged, and call 999 in an emergency."
+)
+
+
+class RoutingError(Exception):
+    """A request the router cannot answer; `code` maps to a 422 in the API."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details or {}
+
+
+@dataclass(frozen=True)
+class DetourCap:
+    max_pct: float = 35.0
+    max_m: float = 800.0
+
+    def allowed_extra_m(self, shortest_m: float) -> float:
+        """Extra length allowed: the stricter of max_pct of the shortest route and max_m."""
+        return min(shortest_m * self.max_pct / 100.0, self.max_m)
+
+
+@dataclass(frozen=True)
+class HavenRef:
+    id: int
+    lat: float
+    lon: float
+    open_now: bool | None
+
+
+@dataclass
+class _Snapshot:
+    """Hotspot state; replaced whole on change so requests in flight keep the one they started with."""
+
+    version: int
+    hotspots: tuple[Hotspot, ...]
+    contribs: dict[int, FloatArray]
+    costs: OrderedDict[Any, FloatArray] = field(default_factory=OrderedDict)
+    trees: OrderedDict[Any, tuple[FloatArray, IntArray]] = field(default_factory=OrderedDict)
+
+
+class Router:
+    def __init__(
+        self,
+        *,
+        slug: str,
+        graph: StreetGraph,
+        base_risk: FloatArray,
+        config: RiskConfig | None = None,
+        data_as_of: str = "",
+        streets_coverage: str = "full",
+        streets_path: Path | None = None,
+        streets_etag: str = "",
+        engine: PathEngine | None = None,
+    ) -> None:
+        self.slug, self.graph, self.base_risk = slug, graph, base_risk
+        self.config = config or RiskConfig()
+        self.data_as_of, self.streets_coverage = data_as_of, streets_coverage
+        self.streets_path, self.streets_etag = streets_path, streets_etag
+        self.engine = engine or make_engine(graph)
+        self.sources = graph.edge_sources().astype(np.int64)
+        self._tree = cKDTree(np.column_stack([graph.node_x, graph.node_y]))
+        mid_x, mid_y = graph.edge_xy_midpoints()
+        self._edge_mid_tree = cKDTree(np.column_stack([mid_x, mid_y]))
+        self._to_xy = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform
+        self._lighting = lighting_penalty(graph, config=self.config)
+        self._lit = effective_lit(graph)
+        self._hotspot_index: HotspotIndex | None = None
+        self._lock = threading.Lock()
+        self._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
+        self.centre = (float(np.mean(graph.node_lat)), float(np.mean(graph.node_lon)))
+
+    @classmethod
+    def load(
+        cls, out_dir: Path, *, slug: str, config: RiskConfig | None = None, streets_coverage: str = "full"
+    ) -> Router:
+        meta = json.loads((out_dir / META_FILE).read_text())
+        with np.load(out_dir / RISK_FILE) as risk:
+            base = np.asarray(risk["base"], dtype=np.float64)
+        return cls(
+            slug=slug,
+            graph=StreetGraph.load(out_dir / GRAPH_FILE),
+            base_risk=base,
+            config=config,
+            data_as_of=str(meta.get("data_as_of", "")),
+            streets_coverage=streets_coverage,
+            streets_path=out_dir / STREETS_FILE,
+            streets_etag=str(meta.get("streets_etag", "")),
+        )
+
+    def fork(self) -> Router:
+        """A router sharing this one's arrays and indexes, with its own (empty) hotspot state."""
+        twin = copy.copy(self)
+        twin._lock = threading.Lock()
+        twin._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
+        return twin
+
+    # ---- hotspots ------------------------------------------------------------------------------------
+
+    @property
+    def hotspot_version(self) -> int:
+        return self._snapshot.version
+
+    def set_hotspots(self, hotspots: Sequence[Hotspot]) -> None:
+        """Recompute risk only for edges near new/changed hotspots, then swap the snapshot atomically."""
+        with self._lock:
+            if self._hotspot_index is None:
+                self._hotspot_index = HotspotIndex(self.graph)
+            index = self._hotspot_index
+            contribs = {h.id: index.contribution(h) for h in hotspots}
+            index.forget((h.id, h.version) for h in hotspots)
+            self._snapshot = _Snapshot(
+                version=self._snapshot.version + 1, hotspots=tuple(hotspots), contribs=contribs
+            )
+
+    # ---- snapping and weights -----------------------------------------------------------------------
+
+    def project(self, lat: float, lon: float) -> tuple[float, float]:
+        x, y = self._to_xy(lon, lat)
+        return float(x), float(y)
+
+    def snap(self, lat: float, lon: float) -> tuple[int, float]:
+        dist, node = self._tree.query(self.project(lat, lon))
+        return int(node), float(dist)
+
+    def _risk(self, snap: _Snapshot, at: dt.datetime, havens: Sequence[HavenRef]) -> tuple[Any, FloatArray]:
+        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
+        active = tuple(sorted(h.id for h in snap.hotspots if h.active(at)))
+        open_ids = tuple(sorted(h.id for h in havens if h.open_now))
+        key = ("risk", ctx, active, open_ids)
+        if key not in snap.costs:
+            mask = None
+            if open_ids:
+                mask = np.zeros(self.graph.n_edges)
+                for h in havens:
+                    if h.open_now:
+                        near = self._edge_mid_tree.query_ball_point(
+                            self.project(h.lat, h.lon), r=self.config.haven_radius_m
+                        )
+                        mask[np.asarray(near, dtype=np.int64)] = 1.0
+            risk = risk_at(
+                base=self.base_risk,
+                lighting=self._lighting,
+                ctx=ctx,
+                hotspots=[snap.contribs[i] for i in active],
+                haven_mask=mask,
+                config=self.config,
+            )
+            self._remember(snap.costs, key, risk, limit=64)
+        return key, snap.costs[key]
+
+    def _cost(self, snap: _Snapshot, risk_key: Any, risk: FloatArray, alpha: float) -> FloatArray:
+        key = (risk_key, alpha)
+        if key not in snap.costs:
+            self._remember(snap.costs, key, self.graph.length_m * (1.0 + alpha * risk), limit=64)
+        return snap.costs[key]
+
+    @staticmethod
+    def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, *, limit: int) -> None:
+        cache[key] = value
+        while len(cache) > limit:
+            cache.popitem(last=False)
+
+    def _path(
+        self, snap: _Snapshot, key: Any, cost: FloatArray, src: int, dst: int, fixed_origin: bool
+    ) -> IntArray:
+        if not fixed_origin:
+            return self.engine.path(cost, src, dst)[1]
+        tkey = (key, src)
+        if tkey not in snap.trees:
+            self._remember(snap.trees, tkey, self.engine.tree(cost, src), limit=48)
+        _, pred = snap.trees[tkey]
+        return edges_from_tree(pred, self.sources, dst, src)
+
+    # ---- public queries -----------------------------------------------------------------------------
+
+    def walk_lengths_m(self, lat: float, lon: float, targets: FloatArray, *, max_m: float) -> FloatArray:
+        """Walking distance from a point to each (lat, lon) target; np.inf when unreachable or beyond max_m."""
+        out = np.full(len(targets), np.inf)
+        src, snap_m = self.snap(lat, lon)
+        if snap_m > MAX_SNAP_M or len(targets) == 0:
+            return out
+        dist, _ = self.engine.tree(self.graph.length_m, src, limit=max_m)
+        tx, ty = self._to_xy(np.asarray(targets)[:, 1], np.asarray(targets)[:, 0])
+        t_snap, t_node = self._tree.query(np.column_stack([tx, ty]))
+        total = dist[t_node] + snap_m + t_snap
+        ok = (t_snap <= MAX_SNAP_M) & (total <= max_m)
+        out[ok] = total[ok]
+        return out
+
+    def routes(
+        self,
+        *,
+        from_lat: float,
+        from_lon: float,
+        to_lat: float,
+        to_lon: float,
+        at: dt.datetime,
+        havens: Sequence[HavenRef] = (),
+        cap: DetourCap | None = None,
+        fixed_origin: bool = False,
+        notes: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """GeoJSON FeatureCollection with a `shortest` and a `safer` route."""
+        cap = cap or DetourCap()
+        snap = self._snapshot
+        src, s_snap = self.snap(from_lat, from_lon)
+        dst, d_snap = self.snap(to_lat, to_lon)
+        for which, dist_m in (("from", s_snap), ("to", d_snap)):
+            if dist_m > MAX_SNAP_M:
+                raise RoutingError(
+                    "no_street_nearby",
+                    f"The '{which}' point is more than {MAX_SNAP_M:.0f} m from any street we have data for.",
+                    {"point": which, "area": self.slug},
+                )
+        risk_key, risk = self._risk(snap, at, havens)
+        short_cost = self.graph.length_m
+        short = self._path(snap, "length", short_cost, src, dst, fixed_origin)
+        if src != dst and short.size == 0:
+            raise RoutingError(
+                "unreachable",
+                "These two points are not connected by streets we have data for in this area.",
+                {"area": self.slug},
+            )
+        short_len = float(self.graph.length_m[short].sum())
+        short_exp = float(np.sum(self.graph.length_m[short] * risk[short]))
+        allowed = short_len + cap.allowed_extra_m(short_len)
+        best, best_exp = short, short_exp
+        lo, hi = 0, len(SAFER_ALPHAS) - 1
+        while lo <= hi and src != dst:  # length grows with alpha: find the largest alpha within the cap
+            mid = (lo + hi) // 2
+            alpha = SAFER_ALPHAS[mid]
+            edges = self._path(
+                snap, (risk_key, alpha), self._cost(snap, risk_key, risk, alpha), src, dst, fixed_origin
+            )
+            length = float(self.graph.length_m[edges].sum())
+            if length <= allowed + 1e-6:
+                exp = float(np.sum(self.graph.length_m[edges] * risk[edges]))
+                if exp < best_exp:
+                    best, best_exp = edges, exp
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        saved_pct = 100.0 * (short_exp - best_exp) / short_exp if short_exp > 0 else 0.0
+        found = saved_pct >= MIN_SAVING_PCT
+        all_notes = list(notes)
+        if not found:
+            best, best_exp, saved_pct = short, short_exp, 0.0
+            all_notes.append(
+                "No meaningfully safer route within the detour limit: the shortest route is also the safer one."
+            )
+        all_notes.append(CAVEAT)
+        features = [
+            self._feature("shortest", short, risk, short_len, short_exp, 0.0, havens, src),
+            self._feature("safer", best, risk, short_len, best_exp, saved_pct, havens, src),
+        ]
+        return {
+            "type": "FeatureCollection",
+            "area": self.slug,
+            "data_as_of": self.data_as_of,
+            "safer_found": found,
+            "detour_cap": {"max_pct": cap.max_pct, "max_m": cap.max_m, "allowed_extra_m": round(allowed - short_len, 1)},
+            "walking_speed_mps": WALK_SPEED_MPS,
+            "notes": all_notes,
+            "features": features,
+        }
+
+    def _feature(
+        self,
+        kind: str,
+        edges: IntArray,
+        risk: FloatArray,
+        short_len: float,
+        exposure: float,
+        saved_pct: float,
+        havens: Sequence[HavenRef],
+        src: int,
+    ) -> dict[str, Any]:
+        g = self.graph
+        length = float(g.length_m[edges].sum())
+        lats: list[float] = [float(g.node_lat[src])]
+        lons: list[float] = [float(g.node_lon[src])]
+        names: list[str] = []
+        for e in edges.tolist():
+            a, b = int(g.geom_offsets[e]), int(g.geom_offsets[e + 1])
+            lats.extend(g.geom_lat[a + 1 : b].tolist())
+            lons.extend(g.geom_lon[a + 1 : b].tolist())
+            ni = int(g.name_idx[e])
+            if ni >= 0 and (not names or names[-1] != g.names[ni]):
+                names.append(g.names[ni])
+        if len(lats) == 1:
+            lats.append(lats[0])
+            lons.append(lons[0])
+        lit_fraction = float(np.sum(g.length_m[edges] * self._lit[edges]) / length) if length > 0 else 1.0
+        nearby: list[int] = []
+        if havens:
+            xs, ys = self._to_xy(np.asarray(lons), np.asarray(lats))
+            route_tree = cKDTree(np.column_stack([xs, ys]))
+            for h in havens:
+                if route_tree.query(self.project(h.lat, h.lon))[0] <= HAVEN_NEARBY_M:
+                    nearby.append(h.id)
+        return {
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[round(lo, 6), round(la, 6)] for lo, la in zip(lons, lats, strict=True)],
+            },
+            "properties": {
+                "kind": kind,
+                "length_m": round(length, 1),
+                "duration_s": round(length / WALK_SPEED_MPS),
+                "exposure": round(exposure / 1000.0, 4),
+                "exposure_saved_pct": round(saved_pct, 1),
+                "extra_length_m": round(length - short_len, 1),
+                "lit_fraction": round(lit_fraction, 3),
+                "havens_nearby": nearby,
+                "streets": names,
+            },
+        }
+
+
+def context_for(router: Router, at: dt.datetime) -> TimeContext:
+    """Time-of-day context used for a request (exposed for notes and tests)."""
+    return time_context(at, lat=router.centre[0], lon=router.centre[1])
+
+
+__all__ = ["CAVEAT", "DetourCap", "HavenRef", "Router", "RoutingError", "context_for"]

@@ -1,0 +1,124 @@
+"""Role x route x own/other object matrix over every staff route registered under /api/v1/admin/.
+
+The routes come from the running app, so a route added by anyone shows up here: it must refuse anonymous
+callers (401) and a wrong CSRF token (403) before doing anything, and it must have a row in authz_table.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.routing import Mount, Route
+
+from backend.accounts.guard import CSRF_HEADER
+from tests.backend.authz_table import ROLES, ROWS, SCOPE, Call, Ctx, Row
+from tests.support.staff import login_as
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+ADMIN_PREFIX = "/api/v1/admin/"
+
+
+def _walk(routes: list, prefix: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for route in routes:
+        if isinstance(route, Mount):
+            found += _walk(list(route.routes or []), prefix + route.path)
+        elif isinstance(route, Route):
+            found += [(m, prefix + route.path) for m in sorted((route.methods or set()) - {"HEAD"})]
+    return found
+
+
+def admin_routes() -> list[tuple[str, str]]:
+    from backend.api import api_routes
+
+    return sorted({(m, p) for m, p in _walk(api_routes()) if p.startswith(ADMIN_PREFIX)})
+
+
+def _fill(path: str, params: dict[str, object]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return str(params.get(name, "1"))
+
+    return re.sub(r"{([^}:]+)(?::[^}]+)?}", sub, path)
+
+
+ROUTES = admin_routes()
+ROWS_BY_KEY = {row.key: row for row in ROWS}
+
+
+def test_every_admin_route_has_a_table_row() -> None:
+    assert ROUTES, "no admin routes registered"
+    missing = [f"{m} {p}" for m, p in ROUTES if (m, p) not in ROWS_BY_KEY]
+    assert not missing, "add rows to tests/backend/authz_table.py for: " + ", ".join(missing)
+
+
+def test_table_rows_name_real_routes() -> None:
+    stale = [f"{m} {p}" for m, p in ROWS_BY_KEY if (m, p) not in set(ROUTES)]
+    assert not stale, "authz_table.py rows for routes that do not exist: " + ", ".join(stale)
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+async def test_anonymous_and_bad_csrf_refused(client: httpx.AsyncClient, method: str, path: str) -> None:
+    url = _fill(path, {})
+    body = {} if method in UNSAFE else None
+    anonymous = await client.request(method, url, json=body)
+    assert anonymous.status_code == 401, anonymous.text
+    assert anonymous.json()["error"]["code"] in {"not_authenticated", "session_expired"}
+    assert "set-cookie" not in anonymous.headers
+    if method in UNSAFE:
+        for role in ROLES:
+            await login_as(client, role=role, **SCOPE)
+            client.headers[CSRF_HEADER] = "not-the-token"
+            wrong = await client.request(method, url, json=body)
+            assert wrong.status_code == 403, (role, wrong.text)
+            assert wrong.json()["error"]["code"] == "csrf_failed"
+            del client.headers[CSRF_HEADER]
+            missing = await client.request(method, url, json=body)
+            assert missing.status_code == 403, (role, missing.text)
+            assert missing.json()["error"]["code"] == "csrf_failed"
+
+
+@pytest.fixture
+async def ctx(client: httpx.AsyncClient) -> AsyncIterator[Ctx]:
+    transport = client._transport  # same in-process app, separate cookie jar
+    async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url)) as admin:
+        await login_as(admin, role="admin", areas=(), schools=())
+        yield Ctx(app=transport.app if hasattr(transport, "app") else None, admin=admin)
+
+
+def _expectation(row: Row, role: str, which: str) -> str:
+    if role != "admin" and role not in row.roles:
+        return "forbidden_role"
+    if which == "other" and role != "admin":
+        return "denied"
+    return "ok"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r.method} {r.path}" for r in ROWS])
+async def test_role_by_object_matrix(client: httpx.AsyncClient, ctx: Ctx, row: Row) -> None:
+    failures: list[str] = []
+    for role in ROLES:
+        for which in ("own", "other") if row.scoped else ("own",):
+            call: Call = await row.prepare(ctx, which)
+            await login_as(client, role=role, **(row.scope or SCOPE))
+            response = await client.request(
+                row.method, _fill(row.path, call.path_params), params=call.query or None,
+                json=call.body if row.method in UNSAFE else None,
+            )
+            expected = _expectation(row, role, which)
+            status = response.status_code
+            label = f"{role}/{which}: {status} {response.text[:200]}"
+            if expected == "forbidden_role":
+                if status != 403 or response.json()["error"]["code"] != "forbidden_role":
+                    failures.append(f"{label} (expected 403 forbidden_role)")
+            elif expected == "denied":
+                if status in row.ok and row.other_ok is not None and row.other_ok(response, call):
+                    continue
+                if status not in row.denied:
+                    failures.append(f"{label} (expected one of {row.denied} for another's object)")
+            elif status not in row.ok:
+                failures.append(f"{label} (expected one of {row.ok})")
+    assert not failures, f"{row.method} {row.path}:\n" + "\n".join(failures)
