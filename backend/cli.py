@@ -37,11 +37,13 @@ class CommandRegistry:
         parser: argparse.ArgumentParser = self._subparsers.add_parser(name, **kwargs)
         return parser
 
-    def group(self, name: str, help: str | None = None) -> Any:  # noqa: A002
+    def group(self, name: str, help: str | None = None) -> Any:
         if name not in self._groups:
             text = help or GROUP_HELP.get(name, name)
             parser = self._subparsers.add_parser(name, help=text, description=text)
-            self._groups[name] = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
+            self._groups[name] = parser.add_subparsers(
+                dest=f"{name}_command", metavar="COMMAND", required=True
+            )
         return self._groups[name]
 
 
@@ -51,10 +53,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     host = args.host or settings.host
     port = args.port or settings.port
-    print(f"WayHome: serving on http://{host}:{port} (database: {settings.database_url.split(':')[0]})",
-          flush=True)
-    uvicorn.run("backend.app:create_app", factory=True, host=host, port=port, log_config=None,
-                proxy_headers=True, access_log=False)
+    print(
+        f"WayHome: serving on http://{host}:{port} (database: {settings.database_url.split(':')[0]})",
+        flush=True,
+    )
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=True,
+        access_log=False,
+    )
     return 0
 
 
@@ -68,12 +79,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_makemigrations(args: argparse.Namespace) -> int:
-    from tortoise.cli import cli as tortoise_cli
+    from tortoise.cli.cli import run_cli_async
 
     argv = ["-c", "backend.db.TORTOISE_ORM", "makemigrations", *args.apps]
     if args.name:
         argv += ["--name", args.name]
-    return int(tortoise_cli.main(argv) or 0)
+    return int(asyncio.run(run_cli_async(argv)) or 0)
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
@@ -98,8 +109,11 @@ def cmd_data_pack(args: argparse.Namespace) -> int:
 
     from backend.settings import ROOT
 
-    argv = ["build_area_packs.py", *(["--source", args.source] if args.source else []),
-            *(["--only", args.only] if args.only else [])]
+    argv = [
+        "build_area_packs.py",
+        *(["--source", args.source] if args.source else []),
+        *(["--only", args.only] if args.only else []),
+    ]
     old = sys.argv
     sys.argv = argv
     try:

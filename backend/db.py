@@ -57,7 +57,7 @@ def _guard_sqlite_comments() -> None:
     documentation only, so replace the semicolon there."""
     from tortoise.migrations.schema_editor.sqlite import SqliteSchemaEditor
 
-    original = SqliteSchemaEditor._escape_comment  # noqa: SLF001
+    original = SqliteSchemaEditor._escape_comment
     if getattr(original, "_wayhome_guarded", False):
         return
 
@@ -65,7 +65,7 @@ def _guard_sqlite_comments() -> None:
         return original(self, comment).replace(";", ",")
 
     escape._wayhome_guarded = True  # type: ignore[attr-defined]
-    SqliteSchemaEditor._escape_comment = escape  # type: ignore[method-assign]  # noqa: SLF001
+    SqliteSchemaEditor._escape_comment = escape  # type: ignore[assignment,method-assign]
 
 
 _guard_sqlite_comments()

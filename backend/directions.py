@@ -56,7 +56,9 @@ def _load_one(settings: Any, area: Any) -> Router | None:
     if key not in _LOADED:
         if not is_current(out_dir, digest):
             build_area(sources, out_dir, config=config)
-        _LOADED[key] = Router.load(out_dir, slug=area.slug, config=config, streets_coverage=area.streets_coverage)
+        _LOADED[key] = Router.load(
+            out_dir, slug=area.slug, config=config, streets_coverage=area.streets_coverage
+        )
     return _LOADED[key].fork()
 
 

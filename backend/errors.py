@@ -51,7 +51,10 @@ class ApiError(Exception):
 
 
 def error_response(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
@@ -66,7 +69,9 @@ async def handle_api_error(request: Request, exc: Exception) -> Response:
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ").capitalize()
+    message = (
+        exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ").capitalize()
+    )
     if exc.status_code == 404:
         message = f"Nothing here: {request.url.path} is not a WayHome address."
     elif exc.status_code == 405:
@@ -77,8 +82,12 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     request_id = request.scope.get("state", {}).get("request_id", "")
     log.exception("unhandled error", extra={"request_id": request_id, "path": request.url.path})
-    return error_response(500, "internal_error", "Something went wrong on our side. Please try again.",
-                          {"request_id": request_id})
+    return error_response(
+        500,
+        "internal_error",
+        "Something went wrong on our side. Please try again.",
+        {"request_id": request_id},
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

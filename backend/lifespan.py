@@ -55,7 +55,10 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             await _seed(state)
             state.routers = await directions.load_route_engines(settings=settings, areas=areas)
             await stack.enter_async_context(worker.in_process_worker(state))
-            log.info("ready", extra={"areas": sorted(areas), "startup_ms": round(1000 * (time.perf_counter() - started))})
+            log.info(
+                "ready",
+                extra={"areas": sorted(areas), "startup_ms": round(1000 * (time.perf_counter() - started))},
+            )
             yield
         state.db_ready = False
 

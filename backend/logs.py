@@ -12,9 +12,29 @@ import sys
 from datetime import UTC, datetime
 
 SAFE_FIELDS = (
-    "request_id", "method", "route", "status", "duration_ms", "areas", "startup_ms", "area", "count", "event",
-    "notice_id", "delivery_id", "attempt", "push_status", "user_id", "action", "object_type", "object_id",
-    "reason", "elapsed_ms", "nodes", "edges", "path",
+    "request_id",
+    "method",
+    "route",
+    "status",
+    "duration_ms",
+    "areas",
+    "startup_ms",
+    "area",
+    "count",
+    "event",
+    "notice_id",
+    "delivery_id",
+    "attempt",
+    "push_status",
+    "user_id",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "elapsed_ms",
+    "nodes",
+    "edges",
+    "path",
 )
 
 

@@ -28,11 +28,22 @@ def content_security_policy(settings: Settings) -> str:
 
         parts = urlsplit(settings.tile_url.replace("{s}", "a"))
         img += f" {parts.scheme}://{parts.netloc}"
-    return "; ".join([
-        "default-src 'self'", f"img-src {img}", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
-        "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
-        "frame-ancestors 'none'", "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src {img}",
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
 class SecurityMiddleware:
@@ -66,6 +77,7 @@ class SecurityMiddleware:
             response = error_response(*rejection)
             await self._send_with_headers(response, scope, receive, send, request_id, status_holder)
         else:
+
             async def send_wrapper(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     status_holder["status"] = message["status"]
@@ -77,7 +89,9 @@ class SecurityMiddleware:
         access_log.info(
             "request",
             extra={
-                "request_id": request_id, "method": scope["method"], "route": _route_template(scope),
+                "request_id": request_id,
+                "method": scope["method"],
+                "route": _route_template(scope),
                 "status": status_holder["status"],
                 "duration_ms": round(1000 * (time.perf_counter() - started), 2),
             },
@@ -86,15 +100,23 @@ class SecurityMiddleware:
     def _reject(self, scope: Scope) -> tuple[int, str, str, dict[str, Any]] | None:
         query = scope.get("query_string", b"")
         if len(query) > self.settings.max_query_bytes:
-            return (414, "query_too_long", f"The query string must be at most {self.settings.max_query_bytes} "
-                    "bytes.", {"max_bytes": self.settings.max_query_bytes})
+            return (
+                414,
+                "query_too_long",
+                f"The query string must be at most {self.settings.max_query_bytes} bytes.",
+                {"max_bytes": self.settings.max_query_bytes},
+            )
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 if not value.isdigit():
                     return (400, "bad_content_length", "Content-Length must be a whole number.", {})
                 if int(value) > self.settings.max_body_bytes:
-                    return (413, "body_too_large", f"The request body must be at most "
-                            f"{self.settings.max_body_bytes} bytes.", {"max_bytes": self.settings.max_body_bytes})
+                    return (
+                        413,
+                        "body_too_large",
+                        f"The request body must be at most {self.settings.max_body_bytes} bytes.",
+                        {"max_bytes": self.settings.max_body_bytes},
+                    )
         return None
 
     def _decorate(self, headers: MutableHeaders, scope: Scope, request_id: str) -> None:
@@ -107,7 +129,13 @@ class SecurityMiddleware:
             headers["cache-control"] = "no-store"
 
     async def _send_with_headers(
-        self, response: Any, scope: Scope, receive: Receive, send: Send, request_id: str, holder: dict[str, Any]
+        self,
+        response: Any,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        request_id: str,
+        holder: dict[str, Any],
     ) -> None:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -46,8 +46,13 @@ def doc(
 
     def mark(func: Callable[..., Any]) -> Callable[..., Any]:
         func.__openapi__ = {  # type: ignore[attr-defined]
-            "summary": summary, "tags": tags or [], "params": params or [], "body": body,
-            "responses": responses or {200: {"type": "object"}}, "security": security, "description": description,
+            "summary": summary,
+            "tags": tags or [],
+            "params": params or [],
+            "body": body,
+            "responses": responses or {200: {"type": "object"}},
+            "security": security,
+            "description": description,
         }
         return func
 
@@ -102,14 +107,23 @@ def build_openapi(routes: Iterable[BaseRoute], *, version: str) -> dict[str, Any
             paths.setdefault(clean, {})[method.lower()] = _operation(meta, path)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "WayHome API", "version": version,
-                 "description": "Safer routes home from school, CitySafe Havens, help and alerts. See docs/API.md."},
+        "info": {
+            "title": "WayHome API",
+            "version": version,
+            "description": "Safer routes home from school, CitySafe Havens, help and alerts. See docs/API.md.",
+        },
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
-            "responses": {"Error": {"description": "Error", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}}},
-            "securitySchemes": {"staffSession": {"type": "apiKey", "in": "cookie", "name": "__Host-wayhome_session"}},
+            "responses": {
+                "Error": {
+                    "description": "Error",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
+            "securitySchemes": {
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "__Host-wayhome_session"}
+            },
         },
     }
 

@@ -26,7 +26,9 @@ MISSING: Any = _Missing()
 def _raw(request: Request, name: str, default: Any) -> str | None:
     values = request.query_params.getlist(name)
     if len(values) > 1:
-        raise ApiError(422, "repeated_parameter", f"Give '{name}' once, not {len(values)} times.", {"param": name})
+        raise ApiError(
+            422, "repeated_parameter", f"Give '{name}' once, not {len(values)} times.", {"param": name}
+        )
     if not values or values[0] == "":
         if default is MISSING:
             raise ApiError(422, "missing_parameter", f"The '{name}' parameter is required.", {"param": name})
@@ -35,7 +37,11 @@ def _raw(request: Request, name: str, default: Any) -> str | None:
 
 
 def query_str(
-    request: Request, name: str, *, max_len: int = 200, default: Any = MISSING,
+    request: Request,
+    name: str,
+    *,
+    max_len: int = 200,
+    default: Any = MISSING,
     choices: tuple[str, ...] | list[str] | None = None,
 ) -> Any:
     raw = _raw(request, name, default)
@@ -43,15 +49,23 @@ def query_str(
         return default
     value = raw.strip()
     if len(value) > max_len:
-        raise ApiError(422, "parameter_too_long", f"'{name}' must be at most {max_len} characters.",
-                       {"param": name, "max_len": max_len})
+        raise ApiError(
+            422,
+            "parameter_too_long",
+            f"'{name}' must be at most {max_len} characters.",
+            {"param": name, "max_len": max_len},
+        )
     if choices is not None and value not in choices:
-        raise ApiError(422, "invalid_choice", f"'{name}' must be one of: {', '.join(choices)}.",
-                       {"param": name, "choices": list(choices)})
+        raise ApiError(
+            422,
+            "invalid_choice",
+            f"'{name}' must be one of: {', '.join(choices)}.",
+            {"param": name, "choices": list(choices)},
+        )
     return value
 
 
-def query_float(request: Request, name: str, *, min: float, max: float, default: Any = MISSING) -> Any:  # noqa: A002
+def query_float(request: Request, name: str, *, min: float, max: float, default: Any = MISSING) -> Any:
     raw = _raw(request, name, default)
     if raw is None:
         return default
@@ -60,12 +74,16 @@ def query_float(request: Request, name: str, *, min: float, max: float, default:
     except ValueError:
         raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name}) from None
     if not math.isfinite(value) or not min <= value <= max:
-        raise ApiError(422, "out_of_range", f"'{name}' must be between {min} and {max}.",
-                       {"param": name, "min": min, "max": max})
+        raise ApiError(
+            422,
+            "out_of_range",
+            f"'{name}' must be between {min} and {max}.",
+            {"param": name, "min": min, "max": max},
+        )
     return value
 
 
-def query_int(request: Request, name: str, *, min: int, max: int, default: Any = MISSING) -> Any:  # noqa: A002
+def query_int(request: Request, name: str, *, min: int, max: int, default: Any = MISSING) -> Any:
     raw = _raw(request, name, default)
     if raw is None:
         return default
@@ -74,8 +92,12 @@ def query_int(request: Request, name: str, *, min: int, max: int, default: Any =
     except ValueError:
         raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name}) from None
     if not min <= value <= max:
-        raise ApiError(422, "out_of_range", f"'{name}' must be between {min} and {max}.",
-                       {"param": name, "min": min, "max": max})
+        raise ApiError(
+            422,
+            "out_of_range",
+            f"'{name}' must be between {min} and {max}.",
+            {"param": name, "min": min, "max": max},
+        )
     return value
 
 
@@ -84,12 +106,18 @@ def parse_datetime(value: str, *, field: str = "at") -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ApiError(422, "invalid_datetime", f"'{field}' must be an ISO 8601 date-time, "
-                       "e.g. 2026-11-25T15:30:00+00:00.", {"param": field}) from None
+        raise ApiError(
+            422,
+            "invalid_datetime",
+            f"'{field}' must be an ISO 8601 date-time, e.g. 2026-11-25T15:30:00+00:00.",
+            {"param": field},
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LONDON)
     if not 2000 <= parsed.year <= 2100:
-        raise ApiError(422, "out_of_range", f"'{field}' must be between the years 2000 and 2100.", {"param": field})
+        raise ApiError(
+            422, "out_of_range", f"'{field}' must be between the years 2000 and 2100.", {"param": field}
+        )
     return parsed.astimezone(LONDON)
 
 
@@ -104,14 +132,22 @@ async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
     """The request's JSON body (any JSON value), size-capped."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise ApiError(413, "body_too_large", f"The request body must be at most {max_bytes} bytes.",
-                       {"max_bytes": max_bytes})
+        raise ApiError(
+            413,
+            "body_too_large",
+            f"The request body must be at most {max_bytes} bytes.",
+            {"max_bytes": max_bytes},
+        )
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:
-            raise ApiError(413, "body_too_large", f"The request body must be at most {max_bytes} bytes.",
-                           {"max_bytes": max_bytes})
+            raise ApiError(
+                413,
+                "body_too_large",
+                f"The request body must be at most {max_bytes} bytes.",
+                {"max_bytes": max_bytes},
+            )
     if not body:
         raise ApiError(400, "empty_body", "Send a JSON body with this request.")
     try:

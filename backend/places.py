@@ -29,8 +29,7 @@ def area_for_point(state: AppState, lat: float, lon: float) -> str | None:
 
 
 def _outside(label: str) -> ApiError:
-    return ApiError(422, "outside_areas", f"{label} is outside the areas WayHome covers.",
-                    {"areas": []})
+    return ApiError(422, "outside_areas", f"{label} is outside the areas WayHome covers.", {"areas": []})
 
 
 def resolve_point(state: AppState, text: str, *, field: str = "point") -> ResolvedPoint:
@@ -45,28 +44,45 @@ def resolve_point(state: AppState, text: str, *, field: str = "point") -> Resolv
             school = pack.school(urn)
             if school is not None:
                 return ResolvedPoint(pack.slug, school.lat, school.lon, school.name, "school")
-        raise ApiError(422, "unknown_school", f"No school with URN {urn[:12]!r} in the areas WayHome covers.",
-                       {"param": field})
+        raise ApiError(
+            422,
+            "unknown_school",
+            f"No school with URN {urn[:12]!r} in the areas WayHome covers.",
+            {"param": field},
+        )
     if lowered.startswith("postcode:"):
         raw = text.split(":", 1)[1]
         normal = normalise_postcode(raw)
         if normal is None:
-            raise ApiError(422, "invalid_postcode", "That does not look like a UK postcode (e.g. SE15 5JR).",
-                           {"param": field})
+            raise ApiError(
+                422,
+                "invalid_postcode",
+                "That does not look like a UK postcode (e.g. SE15 5JR).",
+                {"param": field},
+            )
         for pack in state.areas.values():
             found = pack.postcode(normal)
             if found is not None:
                 return ResolvedPoint(pack.slug, found.lat, found.lon, found.postcode, "postcode")
-        raise ApiError(422, "unknown_postcode", f"{normal} is not a postcode in the areas WayHome covers.",
-                       {"param": field})
+        raise ApiError(
+            422,
+            "unknown_postcode",
+            f"{normal} is not a postcode in the areas WayHome covers.",
+            {"param": field},
+        )
     match = LATLON_RE.match(text)
     if match is None:
-        raise ApiError(422, "invalid_point", f"'{field}' must be 'lat,lon', 'school:URN' or 'postcode:SE15 5JR'.",
-                       {"param": field})
+        raise ApiError(
+            422,
+            "invalid_point",
+            f"'{field}' must be 'lat,lon', 'school:URN' or 'postcode:SE15 5JR'.",
+            {"param": field},
+        )
     lat, lon = float(match.group(1)), float(match.group(2))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ApiError(422, "invalid_point", f"'{field}' has a latitude or longitude out of range.",
-                       {"param": field})
+        raise ApiError(
+            422, "invalid_point", f"'{field}' has a latitude or longitude out of range.", {"param": field}
+        )
     area = area_for_point(state, lat, lon)
     if area is None:
         raise _outside("That point")

@@ -86,7 +86,9 @@ class Settings:
         database_url = e.get("DATABASE_URL") or f"sqlite://{var_dir / 'wayhome.sqlite3'}"
         if database_url.startswith("postgresql://"):
             database_url = "postgres://" + database_url.removeprefix("postgresql://")
-        secret = e.get("WAYHOME_SECRET_KEY") or overrides.pop("secret_key", None) or load_or_create_secret(var_dir)
+        secret = (
+            e.get("WAYHOME_SECRET_KEY") or overrides.pop("secret_key", None) or load_or_create_secret(var_dir)
+        )
         values: dict[str, Any] = dict(
             database_url=database_url,
             var_dir=var_dir,

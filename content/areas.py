@@ -112,8 +112,15 @@ class AreaPack:
         if "schools" not in self._cache:
             self._cache["schools"] = [
                 School(
-                    urn=r["urn"], name=r["name"], phase=r["phase"], type=r["type"], gender=r["gender"],
-                    postcode=r["postcode"], lat=float(r["lat"]), lon=float(r["lon"]), website=r["website"],
+                    urn=r["urn"],
+                    name=r["name"],
+                    phase=r["phase"],
+                    type=r["type"],
+                    gender=r["gender"],
+                    postcode=r["postcode"],
+                    lat=float(r["lat"]),
+                    lon=float(r["lon"]),
+                    website=r["website"],
                     area=self.slug,
                 )
                 for r in self.read_rows("schools.csv")
@@ -130,7 +137,9 @@ class AreaPack:
     def postcodes(self) -> dict[str, Postcode]:
         if "postcodes" not in self._cache:
             self._cache["postcodes"] = {
-                r["postcode"]: Postcode(r["postcode"], float(r["lat"]), float(r["lon"]), r["lsoa11cd"], self.slug)
+                r["postcode"]: Postcode(
+                    r["postcode"], float(r["lat"]), float(r["lon"]), r["lsoa11cd"], self.slug
+                )
                 for r in self.read_rows("postcodes.csv")
             }
         return dict(self._cache["postcodes"])
@@ -164,7 +173,9 @@ def _cached_load(slug: str, areas_dir: Path) -> AreaPack:
     return load_area(slug, areas_dir=areas_dir)
 
 
-def load_all_areas(slugs: tuple[str, ...] | None = None, *, areas_dir: Path = AREAS_DIR) -> dict[str, AreaPack]:
+def load_all_areas(
+    slugs: tuple[str, ...] | None = None, *, areas_dir: Path = AREAS_DIR
+) -> dict[str, AreaPack]:
     """All requested packs (every available one when `slugs` is None), shared across app instances."""
     chosen = slugs if slugs else tuple(available_areas(areas_dir=areas_dir))
     return {slug: _cached_load(slug, areas_dir) for slug in chosen}

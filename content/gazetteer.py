@@ -23,8 +23,14 @@ class Candidate:
     ref: str  # what to pass as a route endpoint: "postcode:...", "school:URN" or "lat,lon"
 
     def as_json(self) -> dict[str, object]:
-        return {"label": self.label, "kind": self.kind, "lat": round(self.lat, 6), "lon": round(self.lon, 6),
-                "area": self.area, "ref": self.ref}
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "lat": round(self.lat, 6),
+            "lon": round(self.lon, 6),
+            "area": self.area,
+            "ref": self.ref,
+        }
 
 
 def _words(text: str) -> list[str]:
@@ -59,15 +65,25 @@ def search(packs: list[AreaPack], query: str, *, limit: int = 8) -> list[Candida
         for pack in packs:
             pc = pack.postcode(full)
             if pc is not None:
-                results.append((100.0, Candidate(pc.postcode, "postcode", pc.lat, pc.lon, pack.slug,
-                                                 f"postcode:{pc.postcode}")))
+                results.append(
+                    (
+                        100.0,
+                        Candidate(
+                            pc.postcode, "postcode", pc.lat, pc.lon, pack.slug, f"postcode:{pc.postcode}"
+                        ),
+                    )
+                )
     elif OUTWARD_RE.match(upper):
         prefix = upper if " " in upper else upper + " "
         for pack in packs:
             for code, pc in pack.postcodes.items():
                 if code.startswith(prefix) or code.replace(" ", "").startswith(upper.replace(" ", "")):
-                    results.append((50.0 - len(code) / 100, Candidate(code, "postcode", pc.lat, pc.lon, pack.slug,
-                                                                      f"postcode:{code}")))
+                    results.append(
+                        (
+                            50.0 - len(code) / 100,
+                            Candidate(code, "postcode", pc.lat, pc.lon, pack.slug, f"postcode:{code}"),
+                        )
+                    )
                 if len(results) > 200:
                     break
     query_words = _words(text)
@@ -76,13 +92,30 @@ def search(packs: list[AreaPack], query: str, *, limit: int = 8) -> list[Candida
             for school in pack.schools:
                 s = _name_score(query_words, school.name)
                 if s:
-                    results.append((10 + s, Candidate(f"{school.name} ({school.postcode})", "school", school.lat,
-                                                      school.lon, pack.slug, f"school:{school.urn}")))
+                    results.append(
+                        (
+                            10 + s,
+                            Candidate(
+                                f"{school.name} ({school.postcode})",
+                                "school",
+                                school.lat,
+                                school.lon,
+                                pack.slug,
+                                f"school:{school.urn}",
+                            ),
+                        )
+                    )
             for row in _streets(pack):
                 s = _name_score(query_words, row[0])
                 if s:
-                    results.append((5 + s, Candidate(row[0], "street", row[1], row[2], pack.slug,
-                                                     f"{row[1]:.6f},{row[2]:.6f}")))
+                    results.append(
+                        (
+                            5 + s,
+                            Candidate(
+                                row[0], "street", row[1], row[2], pack.slug, f"{row[1]:.6f},{row[2]:.6f}"
+                            ),
+                        )
+                    )
     results.sort(key=lambda pair: (-pair[0], pair[1].label))
     seen: set[tuple[str, str]] = set()
     unique = []
@@ -95,10 +128,13 @@ def search(packs: list[AreaPack], query: str, *, limit: int = 8) -> list[Candida
 
 
 def _streets(pack: AreaPack) -> list[tuple[str, float, float]]:
-    cached = pack._cache.get("street_names")  # noqa: SLF001 - the pack's own lazy cache
+    cached = pack._cache.get("street_names")
     if cached is None:
         path = pack.path / "street_names.csv"
-        cached = [(r["name"], float(r["lat"]), float(r["lon"])) for r in pack.read_rows("street_names.csv")] \
-            if path.exists() else []
-        pack._cache["street_names"] = cached  # noqa: SLF001
+        cached = (
+            [(r["name"], float(r["lat"]), float(r["lon"])) for r in pack.read_rows("street_names.csv")]
+            if path.exists()
+            else []
+        )
+        pack._cache["street_names"] = cached
     return list(cached)

@@ -134,7 +134,9 @@ def parse_row(row: dict[str, str]) -> ServiceSeed:
         slug=row["slug"].strip(),
         name=row["name"].strip(),
         needs=needs,
-        channels=(Channel(kind=kind, value=value, hours=hours_from_text(row["hours"]), hours_text=row["hours"]),),
+        channels=(
+            Channel(kind=kind, value=value, hours=hours_from_text(row["hours"]), hours_text=row["hours"]),
+        ),
         age_min=_age(row["age_min"]),
         age_max=_age(row["age_max"]),
         website=normalise_url(row["website"]),

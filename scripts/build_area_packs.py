@@ -64,7 +64,11 @@ AREAS = (
 )
 
 SOURCES = {
-    "osm": {"name": "OpenStreetMap", "licence": "ODbL 1.0", "attribution": "© OpenStreetMap contributors, ODbL 1.0"},
+    "osm": {
+        "name": "OpenStreetMap",
+        "licence": "ODbL 1.0",
+        "attribution": "© OpenStreetMap contributors, ODbL 1.0",
+    },
     "postcodes": {
         "name": "OS Code-Point Open 2025.2.0",
         "licence": "OGL v3",
@@ -132,13 +136,17 @@ def street_index(paths: list[Path]) -> pd.DataFrame:
     nodes: dict[str, tuple[float, float]] = {}
     members: dict[str, list[str]] = {}
     for path in paths:
-        for _, elem in ET.iterparse(path, events=("end",)):
+        for _, elem in ET.iterparse(path, events=("end",)):  # noqa: S314 - our own OSM extracts
             if elem.tag == "node":
                 nodes[elem.attrib["id"]] = (float(elem.attrib["lat"]), float(elem.attrib["lon"]))
             elif elem.tag == "way":
                 tags = {t.attrib["k"]: t.attrib["v"] for t in elem.findall("tag")}
                 name = tags.get("name")
-                if name and "highway" in tags and tags["highway"] not in ("motorway", "motorway_link", "proposed"):
+                if (
+                    name
+                    and "highway" in tags
+                    and tags["highway"] not in ("motorway", "motorway_link", "proposed")
+                ):
                     members.setdefault(name, []).extend(nd.attrib["ref"] for nd in elem.findall("nd"))
                 elem.clear()
     rows = []
@@ -182,8 +190,15 @@ def build_area(spec: AreaSpec, source: Path) -> None:
         if shape(f["geometry"]).intersects(boundary)
     )
     (out / "boundary.geojson").write_text(
-        json.dumps({"type": "Feature", "properties": {"slug": spec.slug, "name": spec.name},
-                    "geometry": mapping(boundary)}, sort_keys=True) + "\n"
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"slug": spec.slug, "name": spec.name},
+                "geometry": mapping(boundary),
+            },
+            sort_keys=True,
+        )
+        + "\n"
     )
 
     # Postcodes with their LSOA (2011).
@@ -191,17 +206,22 @@ def build_area(spec: AreaSpec, source: Path) -> None:
     minx, miny, maxx, maxy = boundary.bounds
     pcs = pcs[(pcs.lon >= minx) & (pcs.lon <= maxx) & (pcs.lat >= miny) & (pcs.lat <= maxy)]
     pcs = pcs[inside(pcs, boundary)]
-    lookup = pd.read_csv(london / "postcode_lsoa.csv", usecols=["pcds", "lsoa11cd"]).rename(columns={"pcds": "postcode"})
+    lookup = pd.read_csv(london / "postcode_lsoa.csv", usecols=["pcds", "lsoa11cd"]).rename(
+        columns={"pcds": "postcode"}
+    )
     pcs = pcs.merge(lookup, on="postcode", how="left").sort_values("postcode")
     write_csv(pcs[["postcode", "lat", "lon", "lsoa11cd"]], out / "postcodes.csv")
 
     # Schools.
     schools = pd.read_csv(london / "schools.csv", dtype={"urn": str}).dropna(subset=["lat", "lon"])
-    schools = schools[inside(schools, boundary)].rename(columns={"school_name": "name", "school_type": "type",
-                                                                 "website_url": "website"})
+    schools = schools[inside(schools, boundary)].rename(
+        columns={"school_name": "name", "school_type": "type", "website_url": "website"}
+    )
     schools = schools.sort_values("urn")
-    write_csv(schools[["urn", "name", "phase", "type", "gender", "postcode", "lat", "lon", "website"]],
-              out / "schools.csv")
+    write_csv(
+        schools[["urn", "name", "phase", "type", "gender", "postcode", "lat", "lon", "website"]],
+        out / "schools.csv",
+    )
 
     # LSOA polygons touching the area.
     lsoas = json.loads((london / "lsoa2011.geojson").read_text())
@@ -210,8 +230,13 @@ def build_area(spec: AreaSpec, source: Path) -> None:
         geom = shape(f["geometry"])
         if geom.intersects(boundary):
             props = {k: f["properties"][k] for k in ("LSOA11CD", "LSOA11NM")}
-            kept.append({"type": "Feature", "properties": props,
-                         "geometry": mapping(shapely.set_precision(geom, 1e-6))})
+            kept.append(
+                {
+                    "type": "Feature",
+                    "properties": props,
+                    "geometry": mapping(shapely.set_precision(geom, 1e-6)),
+                }
+            )
     kept.sort(key=lambda f: f["properties"]["LSOA11CD"])
     (out / "lsoa.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": kept}) + "\n")
     lsoa_names = {f["properties"]["LSOA11CD"]: f["properties"]["LSOA11NM"] for f in kept}
@@ -229,19 +254,32 @@ def build_area(spec: AreaSpec, source: Path) -> None:
             count = crime.at[rec.Index, month]
             if count:
                 for t in targets:
-                    rows.append((t, rec.major_category, rec.minor_category, f"{month[:4]}-{month[4:]}",
-                                 round(float(count) / len(targets), 4)))
+                    rows.append(
+                        (
+                            t,
+                            rec.major_category,
+                            rec.minor_category,
+                            f"{month[:4]}-{month[4:]}",
+                            round(float(count) / len(targets), 4),
+                        )
+                    )
     long = pd.DataFrame(rows, columns=["lsoa11cd", "major_category", "minor_category", "month", "count"])
-    long = long.groupby(["lsoa11cd", "major_category", "minor_category", "month"], as_index=False)["count"].sum()
-    write_csv(long.sort_values(["lsoa11cd", "major_category", "minor_category", "month"]),
-              out / "crime_lsoa_monthly.csv")
+    long = long.groupby(["lsoa11cd", "major_category", "minor_category", "month"], as_index=False)[
+        "count"
+    ].sum()
+    write_csv(
+        long.sort_values(["lsoa11cd", "major_category", "minor_category", "month"]),
+        out / "crime_lsoa_monthly.csv",
+    )
 
     # Knife crime dashboard for the boroughs the area touches.
     dash = pd.read_parquet(london / "crime_dashboard_monthly.parquet")
     names = {n for _, n in touched}
     dash = dash[dash.borough_snt.isin(names) & dash.crime_type.isin(KNIFE_TYPES)].copy()
     dash["month"] = pd.to_datetime(dash.month_year).dt.strftime("%Y-%m")
-    dash = dash[["month", "area_type", "area_code", "area_name", "crime_type", "crime_subtype", "measure", "count"]]
+    dash = dash[
+        ["month", "area_type", "area_code", "area_name", "crime_type", "crime_subtype", "measure", "count"]
+    ]
     write_csv(dash.sort_values(list(dash.columns)), out / "knife_crime_monthly.csv")
 
     # police.uk street crimes (Southwark only).
@@ -260,12 +298,18 @@ def build_area(spec: AreaSpec, source: Path) -> None:
     libs = libs[inside(libs, boundary)]
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     libs = libs.rename(columns={f"{d.title()} staffed hours": d for d in days})
-    libs["address"] = libs[["Address 1", "Address 2", "Address 3"]].fillna("").agg(
-        lambda parts: ", ".join(p for p in parts if p), axis=1)
-    libs = libs.rename(columns={"Library name": "name", "Postcode": "postcode", "URL": "url",
-                                "Local authority": "authority"})
-    write_csv(libs[["name", "authority", "address", "postcode", "lat", "lon", *days, "url"]].sort_values("name"),
-              out / "libraries.csv")
+    libs["address"] = (
+        libs[["Address 1", "Address 2", "Address 3"]]
+        .fillna("")
+        .agg(lambda parts: ", ".join(p for p in parts if p), axis=1)
+    )
+    libs = libs.rename(
+        columns={"Library name": "name", "Postcode": "postcode", "URL": "url", "Local authority": "authority"}
+    )
+    write_csv(
+        libs[["name", "authority", "address", "postcode", "lat", "lon", *days, "url"]].sort_values("name"),
+        out / "libraries.csv",
+    )
     if spec.safe_places:
         shutil.copyfile(source / "southwark" / "safe_places_seed.csv", out / "safe_places.csv")
 
@@ -295,13 +339,24 @@ def build_area(spec: AreaSpec, source: Path) -> None:
         "boroughs": [{"code": c, "name": n} for c, n in touched],
         "data_as_of": {"streets": max(osm_dates), "crime": "2026-02", "postcodes": "2025-04"},
         "streets": {"coverage": spec.coverage, "osm_files": osm_rel, "buffer_m": 500},
-        "counts": {"schools": len(schools), "postcodes": len(pcs), "lsoas": len(kept), "libraries": len(libs),
-                   "street_crimes": len(sc)},
+        "counts": {
+            "schools": len(schools),
+            "postcodes": len(pcs),
+            "lsoas": len(kept),
+            "libraries": len(libs),
+            "street_crimes": len(sc),
+        },
         "sources": sources,
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    lines = [f"# Data attribution: {spec.name}", "",
-             "This data pack is derived from open data by `scripts/build_area_packs.py`.", ""]
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    lines = [
+        f"# Data attribution: {spec.name}",
+        "",
+        "This data pack is derived from open data by `scripts/build_area_packs.py`.",
+        "",
+    ]
     lines += [f"- **{s['name']}** ({s['licence']}): {s['attribution']}" for s in sources]
     (out / "ATTRIBUTION.md").write_text("\n".join(lines) + "\n")
     print(f"{spec.slug}: {manifest['counts']}")

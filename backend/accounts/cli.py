@@ -47,8 +47,15 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
         async def work() -> Any:
             user = await create_admin(email=args.email, password=password, display_name=args.name or "")
-            await record_audit(None, None, action="admin_created_cli", object_type="user", object_id=user.id,
-                               actor_email="(command line)", details={"email": user.email})
+            await record_audit(
+                None,
+                None,
+                action="admin_created_cli",
+                object_type="user",
+                object_id=user.id,
+                actor_email="(command line)",
+                details={"email": user.email},
+            )
             return user
 
         user = asyncio.run(_with_db(settings, work))

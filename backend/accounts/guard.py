@@ -70,8 +70,9 @@ def _area_school_urns(request: Request, area_slugs: Iterable[str]) -> frozenset[
     return frozenset(urns)
 
 
-def staff_from_user(user: User, *, request: Request | None = None, session_id: int | None = None,
-                    csrf_token: str = "") -> Staff:
+def staff_from_user(
+    user: User, *, request: Request | None = None, session_id: int | None = None, csrf_token: str = ""
+) -> Staff:
     areas = frozenset(user.area_slugs or ())
     return Staff(
         id=user.id,
@@ -96,7 +97,9 @@ async def current_staff(request: Request) -> Staff | None:
     if session is None:
         request.scope["wayhome.staff"] = reason or "missing"
         return None
-    staff = staff_from_user(session.user, request=request, session_id=session.id, csrf_token=session.csrf_token)
+    staff = staff_from_user(
+        session.user, request=request, session_id=session.id, csrf_token=session.csrf_token
+    )
     request.scope["wayhome.staff"] = staff
     return staff
 

@@ -62,8 +62,15 @@ async def login(request: Request, *, email: str, password: str, totp: object) ->
     if not by_address.allowed or by_account.count >= ACCOUNT_FAILURES_LIMIT:
         burn_time(password)
         retry = by_address.retry_after_s if not by_address.allowed else by_account.retry_after_s
-        await record_audit(request, None, action="login_throttled", object_type="session", object_id=None,
-                           actor_email=email, details={"by": "address" if not by_address.allowed else "account"})
+        await record_audit(
+            request,
+            None,
+            action="login_throttled",
+            object_type="session",
+            object_id=None,
+            actor_email=email,
+            details={"by": "address" if not by_address.allowed else "account"},
+        )
         raise _too_many(retry)
 
     user = await User.get_or_none(email=email)
@@ -77,17 +84,32 @@ async def login(request: Request, *, email: str, password: str, totp: object) ->
         reason = "disabled"
     elif user.totp_secret:
         if totp in (None, ""):
-            raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator app.",
-                           details={"field": "totp"})
+            raise ApiError(
+                401,
+                "totp_required",
+                "Enter the 6-digit code from your authenticator app.",
+                details={"field": "totp"},
+            )
         if not verify_totp(user.totp_secret, totp):
             reason = "bad_totp"
     if reason:
         await hit(store, account, limit=ACCOUNT_FAILURES_LIMIT, window_s=ACCOUNT_WINDOW_S)
-        await record_audit(request, None, action="login_failed", object_type="session", object_id=None,
-                           actor_email=email, details={"reason": reason})
+        await record_audit(
+            request,
+            None,
+            action="login_failed",
+            object_type="session",
+            object_id=None,
+            actor_email=email,
+            details={"reason": reason},
+        )
         if reason == "bad_totp":
-            raise ApiError(401, "invalid_totp", "That code is not right. Check the time on your phone and retry.",
-                           details={"field": "totp"})
+            raise ApiError(
+                401,
+                "invalid_totp",
+                "That code is not right. Check the time on your phone and retry.",
+                details={"field": "totp"},
+            )
         raise ApiError(401, "invalid_credentials", "The email or password is not right.")
     assert user is not None
     if needs_rehash(user.password_hash):
@@ -95,14 +117,18 @@ async def login(request: Request, *, email: str, password: str, totp: object) ->
     user.last_login_at = utcnow()
     await user.save(update_fields=["password_hash", "last_login_at"])
     token, session = await create_session(user=user)
-    await record_audit(request, user, action="login_succeeded", object_type="session", object_id=str(session.id))
+    await record_audit(
+        request, user, action="login_succeeded", object_type="session", object_id=str(session.id)
+    )
     return user, token, session
 
 
 def read_credentials(body: dict[str, Any]) -> tuple[str, str, object]:
     unknown = sorted(set(body) - {"email", "password", "totp"})
     if unknown:
-        raise ApiError(422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown})
+        raise ApiError(
+            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
+        )
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not email.strip() or len(email) > 254:
         raise ApiError(422, "invalid_email", "Give your email address.", details={"field": "email"})
@@ -110,5 +136,7 @@ def read_credentials(body: dict[str, Any]) -> tuple[str, str, object]:
         raise ApiError(422, "invalid_field", "Give your password.", details={"field": "password"})
     totp = body.get("totp")
     if totp is not None and not isinstance(totp, str):
-        raise ApiError(422, "invalid_field", "`totp` must be a string of 6 digits.", details={"field": "totp"})
+        raise ApiError(
+            422, "invalid_field", "`totp` must be a string of 6 digits.", details={"field": "totp"}
+        )
     return email.strip().lower(), password, totp

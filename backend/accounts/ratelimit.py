@@ -88,7 +88,9 @@ class RateLimitMiddleware:
         try:
             result = await hit(self._store(settings), key, limit=rule.limit, window_s=rule.window_s)
         except Exception as exc:  # noqa: BLE001 - fail open, see module docstring
-            log.warning("rate limit store unavailable", extra={"reason": type(exc).__name__, "route": rule.prefix})
+            log.warning(
+                "rate limit store unavailable", extra={"reason": type(exc).__name__, "route": rule.prefix}
+            )
             await self.app(scope, receive, send)
             return
         if result.allowed:

@@ -44,8 +44,12 @@ def _reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
 
 def _string_list(value: object, *, field: str, pattern: re.Pattern[str]) -> list[str]:
     if not isinstance(value, list) or len(value) > MAX_SCOPE_ITEMS:
-        raise ApiError(422, "invalid_field", f"`{field}` must be a list of at most {MAX_SCOPE_ITEMS} strings.",
-                       details={"field": field})
+        raise ApiError(
+            422,
+            "invalid_field",
+            f"`{field}` must be a list of at most {MAX_SCOPE_ITEMS} strings.",
+            details={"field": field},
+        )
     items: list[str] = []
     for item in value:
         if not isinstance(item, str) or not pattern.match(item):
@@ -59,8 +63,12 @@ def parse_roles(value: object) -> list[str]:
     roles = _string_list(value, field="roles", pattern=re.compile(r"^[a-z]{1,20}$"))
     bad = [r for r in roles if r not in ROLES]
     if not roles or bad:
-        raise ApiError(422, "invalid_roles", f"`roles` must be a non-empty list of: {', '.join(ROLES)}.",
-                       details={"field": "roles", "unknown": bad})
+        raise ApiError(
+            422,
+            "invalid_roles",
+            f"`roles` must be a non-empty list of: {', '.join(ROLES)}.",
+            details={"field": "roles", "unknown": bad},
+        )
     return roles
 
 
@@ -69,8 +77,12 @@ def parse_areas(value: object, *, known_areas: Iterable[str]) -> list[str]:
     known = set(known_areas)
     unknown = [a for a in areas if known and a not in known]
     if unknown:
-        raise ApiError(422, "unknown_area", "`areas` names an area this service does not serve.",
-                       details={"field": "areas", "unknown": unknown})
+        raise ApiError(
+            422,
+            "unknown_area",
+            "`areas` names an area this service does not serve.",
+            details={"field": "areas", "unknown": unknown},
+        )
     return areas
 
 
@@ -80,8 +92,12 @@ def parse_schools(value: object) -> list[str]:
 
 def parse_display_name(value: object) -> str:
     if not isinstance(value, str) or len(value.strip()) > 120:
-        raise ApiError(422, "invalid_field", "`display_name` must be text of at most 120 characters.",
-                       details={"field": "display_name"})
+        raise ApiError(
+            422,
+            "invalid_field",
+            "`display_name` must be text of at most 120 characters.",
+            details={"field": "display_name"},
+        )
     return value.strip()
 
 
@@ -119,24 +135,33 @@ def invitation_json(invitation: Invitation, *, token: str | None = None) -> dict
 INVITE_FIELDS = ("email", "display_name", "roles", "areas", "schools")
 
 
-async def create_invitation(*, body: dict[str, Any], invited_by: Staff, known_areas: Iterable[str]
-                            ) -> tuple[Invitation, str]:
+async def create_invitation(
+    *, body: dict[str, Any], invited_by: Staff, known_areas: Iterable[str]
+) -> tuple[Invitation, str]:
     """Validate and store an invitation; returns it with the raw one-time token (shown once)."""
     _reject_unknown(body, INVITE_FIELDS)
     if "email" not in body or "roles" not in body:
-        raise ApiError(422, "missing_field", "Give at least `email` and `roles`.", details={"fields": ["email", "roles"]})
+        raise ApiError(
+            422, "missing_field", "Give at least `email` and `roles`.", details={"fields": ["email", "roles"]}
+        )
     email = normalise_email(body["email"])
     roles = parse_roles(body["roles"])
     areas = parse_areas(body.get("areas", []), known_areas=known_areas)
     schools = parse_schools(body.get("schools", []))
     display_name = parse_display_name(body.get("display_name", ""))
     if await User.filter(email=email).exists():
-        raise ApiError(409, "email_taken", "A staff account with this email already exists.",
-                       details={"field": "email"})
+        raise ApiError(
+            409, "email_taken", "A staff account with this email already exists.", details={"field": "email"}
+        )
     token = secrets.token_urlsafe(32)
     invitation = await Invitation.create(
-        token_hash=token_hash(token), email=email, display_name=display_name, roles=roles, area_slugs=areas,
-        school_urns=schools, invited_by_id=invited_by.id,
+        token_hash=token_hash(token),
+        email=email,
+        display_name=display_name,
+        roles=roles,
+        area_slugs=areas,
+        school_urns=schools,
+        invited_by_id=invited_by.id,
         expires_at=utcnow() + dt.timedelta(seconds=INVITATION_TTL_S),
     )
     return invitation, token
@@ -151,8 +176,11 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     invitation = await Invitation.get_or_none(token_hash=token_hash(token))
     now = utcnow()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
-        raise ApiError(404, "invalid_invitation",
-                       "This invitation link is not valid any more. Ask an administrator for a new one.")
+        raise ApiError(
+            404,
+            "invalid_invitation",
+            "This invitation link is not valid any more. Ask an administrator for a new one.",
+        )
     password = check_password_policy(body.get("password"), email=invitation.email)
     display_name = parse_display_name(body.get("display_name", invitation.display_name))
     claimed = await Invitation.filter(id=invitation.id, accepted_at=None).update(accepted_at=now)
@@ -161,17 +189,22 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     if await User.filter(email=invitation.email).exists():
         raise ApiError(409, "email_taken", "A staff account with this email already exists.")
     return await User.create(
-        email=invitation.email, display_name=display_name, password_hash=hash_password(password),
-        roles=list(invitation.roles), area_slugs=list(invitation.area_slugs),
-        school_urns=list(invitation.school_urns), password_changed_at=now,
+        email=invitation.email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        roles=list(invitation.roles),
+        area_slugs=list(invitation.area_slugs),
+        school_urns=list(invitation.school_urns),
+        password_changed_at=now,
     )
 
 
 UPDATE_FIELDS = ("display_name", "roles", "areas", "schools", "is_active")
 
 
-async def update_user(*, user: User, body: dict[str, Any], actor: Staff, known_areas: Iterable[str]
-                      ) -> dict[str, Any]:
+async def update_user(
+    *, user: User, body: dict[str, Any], actor: Staff, known_areas: Iterable[str]
+) -> dict[str, Any]:
     """Apply an admin's PATCH; returns the changed fields (for the audit log). Sessions die on disable."""
     _reject_unknown(body, UPDATE_FIELDS)
     changes: dict[str, Any] = {}
@@ -185,19 +218,26 @@ async def update_user(*, user: User, body: dict[str, Any], actor: Staff, known_a
         changes["school_urns"] = parse_schools(body["schools"])
     if "is_active" in body:
         if not isinstance(body["is_active"], bool):
-            raise ApiError(422, "invalid_field", "`is_active` must be true or false.", details={"field": "is_active"})
+            raise ApiError(
+                422, "invalid_field", "`is_active` must be true or false.", details={"field": "is_active"}
+            )
         changes["is_active"] = body["is_active"]
     if user.id == actor.id and set(changes) - {"display_name"}:
-        raise ApiError(403, "forbidden_self_change",
-                       "You cannot change your own roles, areas, schools or active state; ask another admin.")
+        raise ApiError(
+            403,
+            "forbidden_self_change",
+            "You cannot change your own roles, areas, schools or active state; ask another admin.",
+        )
     for name, value in changes.items():
         setattr(user, name, value)
     if changes:
         await user.save(update_fields=[*changes, "updated_at"])
     if changes.get("is_active") is False:
         await revoke_all_sessions(user_id=user.id)
-    return {("areas" if k == "area_slugs" else "schools" if k == "school_urns" else k): v
-            for k, v in changes.items()}
+    return {
+        ("areas" if k == "area_slugs" else "schools" if k == "school_urns" else k): v
+        for k, v in changes.items()
+    }
 
 
 async def create_admin(*, email: str, password: str, display_name: str = "") -> User:
@@ -206,5 +246,10 @@ async def create_admin(*, email: str, password: str, display_name: str = "") -> 
     check_password_policy(password, email=email)
     if await User.filter(email=email).exists():
         raise ApiError(409, "email_taken", "A staff account with this email already exists.")
-    return await User.create(email=email, display_name=display_name, password_hash=hash_password(password),
-                             roles=["admin"], password_changed_at=utcnow())
+    return await User.create(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        roles=["admin"],
+        password_changed_at=utcnow(),
+    )

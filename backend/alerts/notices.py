@@ -131,7 +131,7 @@ def validate_notice(
                 "status", "Only an existing notice's status may be set, and only to 'draft' or 'cancelled'."
             )
         out["status"] = body["status"]
-    merged = {**(_fields(current) if current else {}), **out}
+    merged = {**(notice_fields(current) if current else {}), **out}
     if not merged.get("schools") and not merged.get("areas"):
         raise _bad("schools", "Give at least one school or area as the audience.")
     start = merged.get("send_at") or now
@@ -152,7 +152,7 @@ def validate_notice(
     return out
 
 
-def _fields(notice: Notice) -> dict[str, Any]:
+def notice_fields(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id,
         "kind": notice.kind,
@@ -190,7 +190,7 @@ def payload_bytes(fields: Mapping[str, Any]) -> bytes:
 
 
 def notice_payload_bytes(notice: Notice) -> bytes:
-    return payload_bytes(_fields(notice))
+    return payload_bytes(notice_fields(notice))
 
 
 def topic_header(notice: Notice) -> str | None:

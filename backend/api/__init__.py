@@ -26,8 +26,28 @@ from backend.api.admin import notices as admin_notices
 from backend.api.admin import services as admin_services
 
 MODULES = (
-    health, areas, geocode, streets, directions, havens, services, messages, schools, notices, push, surveys, auth,
-    users, audit, admin_havens, admin_services, admin_messages, imports, website_audit, hotspots, finish_times,
+    health,
+    areas,
+    geocode,
+    streets,
+    directions,
+    havens,
+    services,
+    messages,
+    schools,
+    notices,
+    push,
+    surveys,
+    auth,
+    users,
+    audit,
+    admin_havens,
+    admin_services,
+    admin_messages,
+    imports,
+    website_audit,
+    hotspots,
+    finish_times,
     admin_notices,
 )
 

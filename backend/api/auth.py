@@ -33,16 +33,25 @@ ME_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "email", "roles", "areas", "schools", "csrf_token"],
     "properties": {
-        "id": {"type": "integer"}, "email": STR, "display_name": STR, "roles": STR_LIST, "areas": STR_LIST,
-        "schools": STR_LIST, "csrf_token": STR, "totp_enabled": {"type": "boolean"},
+        "id": {"type": "integer"},
+        "email": STR,
+        "display_name": STR,
+        "roles": STR_LIST,
+        "areas": STR_LIST,
+        "schools": STR_LIST,
+        "csrf_token": STR,
+        "totp_enabled": {"type": "boolean"},
         "session_expires_at": STR,
     },
 }
 LOGIN_BODY = {
     "type": "object",
     "required": ["email", "password"],
-    "properties": {"email": {"type": "string", "maxLength": 254}, "password": {"type": "string", "maxLength": 1024},
-                   "totp": {"type": "string", "maxLength": 6}},
+    "properties": {
+        "email": {"type": "string", "maxLength": 254},
+        "password": {"type": "string", "maxLength": 1024},
+        "totp": {"type": "string", "maxLength": 6},
+    },
     "additionalProperties": False,
 }
 
@@ -51,26 +60,45 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
     user = await User.get(id=staff.id)
     session = await Session.get_or_none(id=staff.session_id) if staff.session_id else None
     return {
-        "id": user.id, "email": user.email, "display_name": user.display_name, "roles": list(user.roles),
-        "areas": list(user.area_slugs), "schools": list(user.school_urns), "csrf_token": staff.csrf_token,
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": list(user.roles),
+        "areas": list(user.area_slugs),
+        "schools": list(user.school_urns),
+        "csrf_token": staff.csrf_token,
         "totp_enabled": bool(user.totp_secret),
         "session_expires_at": session.expires_at.isoformat() if session else None,
     }
 
 
-@doc(summary="Sign in as staff (sets the session cookie)", tags=["auth"], body=LOGIN_BODY,
-     responses={200: ME_SCHEMA, 401: "error", 422: "error", 429: "error"})
+@doc(
+    summary="Sign in as staff (sets the session cookie)",
+    tags=["auth"],
+    body=LOGIN_BODY,
+    responses={200: ME_SCHEMA, 401: "error", 422: "error", 429: "error"},
+)
 async def login_endpoint(request: Request) -> Response:
     email, password, totp = read_credentials(await read_json_object(request, max_bytes=4_000))
     user, token, session = await login(request, email=email, password=password, totp=totp)
-    body = {**user_json(user), "areas": list(user.area_slugs), "schools": list(user.school_urns),
-            "csrf_token": session.csrf_token, "session_expires_at": session.expires_at.isoformat()}
+    body = {
+        **user_json(user),
+        "areas": list(user.area_slugs),
+        "schools": list(user.school_urns),
+        "csrf_token": session.csrf_token,
+        "session_expires_at": session.expires_at.isoformat(),
+    }
     response = JSONResponse(body)
     set_session_cookie(response, token)
     return response
 
 
-@doc(summary="Sign out (ends this session)", tags=["auth"], security="staff", responses={204: None, 401: "error"})
+@doc(
+    summary="Sign out (ends this session)",
+    tags=["auth"],
+    security="staff",
+    responses={204: None, 401: "error"},
+)
 async def logout_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     if staff.session_id is not None:
@@ -81,8 +109,12 @@ async def logout_endpoint(request: Request) -> Response:
     return response
 
 
-@doc(summary="The signed-in staff member: roles, areas, schools and the CSRF token", tags=["auth"],
-     security="staff", responses={200: ME_SCHEMA, 401: "error"})
+@doc(
+    summary="The signed-in staff member: roles, areas, schools and the CSRF token",
+    tags=["auth"],
+    security="staff",
+    responses={200: ME_SCHEMA, 401: "error"},
+)
 async def me_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     return JSONResponse(await _me_json(staff))
@@ -96,30 +128,56 @@ PASSWORD_BODY = {
 }
 
 
-@doc(summary="Change your password (ends every other session, renews this one)", tags=["auth"],
-     security="staff", body=PASSWORD_BODY, responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"})
+@doc(
+    summary="Change your password (ends every other session, renews this one)",
+    tags=["auth"],
+    security="staff",
+    body=PASSWORD_BODY,
+    responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"},
+)
 async def password_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     body = await read_json_object(request, max_bytes=4_000)
     unknown = sorted(set(body) - {"current_password", "new_password"})
     if unknown:
-        raise ApiError(422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown})
+        raise ApiError(
+            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
+        )
     user = await User.get(id=staff.id)
     current = body.get("current_password")
     if not isinstance(current, str) or not verify_password(user.password_hash, current):
-        await record_audit(request, staff, action="password_change_failed", object_type="user", object_id=user.id)
-        raise ApiError(422, "wrong_password", "Your current password is not right.",
-                       details={"field": "current_password"})
+        await record_audit(
+            request, staff, action="password_change_failed", object_type="user", object_id=user.id
+        )
+        raise ApiError(
+            422,
+            "wrong_password",
+            "Your current password is not right.",
+            details={"field": "current_password"},
+        )
     new = check_password_policy(body.get("new_password"), email=user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     await user.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
     killed = await revoke_all_sessions(user_id=user.id)
     token, session = await create_session(user=user)
-    await record_audit(request, staff, action="password_changed", object_type="user", object_id=user.id,
-                       details={"sessions_ended": killed})
-    renewed = Staff(id=staff.id, email=staff.email, roles=staff.roles, area_slugs=staff.area_slugs,
-                    school_urns=staff.school_urns, session_id=session.id, csrf_token=session.csrf_token)
+    await record_audit(
+        request,
+        staff,
+        action="password_changed",
+        object_type="user",
+        object_id=user.id,
+        details={"sessions_ended": killed},
+    )
+    renewed = Staff(
+        id=staff.id,
+        email=staff.email,
+        roles=staff.roles,
+        area_slugs=staff.area_slugs,
+        school_urns=staff.school_urns,
+        session_id=session.id,
+        csrf_token=session.csrf_token,
+    )
     response = JSONResponse(await _me_json(renewed))
     set_session_cookie(response, token)
     return response
@@ -128,31 +186,55 @@ async def password_endpoint(request: Request) -> Response:
 ACCEPT_BODY = {
     "type": "object",
     "required": ["token", "password"],
-    "properties": {"token": {"type": "string"}, "password": {"type": "string"}, "display_name": {"type": "string"}},
+    "properties": {
+        "token": {"type": "string"},
+        "password": {"type": "string"},
+        "display_name": {"type": "string"},
+    },
     "additionalProperties": False,
 }
 USER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "email", "roles", "areas", "schools", "is_active"],
     "properties": {
-        "id": {"type": "integer"}, "email": STR, "display_name": STR, "roles": STR_LIST, "areas": STR_LIST,
-        "schools": STR_LIST, "is_active": {"type": "boolean"}, "totp_enabled": {"type": "boolean"},
-        "created_at": {"type": ["string", "null"]}, "last_login_at": {"type": ["string", "null"]},
+        "id": {"type": "integer"},
+        "email": STR,
+        "display_name": STR,
+        "roles": STR_LIST,
+        "areas": STR_LIST,
+        "schools": STR_LIST,
+        "is_active": {"type": "boolean"},
+        "totp_enabled": {"type": "boolean"},
+        "created_at": {"type": ["string", "null"]},
+        "last_login_at": {"type": ["string", "null"]},
     },
 }
 
 
-@doc(summary="Accept a staff invitation and set a password", tags=["auth"], body=ACCEPT_BODY,
-     responses={201: USER_SCHEMA, 404: "error", 409: "error", 422: "error"})
+@doc(
+    summary="Accept a staff invitation and set a password",
+    tags=["auth"],
+    body=ACCEPT_BODY,
+    responses={201: USER_SCHEMA, 404: "error", 409: "error", 422: "error"},
+)
 async def accept_invitation_endpoint(request: Request) -> Response:
     user = await accept_invitation(body=await read_json_object(request, max_bytes=4_000))
     await record_audit(request, user, action="invitation_accepted", object_type="user", object_id=user.id)
     return JSONResponse(user_json(user), status_code=201)
 
 
-@doc(summary="Start setting up a TOTP second factor: a fresh secret to scan (not saved until confirmed)",
-     tags=["auth"], security="staff", responses={200: {"type": "object", "required": ["secret", "otpauth_uri"],
-                                                       "properties": {"secret": STR, "otpauth_uri": STR}}})
+@doc(
+    summary="Start setting up a TOTP second factor: a fresh secret to scan (not saved until confirmed)",
+    tags=["auth"],
+    security="staff",
+    responses={
+        200: {
+            "type": "object",
+            "required": ["secret", "otpauth_uri"],
+            "properties": {"secret": STR, "otpauth_uri": STR},
+        }
+    },
+)
 async def totp_setup_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     secret = pyotp.random_base32()
@@ -163,20 +245,31 @@ async def totp_setup_endpoint(request: Request) -> Response:
 TOTP_BODY = {
     "type": "object",
     "required": ["password"],
-    "properties": {"secret": {"type": "string"}, "code": {"type": "string"}, "password": {"type": "string"},
-                   "enabled": {"type": "boolean"}},
+    "properties": {
+        "secret": {"type": "string"},
+        "code": {"type": "string"},
+        "password": {"type": "string"},
+        "enabled": {"type": "boolean"},
+    },
     "additionalProperties": False,
 }
 
 
-@doc(summary="Turn the TOTP second factor on (secret + current code) or off (enabled=false)", tags=["auth"],
-     security="staff", body=TOTP_BODY, responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"})
+@doc(
+    summary="Turn the TOTP second factor on (secret + current code) or off (enabled=false)",
+    tags=["auth"],
+    security="staff",
+    body=TOTP_BODY,
+    responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"},
+)
 async def totp_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     body = await read_json_object(request, max_bytes=4_000)
     unknown = sorted(set(body) - {"secret", "code", "password", "enabled"})
     if unknown:
-        raise ApiError(422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown})
+        raise ApiError(
+            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
+        )
     user = await User.get(id=staff.id)
     password = body.get("password")
     if not isinstance(password, str) or not verify_password(user.password_hash, password):
@@ -187,10 +280,16 @@ async def totp_endpoint(request: Request) -> Response:
     else:
         secret = body.get("secret")
         if not isinstance(secret, str) or not 16 <= len(secret) <= 64 or not secret.isalnum():
-            raise ApiError(422, "invalid_field", "Give the `secret` from the setup step.", details={"field": "secret"})
+            raise ApiError(
+                422, "invalid_field", "Give the `secret` from the setup step.", details={"field": "secret"}
+            )
         if not verify_totp(secret.upper(), body.get("code")):
-            raise ApiError(422, "invalid_totp", "That code does not match. Check the time on your phone.",
-                           details={"field": "code"})
+            raise ApiError(
+                422,
+                "invalid_totp",
+                "That code does not match. Check the time on your phone.",
+                details={"field": "code"},
+            )
         user.totp_secret = secret.upper()
         action = "totp_enabled"
     await user.save(update_fields=["totp_secret", "updated_at"])

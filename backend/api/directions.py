@@ -1,7 +1,183 @@
-"""directions HTTP endpoints."""
+"""GET /api/v1/routes: shortest and safer walking routes inside one area. Nothing about the trip is stored."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import datetime as dt
+import logging
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from backend.errors import ApiError
+from backend.hotspots import service as hotspots
+from backend.openapi import doc
+from backend.params import query_datetime, query_float, query_str
+from backend.places import resolve_point
+from backend.state import AppState, app_state
+from routing.router import DetourCap, HavenRef, Router, RoutingError
+
+log = logging.getLogger("wayhome.api.directions")
+
+POINT_PARAM = {
+    "type": "string",
+    "maxLength": 100,
+    "examples": ["51.6,-0.11", "school:100823", "postcode:SE15 5JR"],
+}
+ROUTE_FEATURE = {
+    "type": "object",
+    "required": ["type", "geometry", "properties"],
+    "properties": {
+        "type": {"const": "Feature"},
+        "geometry": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"const": "LineString"},
+                "coordinates": {
+                    "type": "array",
+                    "minItems": 2,
+                    "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                },
+            },
+        },
+        "properties": {
+            "type": "object",
+            "required": [
+                "kind",
+                "length_m",
+                "duration_s",
+                "exposure",
+                "exposure_saved_pct",
+                "extra_length_m",
+                "lit_fraction",
+                "havens_nearby",
+                "streets",
+            ],
+            "properties": {
+                "kind": {"enum": ["shortest", "safer"]},
+                "length_m": {"type": "number", "minimum": 0},
+                "duration_s": {"type": "number", "minimum": 0},
+                "exposure": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "risk integrated along the route (risk-km)",
+                },
+                "exposure_saved_pct": {"type": "number"},
+                "extra_length_m": {"type": "number"},
+                "lit_fraction": {"type": "number", "minimum": 0, "maximum": 1},
+                "havens_nearby": {"type": "array", "items": {"type": "integer"}},
+                "streets": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    },
+}
+ROUTES_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features", "area", "data_as_of", "notes"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "items": ROUTE_FEATURE, "minItems": 2, "maxItems": 2},
+        "area": {"type": "string"},
+        "data_as_of": {"type": "object"},
+        "notes": {"type": "array", "items": {"type": "string"}},
+        "safer_found": {"type": "boolean"},
+        "detour_cap": {"type": "object"},
+        "walking_speed_mps": {"type": "number"},
+    },
+}
+
+
+async def _havens(area: str, at: dt.datetime) -> list[HavenRef]:
+    """Open-state of the area's Havens at `at`, when the havens package provides it."""
+    try:
+        from havens.queries import haven_points
+    except ImportError:
+        return []
+    points = await haven_points(area=area, at=at)
+    return [HavenRef(id=int(p.id), lat=float(p.lat), lon=float(p.lon), open_now=p.open_now) for p in points]
+
+
+def _notes(state: AppState, area: str, router: Router) -> list[str]:
+    as_of = state.areas[area].data_as_of
+    crime = as_of.get("crime", "unknown") if isinstance(as_of, dict) else str(as_of)
+    streets = as_of.get("streets", "unknown") if isinstance(as_of, dict) else "unknown"
+    notes = [f"Crime data up to {crime}; streets from OpenStreetMap as of {streets}."]
+    if router.streets_coverage != "full":
+        notes.append("Street data covers only part of this area, so some trips cannot be routed yet.")
+    return notes
+
+
+async def router_for(state: AppState, area: str) -> Router:
+    """The area's router, with officer hotspots checked against the database (at most once a second)."""
+    router: Router | None = state.routers.get(area)
+    if router is None:
+        raise ApiError(422, "no_street_data", "We do not have street data for this area yet.", {"area": area})
+    sync = state.extras.setdefault("hotspot_sync", hotspots.HotspotSync())
+    await hotspots.sync_if_stale(router, area=area, sync=sync)
+    return router
+
+
+@doc(
+    summary="Shortest and safer walking routes between two points of one area",
+    tags=["routes"],
+    params=[
+        {"name": "from", "in": "query", "required": True, "schema": POINT_PARAM},
+        {"name": "to", "in": "query", "required": True, "schema": POINT_PARAM},
+        {"name": "at", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"}},
+        {
+            "name": "max_detour_pct",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "number", "minimum": 0, "maximum": 100, "default": 35},
+        },
+        {
+            "name": "max_detour_m",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "number", "minimum": 0, "maximum": 3000, "default": 800},
+        },
+    ],
+    responses={200: ROUTES_SCHEMA, 422: "error"},
+    description="The safer route is at most max_detour_pct or max_detour_m longer (whichever is stricter) "
+    "than the shortest; when no meaningfully safer route fits, both features are the same route and a note "
+    "says so. Risk is a statistical summary of past reports, not a promise of safety.",
+)
+async def get_routes(request: Request) -> JSONResponse:
+    state = app_state(request)
+    origin = resolve_point(state, query_str(request, "from", max_len=100), field="from")
+    target = resolve_point(state, query_str(request, "to", max_len=100), field="to")
+    at = query_datetime(request, "at")
+    cap = DetourCap(
+        max_pct=query_float(request, "max_detour_pct", min=0.0, max=100.0, default=35.0),
+        max_m=query_float(request, "max_detour_m", min=0.0, max=3000.0, default=800.0),
+    )
+    if origin.area != target.area:
+        raise ApiError(
+            422,
+            "different_areas",
+            "Both ends of a route must be in the same area.",
+            {"from_area": origin.area, "to_area": target.area},
+        )
+    router = await router_for(state, origin.area)
+    havens = await _havens(origin.area, at)
+    try:
+        result: dict[str, Any] = router.routes(
+            from_lat=origin.lat,
+            from_lon=origin.lon,
+            to_lat=target.lat,
+            to_lon=target.lon,
+            at=at,
+            havens=havens,
+            cap=cap,
+            fixed_origin=origin.kind == "school",
+            notes=_notes(state, origin.area, router),
+        )
+    except RoutingError as exc:
+        raise ApiError(422, exc.code, exc.message, exc.details) from None
+    result["data_as_of"] = state.areas[origin.area].data_as_of
+    return JSONResponse(result, headers={"cache-control": "no-store"})
+
+
+routes: list[BaseRoute] = [Route("/api/v1/routes", get_routes, methods=["GET"])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -12,8 +14,12 @@ from backend.state import app_state
 HEALTH_SCHEMA = {
     "type": "object",
     "required": ["status", "db", "areas"],
-    "properties": {"status": {"enum": ["ok", "degraded"]}, "db": {"type": "string"}, "areas": {"type": "object"},
-                   "reasons": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "status": {"enum": ["ok", "degraded"]},
+        "db": {"type": "string"},
+        "areas": {"type": "object"},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+    },
 }
 
 
@@ -21,17 +27,20 @@ async def _db_status() -> str:
     try:
         from tortoise import Tortoise
 
-        if not Tortoise._inited:  # noqa: SLF001
+        if not Tortoise._inited:
             return "no models"
         conn = Tortoise.get_connection("default")
         await conn.execute_query("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure is "not ready", reported in the body
+    except Exception as exc:
         return f"error: {type(exc).__name__}"
     return "ok"
 
 
-@doc(summary="Readiness: database, areas and the age of their data", tags=["meta"],
-     responses={200: HEALTH_SCHEMA, 503: HEALTH_SCHEMA})
+@doc(
+    summary="Readiness: database, areas and the age of their data",
+    tags=["meta"],
+    responses={200: HEALTH_SCHEMA, 503: HEALTH_SCHEMA},
+)
 async def healthz(request: Request) -> JSONResponse:
     state = app_state(request)
     db = await _db_status()
@@ -49,7 +58,7 @@ async def healthz(request: Request) -> JSONResponse:
         reasons.append(f"database: {db}")
     if not areas:
         reasons.append("no area packs loaded")
-    body = {"status": "degraded" if reasons else "ok", "db": db, "areas": areas}
+    body: dict[str, Any] = {"status": "degraded" if reasons else "ok", "db": db, "areas": areas}
     if reasons:
         body["reasons"] = reasons
     return JSONResponse(body, status_code=503 if reasons else 200)

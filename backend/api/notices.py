@@ -58,11 +58,17 @@ async def list_notices(request: Request) -> JSONResponse:
     if (school is None) == (area is None):
         raise ApiError(422, "missing_parameter", "Give exactly one of 'school' (a URN) or 'area' (a slug).")
     if school is not None and school_area(state.areas, school) is None:
-        raise ApiError(404, "unknown_school", "No school with that URN in the areas served.", {"school": school})
+        raise ApiError(
+            404, "unknown_school", "No school with that URN in the areas served.", {"school": school}
+        )
     if area is not None and area not in state.areas:
-        raise ApiError(404, "unknown_area", "WayHome does not serve that area.", {"areas": sorted(state.areas)})
+        raise ApiError(
+            404, "unknown_area", "WayHome does not serve that area.", {"areas": sorted(state.areas)}
+        )
     found = await current_notices(areas=state.areas, now=dt.datetime.now(dt.UTC), school=school, area=area)
-    return JSONResponse({"notices": [public_notice_json(n) for n in found]}, headers={"cache-control": "no-cache"})
+    return JSONResponse(
+        {"notices": [public_notice_json(n) for n in found]}, headers={"cache-control": "no-cache"}
+    )
 
 
 routes: list[BaseRoute] = [Route("/api/v1/notices", list_notices, methods=["GET"])]

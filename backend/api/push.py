@@ -38,7 +38,9 @@ def _public_key(request: Request) -> str:
     },
 )
 async def push_key(request: Request) -> JSONResponse:
-    return JSONResponse({"vapid_public_key": _public_key(request)}, headers={"cache-control": "public, max-age=3600"})
+    return JSONResponse(
+        {"vapid_public_key": _public_key(request)}, headers={"cache-control": "public, max-age=3600"}
+    )
 
 
 @doc(
@@ -49,7 +51,10 @@ async def push_key(request: Request) -> JSONResponse:
         201: {
             "type": "object",
             "required": ["id", "topics"],
-            "properties": {"id": {"type": "integer"}, "topics": {"type": "array", "items": {"type": "string"}}},
+            "properties": {
+                "id": {"type": "integer"},
+                "topics": {"type": "array", "items": {"type": "string"}},
+            },
         },
         400: "error",
         413: "error",
@@ -82,7 +87,9 @@ async def unsubscribe(request: Request) -> Response:
     body = await read_json_object(request, max_bytes=4_000)
     endpoint = body.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1024:
-        raise ApiError(422, "invalid_endpoint", "Send the subscription's 'endpoint' URL.", {"field": "endpoint"})
+        raise ApiError(
+            422, "invalid_endpoint", "Send the subscription's 'endpoint' URL.", {"field": "endpoint"}
+        )
     await subscriptions.remove(endpoint=endpoint)
     return Response(status_code=204)
 

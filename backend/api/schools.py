@@ -68,13 +68,21 @@ def school_json(school: School) -> dict[str, Any]:
     params=[
         {"name": "area", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64}},
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
-        {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+        },
     ],
     responses={
         200: {
             "type": "object",
             "required": ["schools"],
-            "properties": {"schools": {"type": "array", "items": SCHOOL_SCHEMA}, "total": {"type": "integer"}},
+            "properties": {
+                "schools": {"type": "array", "items": SCHOOL_SCHEMA},
+                "total": {"type": "integer"},
+            },
         },
         404: "error",
         422: "error",
@@ -86,7 +94,9 @@ async def list_schools(request: Request) -> JSONResponse:
     text = (query_str(request, "q", max_len=100, default="") or "").casefold()
     limit = query_int(request, "limit", min=1, max=500, default=200)
     if area is not None and area not in state.areas:
-        raise ApiError(404, "unknown_area", "WayHome does not serve that area.", {"areas": sorted(state.areas)})
+        raise ApiError(
+            404, "unknown_area", "WayHome does not serve that area.", {"areas": sorted(state.areas)}
+        )
     packs = [state.areas[area]] if area else list(state.areas.values())
     found = [s for p in packs for s in p.schools if not text or text in s.name.casefold() or text == s.urn]
     found.sort(key=lambda s: (not s.name.casefold().startswith(text), s.name))
@@ -100,7 +110,12 @@ async def list_schools(request: Request) -> JSONResponse:
     summary="One school with its finish times (today and the coming weeks) and current notices",
     tags=["schools"],
     params=[
-        {"name": "days", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 42}}
+        {
+            "name": "days",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 42},
+        }
     ],
     responses={
         200: {

@@ -52,9 +52,13 @@ def _windows(value: Any) -> list[dict[str, Any]]:
             or not days
             or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in days)
         ):
-            raise _bad("windows", "Window 'days' must be a non-empty list of ISO weekdays 1 (Mon) to 7 (Sun).")
+            raise _bad(
+                "windows", "Window 'days' must be a non-empty list of ISO weekdays 1 (Mon) to 7 (Sun)."
+            )
         start, end = w.get("start"), w.get("end")
-        if not (isinstance(start, str) and TIME_RE.match(start) and isinstance(end, str) and TIME_RE.match(end)):
+        if not (
+            isinstance(start, str) and TIME_RE.match(start) and isinstance(end, str) and TIME_RE.match(end)
+        ):
             raise _bad("windows", "Window 'start' and 'end' must be local times like '15:00'.")
         if start == end:
             raise _bad("windows", "A window's start and end must differ.")
@@ -65,7 +69,11 @@ def _windows(value: Any) -> list[dict[str, Any]]:
 def _polygon(value: Any) -> dict[str, Any]:
     from shapely.geometry import shape
 
-    if not isinstance(value, dict) or value.get("type") != "Polygon" or not isinstance(value.get("coordinates"), list):
+    if (
+        not isinstance(value, dict)
+        or value.get("type") != "Polygon"
+        or not isinstance(value.get("coordinates"), list)
+    ):
         raise _bad("polygon", "'polygon' must be a GeoJSON Polygon geometry (lon, lat order).")
     try:
         geom = shape(value)
@@ -78,7 +86,10 @@ def _polygon(value: Any) -> dict[str, Any]:
         raise _bad("polygon", "'polygon' coordinates are out of range.")
     if projected(value).area > MAX_POLYGON_KM2 * 1e6:
         raise _bad("polygon", f"'polygon' covers more than {MAX_POLYGON_KM2:g} km².")
-    return {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring] for ring in value["coordinates"]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[float(x), float(y)] for x, y in ring] for ring in value["coordinates"]],
+    }
 
 
 def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
@@ -104,8 +115,12 @@ def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dic
         raise _bad(sorted(unknown)[0], f"Unknown field(s): {', '.join(sorted(unknown))}.")
     now = dt.datetime.now(dt.UTC)
     out: dict[str, Any] = {}
-    for name, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0), ("radius_m", MIN_RADIUS_M, MAX_RADIUS_M),
-                         ("weight", 0.1, 10.0)):
+    for name, lo, hi in (
+        ("lat", -90.0, 90.0),
+        ("lon", -180.0, 180.0),
+        ("radius_m", MIN_RADIUS_M, MAX_RADIUS_M),
+        ("weight", 0.1, 10.0),
+    ):
         if name in payload:
             out[name] = _number(payload, name, lo=lo, hi=hi)
     if "polygon" in payload:
@@ -122,7 +137,9 @@ def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dic
     merged.update(out)
     circle = all(merged.get(k) is not None for k in ("lat", "lon", "radius_m"))
     if circle == (merged.get("polygon") is not None):
-        raise _bad("shape", "Give either lat, lon and radius_m (a circle) or polygon, not both and not neither.")
+        raise _bad(
+            "shape", "Give either lat, lon and radius_m (a circle) or polygon, not both and not neither."
+        )
     if not circle:
         out.update({"lat": None, "lon": None, "radius_m": None})
     elif "lat" in out or "lon" in out or "radius_m" in out:

@@ -30,6 +30,10 @@ export function savedTopics() {
 function saveTopics(topics) {
   if (topics.length) localStorage.setItem(KEY, JSON.stringify(topics));
   else localStorage.removeItem(KEY);
+  // The service worker cannot read localStorage; it needs the topics to re-register on pushsubscriptionchange.
+  if ("caches" in window) {
+    caches.open("wayhome-prefs").then((c) => c.put("/__wayhome/alert-topics", new Response(JSON.stringify(topics), { headers: { "Content-Type": "application/json" } }))).catch(() => {});
+  }
 }
 
 function keyBytes(base64url) {

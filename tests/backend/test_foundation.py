@@ -45,10 +45,12 @@ async def test_geocode_postcode_in_southwark(client: httpx.AsyncClient) -> None:
 
 
 async def test_geocode_school_and_street_names(client: httpx.AsyncClient) -> None:
-    schools = (await client.get("/api/v1/geocode", params={"q": "Harris Academy Peckham"})).json()["candidates"]
+    schools = (await client.get("/api/v1/geocode", params={"q": "Harris Academy Peckham"})).json()[
+        "candidates"
+    ]
     assert schools and schools[0]["kind"] == "school" and "Peckham" in schools[0]["label"]
     assert schools[0]["ref"].startswith("school:")
-    streets = (await client.get("/api/v1/geocode", params={"q": "high road", "area": "north-london-demo"}))
+    streets = await client.get("/api/v1/geocode", params={"q": "high road", "area": "north-london-demo"})
     labels = [c["label"] for c in streets.json()["candidates"] if c["kind"] == "street"]
     assert "High Road" in labels
 

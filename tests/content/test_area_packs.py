@@ -56,12 +56,26 @@ def test_rebuilding_packs_from_sources_is_deterministic(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / "scripts", copy / "scripts")
     (copy / "content" / "areas").mkdir(parents=True)
-    subprocess.run([sys.executable, str(copy / "scripts" / "build_area_packs.py"), "--source", str(SHARED),
-                    "--only", "north-london-demo"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(copy / "scripts" / "build_area_packs.py"),
+            "--source",
+            str(SHARED),
+            "--only",
+            "north-london-demo",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     def digest(root: Path) -> dict[str, str]:
-        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
-    assert digest(copy / "content" / "areas" / "north-london-demo") == digest(ROOT / "content" / "areas" /
-                                                                                "north-london-demo")
+    assert digest(copy / "content" / "areas" / "north-london-demo") == digest(
+        ROOT / "content" / "areas" / "north-london-demo"
+    )

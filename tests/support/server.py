@@ -25,8 +25,9 @@ def free_port() -> int:
 def live_server(settings: Settings, *, port: int | None = None) -> Iterator[str]:
     """Serve `create_app(settings)` on loopback until the block ends; yields the base URL."""
     port = port or free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None,
-                            access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"wayhome-live-{port}", daemon=True)
     thread.start()

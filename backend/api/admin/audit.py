@@ -17,9 +17,15 @@ EVENT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "at", "action", "object_type"],
     "properties": {
-        "id": {"type": "integer"}, "at": {"type": "string"}, "actor_id": {"type": ["integer", "null"]},
-        "actor_email": {"type": "string"}, "action": {"type": "string"}, "object_type": {"type": "string"},
-        "object_id": {"type": ["string", "null"]}, "details": {"type": "object"}, "address": {"type": "string"},
+        "id": {"type": "integer"},
+        "at": {"type": "string"},
+        "actor_id": {"type": ["integer", "null"]},
+        "actor_email": {"type": "string"},
+        "action": {"type": "string"},
+        "object_type": {"type": "string"},
+        "object_id": {"type": ["string", "null"]},
+        "details": {"type": "object"},
+        "address": {"type": "string"},
     },
 }
 PARAMS = [
@@ -30,23 +36,45 @@ PARAMS = [
     {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"}},
     {"name": "until", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"}},
     {"name": "before_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
-    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+    },
 ]
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:
     return {
-        "id": event.id, "at": event.at.isoformat(), "actor_id": event.actor_id,  # type: ignore[attr-defined]
-        "actor_email": event.actor_email, "action": event.action, "object_type": event.object_type,
-        "object_id": event.object_id, "details": event.details or {}, "address": event.address,
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,  # type: ignore[attr-defined]
+        "actor_email": event.actor_email,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "details": event.details or {},
+        "address": event.address,
     }
 
 
-@doc(summary="Audit log: who did what to which object, when, from where (coarsened)", tags=["admin"],
-     security="staff", params=PARAMS,
-     responses={200: {"type": "object", "required": ["events", "next_before_id"],
-                      "properties": {"events": {"type": "array", "items": EVENT_SCHEMA},
-                                     "next_before_id": {"type": ["integer", "null"]}}}})
+@doc(
+    summary="Audit log: who did what to which object, when, from where (coarsened)",
+    tags=["admin"],
+    security="staff",
+    params=PARAMS,
+    responses={
+        200: {
+            "type": "object",
+            "required": ["events", "next_before_id"],
+            "properties": {
+                "events": {"type": "array", "items": EVENT_SCHEMA},
+                "next_before_id": {"type": ["integer", "null"]},
+            },
+        }
+    },
+)
 async def list_audit(request: Request) -> Response:
     await require_staff(request, roles={"admin"})
     query = AuditEvent.all()
@@ -70,8 +98,12 @@ async def list_audit(request: Request) -> Response:
     events = await query.order_by("-id").limit(limit + 1)
     more = len(events) > limit
     events = events[:limit]
-    return JSONResponse({"events": [event_json(e) for e in events],
-                         "next_before_id": events[-1].id if more and events else None})
+    return JSONResponse(
+        {
+            "events": [event_json(e) for e in events],
+            "next_before_id": events[-1].id if more and events else None,
+        }
+    )
 
 
 routes: list[BaseRoute] = [Route("/api/v1/admin/audit", list_audit, methods=["GET"])]

@@ -1,7 +1,115 @@
-"""Staff finish_times endpoints."""
+"""GET/PUT /api/v1/admin/schools/{urn}/finish-times: officers keep their schools' finish times current."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import datetime as dt
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from backend.accounts.audit import record_audit
+from backend.accounts.guard import require_staff
+from backend.alerts import finish_times
+from backend.alerts.models import FinishTimes
+from backend.alerts.notices import school_area
+from backend.errors import ApiError
+from backend.openapi import doc
+from backend.params import read_json_object
+from backend.state import app_state
+
+RESPONSE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["urn", "rules", "preview"],
+    "properties": {
+        "urn": {"type": "string"},
+        "area": {"type": "string"},
+        "rules": {"type": ["object", "null"]},
+        "updated_at": {"type": ["string", "null"]},
+        "preview": {"type": "object"},
+    },
+}
+
+
+def _area_or_404(request: Request) -> tuple[str, str]:
+    urn = str(request.path_params["urn"])[:16]
+    area = school_area(app_state(request).areas, urn)
+    if area is None:
+        raise ApiError(404, "unknown_school", "No school with that URN in the areas served.", {"urn": urn})
+    return urn, area
+
+
+def _body(urn: str, area: str, record: FinishTimes | None) -> dict[str, Any]:
+    today = dt.datetime.now(finish_times.LONDON).date()
+    return {
+        "urn": urn,
+        "area": area,
+        "rules": record.rules if record else None,
+        "updated_at": record.updated_at.isoformat() if record else None,
+        "preview": finish_times.public_view(
+            rules=record.rules if record else None,
+            updated_at=record.updated_at if record else None,
+            today=today,
+            days=14,
+        ),
+    }
+
+
+@doc(
+    summary="A school's finish-time rules (weekly pattern, terms, exceptions) and the next two weeks",
+    tags=["admin", "schools"],
+    security="staff",
+    responses={200: RESPONSE_SCHEMA, 401: "error", 403: "error", 404: "error"},
+)
+async def get_finish_times(request: Request) -> JSONResponse:
+    urn, area = _area_or_404(request)
+    await require_staff(request, roles={"officer", "admin"}, school=urn)
+    return JSONResponse(_body(urn, area, await FinishTimes.get_or_none(school_urn=urn)))
+
+
+@doc(
+    summary="Replace a school's finish-time rules",
+    tags=["admin", "schools"],
+    security="staff",
+    body=finish_times.RULES_SCHEMA,
+    responses={200: RESPONSE_SCHEMA, 400: "error", 401: "error", 403: "error", 404: "error", 422: "error"},
+)
+async def put_finish_times(request: Request) -> JSONResponse:
+    urn, area = _area_or_404(request)
+    staff = await require_staff(request, roles={"officer", "admin"}, school=urn)
+    body = await read_json_object(request, max_bytes=64_000)
+    try:
+        rules = finish_times.validate_rules(body)
+    except finish_times.RulesError as exc:
+        raise ApiError(
+            422,
+            "invalid_finish_times",
+            "The finish times need fixing: " + str(exc)[:300],
+            {"errors": exc.errors},
+        ) from None
+    record = await FinishTimes.get_or_none(school_urn=urn)
+    if record is None:
+        record = await FinishTimes.create(school_urn=urn, area=area, rules=rules, updated_by_id=staff.id)
+    else:
+        record.rules, record.updated_by_id = rules, staff.id
+        await record.save()
+    await record_audit(
+        request,
+        staff,
+        action="finish_times.update",
+        object_type="school",
+        object_id=urn,
+        details={
+            "weekly": len(rules["weekly"]),
+            "terms": len(rules["terms"]),
+            "exceptions": len(rules["exceptions"]),
+        },
+    )
+    return JSONResponse(_body(urn, area, record))
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/admin/schools/{urn}/finish-times", get_finish_times, methods=["GET"]),
+    Route("/api/v1/admin/schools/{urn}/finish-times", put_finish_times, methods=["PUT"]),
+]

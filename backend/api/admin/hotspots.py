@@ -1,7 +1,237 @@
-"""Staff hotspots endpoints."""
+"""Staff API for officer hotspots; each write is audited and changes this worker's routes at once."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from backend.accounts.audit import record_audit
+from backend.accounts.guard import Staff, require_staff
+from backend.errors import ApiError
+from backend.hotspots import service
+from backend.hotspots.models import Hotspot
+from backend.openapi import doc
+from backend.params import query_str, read_json_object
+from backend.state import AppState, app_state
+
+ROLES = {"officer", "admin"}
+WINDOW = {
+    "type": "object",
+    "required": ["start", "end"],
+    "properties": {
+        "days": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 7}, "minItems": 1},
+        "start": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+        "end": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+    },
+}
+FIELDS: dict[str, Any] = {
+    "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+    "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+    "radius_m": {
+        "type": ["number", "null"],
+        "minimum": service.MIN_RADIUS_M,
+        "maximum": service.MAX_RADIUS_M,
+    },
+    "polygon": {"type": ["object", "null"], "description": "GeoJSON Polygon geometry"},
+    "weight": {"type": "number", "minimum": 0.1, "maximum": 10},
+    "windows": {"type": "array", "items": WINDOW, "maxItems": 14},
+    "expires_at": {"type": ["string", "null"], "format": "date-time"},
+    "notes": {"type": "string", "maxLength": 2000},
+}
+HOTSPOT = {
+    "type": "object",
+    "required": ["id", "area", "weight", "windows"],
+    "properties": {
+        "id": {"type": "integer"},
+        "area": {"type": "string"},
+        **FIELDS,
+        "created_by": {"type": ["integer", "null"]},
+        "created_at": {"type": ["string", "null"]},
+        "updated_at": {"type": ["string", "null"]},
+    },
+}
+CREATE_BODY = {
+    "type": "object",
+    "required": ["area"],
+    "properties": {"area": {"type": "string"}, **FIELDS},
+    "additionalProperties": False,
+}
+PATCH_BODY = {"type": "object", "properties": FIELDS, "additionalProperties": False}
+ID_PARAM = [
+    {"name": "hotspot_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+]
+
+
+def _forbidden(area: str) -> ApiError:
+    return ApiError(403, "forbidden_object", "You may not manage hotspots in this area.", {"area": area})
+
+
+async def _refresh(state: AppState, area: str) -> None:
+    router = state.routers.get(area)
+    if router is not None:
+        sync = state.extras.setdefault("hotspot_sync", service.HotspotSync())
+        await service.refresh_router(router, area=area, sync=sync)
+
+
+async def _load(request: Request, staff: Staff) -> Hotspot:
+    hotspot_id = int(request.path_params["hotspot_id"])
+    found = await Hotspot.get_or_none(id=hotspot_id) if 0 < hotspot_id < 2**31 else None
+    if found is None or not staff.may_act_for(area=found.area):
+        raise ApiError(
+            404, "hotspot_not_found", "No hotspot with that id that you can see.", {"id": hotspot_id}
+        )
+    return found
+
+
+def _check_inside(
+    state: AppState, area: str, values: dict[str, Any], existing: Hotspot | None = None
+) -> None:
+    merged = {k: getattr(existing, k) for k in service.EDITABLE} if existing else {}
+    merged.update(values)
+    lat, lon = service.centre(merged)
+    if not state.areas[area].contains(lat, lon):
+        raise ApiError(422, "outside_area", "The hotspot must lie inside its area.", {"area": area})
+
+
+@doc(
+    summary="List officer hotspots in the areas you act for",
+    tags=["hotspots"],
+    security="staff",
+    params=[
+        {"name": "area", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64}}
+    ],
+    responses={
+        200: {
+            "type": "object",
+            "required": ["hotspots"],
+            "properties": {"hotspots": {"type": "array", "items": HOTSPOT}},
+        }
+    },
+)
+async def list_hotspots(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)
+    area = query_str(request, "area", max_len=64, default=None)
+    if area is not None and not staff.may_act_for(area=area):
+        raise _forbidden(area)
+    areas = {area} if area else (None if staff.is_admin else set(staff.area_slugs))
+    rows = await service.list_hotspots(areas=areas)
+    return JSONResponse(
+        {"hotspots": [service.as_json(h) for h in rows]}, headers={"cache-control": "no-store"}
+    )
+
+
+@doc(
+    summary="Create an officer hotspot (circle or polygon)",
+    tags=["hotspots"],
+    security="staff",
+    body=CREATE_BODY,
+    responses={201: HOTSPOT, 422: "error"},
+)
+async def create_hotspot(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)
+    state = app_state(request)
+    body = await read_json_object(request)
+    area = body.get("area")
+    if not isinstance(area, str) or area not in state.areas:
+        raise ApiError(
+            422, "unknown_area", "'area' must be the slug of an area WayHome serves.", {"field": "area"}
+        )
+    if not staff.may_act_for(area=area):
+        raise _forbidden(area)
+    values = service.validate({k: v for k, v in body.items() if k != "area"})
+    _check_inside(state, area, values)
+    hotspot = await service.create_hotspot(area=area, values=values, created_by=staff.id)
+    await record_audit(
+        request,
+        staff,
+        action="hotspot.create",
+        object_type="hotspot",
+        object_id=str(hotspot.id),
+        details={"area": area, "weight": hotspot.weight},
+    )
+    await _refresh(state, area)
+    return JSONResponse(service.as_json(hotspot), status_code=201)
+
+
+@doc(
+    summary="One officer hotspot",
+    tags=["hotspots"],
+    security="staff",
+    params=ID_PARAM,
+    responses={200: HOTSPOT, 404: "error"},
+)
+async def get_hotspot(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)
+    return JSONResponse(service.as_json(await _load(request, staff)), headers={"cache-control": "no-store"})
+
+
+@doc(
+    summary="Change an officer hotspot",
+    tags=["hotspots"],
+    security="staff",
+    params=ID_PARAM,
+    body=PATCH_BODY,
+    responses={200: HOTSPOT, 404: "error", 422: "error"},
+)
+async def patch_hotspot(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)
+    state = app_state(request)
+    hotspot = await _load(request, staff)
+    body = await read_json_object(request)
+    if "area" in body:
+        raise ApiError(
+            422,
+            "invalid_hotspot",
+            "A hotspot's area cannot change; delete and recreate it.",
+            {"field": "area"},
+        )
+    values = service.validate(body, existing=hotspot)
+    _check_inside(state, hotspot.area, values, existing=hotspot)
+    hotspot = await service.update_hotspot(hotspot=hotspot, values=values)
+    await record_audit(
+        request,
+        staff,
+        action="hotspot.update",
+        object_type="hotspot",
+        object_id=str(hotspot.id),
+        details={"fields": sorted(values)},
+    )
+    await _refresh(state, hotspot.area)
+    return JSONResponse(service.as_json(hotspot))
+
+
+@doc(
+    summary="Delete an officer hotspot",
+    tags=["hotspots"],
+    security="staff",
+    params=ID_PARAM,
+    responses={204: None, 404: "error"},
+)
+async def delete_hotspot(request: Request) -> Response:
+    staff = await require_staff(request, roles=ROLES)
+    state = app_state(request)
+    hotspot = await _load(request, staff)
+    area, hotspot_id = hotspot.area, hotspot.id
+    await service.delete_hotspot(hotspot=hotspot)
+    await record_audit(
+        request,
+        staff,
+        action="hotspot.delete",
+        object_type="hotspot",
+        object_id=str(hotspot_id),
+        details={"area": area},
+    )
+    await _refresh(state, area)
+    return Response(status_code=204)
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/admin/hotspots", list_hotspots, methods=["GET"]),
+    Route("/api/v1/admin/hotspots", create_hotspot, methods=["POST"]),
+    Route("/api/v1/admin/hotspots/{hotspot_id:int}", get_hotspot, methods=["GET"]),
+    Route("/api/v1/admin/hotspots/{hotspot_id:int}", patch_hotspot, methods=["PATCH"]),
+    Route("/api/v1/admin/hotspots/{hotspot_id:int}", delete_hotspot, methods=["DELETE"]),
+]

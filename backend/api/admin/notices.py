@@ -1,7 +1,270 @@
-"""Staff notices endpoints."""
+"""Staff notices: draft, edit, preview, send or schedule. Officers act only for their schools and areas."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import datetime as dt
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from backend.accounts.audit import record_audit
+from backend.accounts.guard import Staff, require_staff
+from backend.alerts import notices as domain
+from backend.alerts.models import Notice
+from backend.alerts.sender import MAX_PLAINTEXT_BYTES
+from backend.errors import ApiError
+from backend.openapi import doc
+from backend.params import query_str, read_json_object
+from backend.state import app_state
+
+EDIT_ROLES = {"officer", "admin", "editor"}
+SEND_ROLES = {"officer", "admin"}
+STAFF_NOTICE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "kind", "title", "body", "schools", "areas", "urgency", "status", "expires_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string"},
+        "title": {"type": "string"},
+        "body": {"type": "string"},
+        "schools": {"type": "array", "items": {"type": "string"}},
+        "areas": {"type": "array", "items": {"type": "string"}},
+        "age_tiers": {"type": "array", "items": {"type": "string"}},
+        "urgency": {"type": "string"},
+        "status": {"enum": ["draft", "scheduled", "sent", "cancelled"]},
+        "send_at": {"type": ["string", "null"]},
+        "expires_at": {"type": "string"},
+        "sent_at": {"type": ["string", "null"]},
+    },
+}
+ERRORS: dict[int, Any] = {400: "error", 401: "error", 403: "error", 404: "error", 409: "error", 422: "error"}
+
+
+def _in_scope(staff: Staff, *, schools: list[str], areas: list[str]) -> bool:
+    return all(staff.may_act_for(school=s) for s in schools) and all(staff.may_act_for(area=a) for a in areas)
+
+
+def _check_scope(staff: Staff, *, schools: list[str], areas: list[str]) -> None:
+    if not _in_scope(staff, schools=schools, areas=areas):
+        raise ApiError(
+            403, "forbidden_object", "You are not assigned to every school and area in this audience."
+        )
+
+
+async def _notice_or_404(request: Request, staff: Staff) -> Notice:
+    raw = str(request.path_params["id"])
+    notice = await Notice.get_or_none(id=int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if notice is None:
+        raise ApiError(404, "unknown_notice", "No notice with that id.")
+    _check_scope(staff, schools=list(notice.schools), areas=list(notice.areas))
+    return notice
+
+
+@doc(
+    summary="Notices the signed-in staff member may act for, newest first",
+    tags=["admin", "notices"],
+    security="staff",
+    params=[
+        {
+            "name": "status",
+            "in": "query",
+            "required": False,
+            "schema": {"enum": ["draft", "scheduled", "sent", "cancelled"]},
+        }
+    ],
+    responses={
+        200: {"type": "object", "required": ["notices"], "properties": {"notices": {"type": "array"}}},
+        **ERRORS,
+    },
+)
+async def list_notices(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDIT_ROLES)
+    status = query_str(
+        request, "status", max_len=16, default=None, choices=("draft", "scheduled", "sent", "cancelled")
+    )
+    query = Notice.all().order_by("-id").limit(500)
+    if status:
+        query = query.filter(status=status)
+    visible = [n for n in await query if _in_scope(staff, schools=list(n.schools), areas=list(n.areas))]
+    return JSONResponse({"notices": [domain.notice_json(n) for n in visible]})
+
+
+@doc(
+    summary="Create a draft notice (patrol notice, finish-time change or safety message)",
+    tags=["admin", "notices"],
+    security="staff",
+    body={**domain.NOTICE_BODY_SCHEMA, "required": ["kind", "title", "body"]},
+    responses={201: STAFF_NOTICE_SCHEMA, **ERRORS},
+)
+async def create_notice(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDIT_ROLES)
+    body = await read_json_object(request, max_bytes=16_000)
+    values = domain.validate_notice(
+        body, areas=app_state(request).areas, current=None, now=dt.datetime.now(dt.UTC)
+    )
+    _check_scope(staff, schools=values.get("schools", []), areas=values.get("areas", []))
+    notice = await Notice.create(**values, status="draft", created_by_id=staff.id)
+    await record_audit(request, staff, action="notice.create", object_type="notice", object_id=notice.id)
+    return JSONResponse(domain.notice_json(notice), status_code=201)
+
+
+@doc(
+    summary="One notice",
+    tags=["admin", "notices"],
+    security="staff",
+    responses={200: STAFF_NOTICE_SCHEMA, **ERRORS},
+)
+async def get_notice(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDIT_ROLES)
+    return JSONResponse(domain.notice_json(await _notice_or_404(request, staff)))
+
+
+@doc(
+    summary="Edit a draft or scheduled notice; status 'draft' unschedules, 'cancelled' withdraws it",
+    tags=["admin", "notices"],
+    security="staff",
+    body=domain.NOTICE_BODY_SCHEMA,
+    responses={200: STAFF_NOTICE_SCHEMA, **ERRORS},
+)
+async def patch_notice(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDIT_ROLES)
+    notice = await _notice_or_404(request, staff)
+    body = await read_json_object(request, max_bytes=16_000)
+    if notice.status not in ("draft", "scheduled"):
+        raise ApiError(409, "notice_not_editable", f"A {notice.status} notice cannot be changed.")
+    values = domain.validate_notice(
+        body, areas=app_state(request).areas, current=notice, now=dt.datetime.now(dt.UTC)
+    )
+    _check_scope(
+        staff,
+        schools=values.get("schools", list(notice.schools)),
+        areas=values.get("areas", list(notice.areas)),
+    )
+    if notice.status == "scheduled" and "editor" in staff.roles and not staff.has_role(SEND_ROLES):
+        raise ApiError(403, "forbidden_role", "Only officers can change a scheduled notice.")
+    changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
+    if not changed:
+        raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+    await record_audit(
+        request,
+        staff,
+        action="notice.update",
+        object_type="notice",
+        object_id=notice.id,
+        details={"fields": sorted(values)},
+    )
+    return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
+
+
+@doc(
+    summary="Exactly what a phone will receive for this notice, its size and who would get it",
+    tags=["admin", "notices"],
+    security="staff",
+    responses={
+        200: {
+            "type": "object",
+            "required": ["payload", "payload_bytes", "max_payload_bytes", "display", "recipients"],
+            "properties": {
+                "payload": {"type": "object"},
+                "payload_bytes": {"type": "integer"},
+                "max_payload_bytes": {"type": "integer"},
+                "display": {"type": "object"},
+                "headers": {"type": "object"},
+                "recipients": {"type": "integer"},
+            },
+        },
+        **ERRORS,
+    },
+)
+async def preview_notice(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDIT_ROLES)
+    notice = await _notice_or_404(request, staff)
+    now = dt.datetime.now(dt.UTC)
+    raw = domain.notice_payload_bytes(notice)
+    payload = domain.payload(domain.notice_fields(notice))
+    start = max(now, notice.send_at or now)
+    headers = {
+        "TTL": str(max(0, int((notice.expires_at - start).total_seconds()))),
+        "Urgency": notice.urgency,
+    }
+    if topic := domain.topic_header(notice):
+        headers["Topic"] = topic
+    recipients = await domain.live_subscription_ids(
+        topics=domain.audience_topics(notice, areas=app_state(request).areas), now=now
+    )
+    return JSONResponse(
+        {
+            "payload": payload,
+            "payload_bytes": len(raw),
+            "max_payload_bytes": MAX_PLAINTEXT_BYTES,
+            "display": {
+                "title": notice.title,
+                "body": notice.body,
+                "tag": f"notice-{notice.id}",
+                "url": payload["url"],
+            },
+            "headers": headers,
+            "recipients": len(recipients),
+        }
+    )
+
+
+@doc(
+    summary="Send now, or schedule when send_at is in the future (queues Web Push; audited)",
+    tags=["admin", "notices"],
+    security="staff",
+    responses={200: STAFF_NOTICE_SCHEMA, **ERRORS},
+)
+async def send_notice(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=SEND_ROLES)
+    notice = await _notice_or_404(request, staff)
+    state = app_state(request)
+    now = dt.datetime.now(dt.UTC)
+    if notice.status not in ("draft", "scheduled"):
+        raise ApiError(409, "notice_not_sendable", f"A {notice.status} notice cannot be sent.")
+    if notice.expires_at <= now:
+        raise ApiError(422, "notice_expired", "This notice has already expired; change expires_at first.")
+    if notice.send_at is not None and notice.send_at > now:
+        changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
+        if not changed:
+            raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+        await record_audit(
+            request,
+            staff,
+            action="notice.schedule",
+            object_type="notice",
+            object_id=notice.id,
+            details={"send_at": notice.send_at.isoformat()},
+        )
+        return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
+
+    async def audit(sent: Notice, recipients: int) -> None:
+        await record_audit(
+            request,
+            staff,
+            action="notice.send",
+            object_type="notice",
+            object_id=sent.id,
+            details={"recipients": recipients, "schools": sent.schools, "areas": sent.areas},
+        )
+
+    result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit)
+    if result is None:
+        raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+    worker = state.extras.get("outbox_worker")
+    if worker is not None:
+        worker.wake.set()
+    body = domain.notice_json(result[0]) | {"recipients": result[1]}
+    return JSONResponse(body)
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/admin/notices", list_notices, methods=["GET"]),
+    Route("/api/v1/admin/notices", create_notice, methods=["POST"]),
+    Route("/api/v1/admin/notices/{id}", get_notice, methods=["GET"]),
+    Route("/api/v1/admin/notices/{id}", patch_notice, methods=["PATCH"]),
+    Route("/api/v1/admin/notices/{id}/preview", preview_notice, methods=["GET"]),
+    Route("/api/v1/admin/notices/{id}/send", send_notice, methods=["POST"]),
+]

@@ -34,10 +34,17 @@ INVITE_BODY = {
 INVITATION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "email", "roles", "expires_at", "token"],
-    "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "roles": STR_LIST,
-                   "areas": STR_LIST, "schools": STR_LIST, "expires_at": {"type": "string"},
-                   "token": {"type": "string"}, "accepted": {"type": "boolean"},
-                   "display_name": {"type": "string"}},
+    "properties": {
+        "id": {"type": "integer"},
+        "email": {"type": "string"},
+        "roles": STR_LIST,
+        "areas": STR_LIST,
+        "schools": STR_LIST,
+        "expires_at": {"type": "string"},
+        "token": {"type": "string"},
+        "accepted": {"type": "boolean"},
+        "display_name": {"type": "string"},
+    },
 }
 PATCH_BODY = {
     "type": "object",
@@ -59,11 +66,22 @@ def _user_id(request: Request) -> int:
     return int(raw)
 
 
-@doc(summary="List staff accounts", tags=["admin"], security="staff",
-     params=[{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
-             {"name": "active", "in": "query", "required": False, "schema": {"enum": ["true", "false"]}}],
-     responses={200: {"type": "object", "required": ["users"], "properties": {"users": {"type": "array",
-                                                                                     "items": USER_SCHEMA}}}})
+@doc(
+    summary="List staff accounts",
+    tags=["admin"],
+    security="staff",
+    params=[
+        {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+        {"name": "active", "in": "query", "required": False, "schema": {"enum": ["true", "false"]}},
+    ],
+    responses={
+        200: {
+            "type": "object",
+            "required": ["users"],
+            "properties": {"users": {"type": "array", "items": USER_SCHEMA}},
+        }
+    },
+)
 async def list_users(request: Request) -> Response:
     await require_staff(request, roles=ADMIN)
     query = User.all().order_by("email")
@@ -76,8 +94,13 @@ async def list_users(request: Request) -> Response:
     return JSONResponse({"users": [user_json(u) for u in await query.limit(1000)]})
 
 
-@doc(summary="One staff account", tags=["admin"], security="staff", params=ID_PARAM,
-     responses={200: USER_SCHEMA, 404: "error"})
+@doc(
+    summary="One staff account",
+    tags=["admin"],
+    security="staff",
+    params=ID_PARAM,
+    responses={200: USER_SCHEMA, 404: "error"},
+)
 async def get_user(request: Request) -> Response:
     await require_staff(request, roles=ADMIN)
     user = await User.get_or_none(id=_user_id(request))
@@ -86,22 +109,43 @@ async def get_user(request: Request) -> Response:
     return JSONResponse(user_json(user))
 
 
-@doc(summary="Invite a staff member (one-time token that expires in 72 hours; shown once)", tags=["admin"],
-     security="staff", body=INVITE_BODY, responses={201: INVITATION_SCHEMA, 409: "error", 422: "error"})
+@doc(
+    summary="Invite a staff member (one-time token that expires in 72 hours; shown once)",
+    tags=["admin"],
+    security="staff",
+    body=INVITE_BODY,
+    responses={201: INVITATION_SCHEMA, 409: "error", 422: "error"},
+)
 async def invite(request: Request) -> Response:
     staff = await require_staff(request, roles=ADMIN)
     body = await read_json_object(request, max_bytes=16_000)
-    invitation, token = await create_invitation(body=body, invited_by=staff, known_areas=_known_areas(request))
-    await record_audit(request, staff, action="invitation_created", object_type="invitation",
-                       object_id=invitation.id, details={"email": invitation.email, "roles": invitation.roles,
-                                                         "areas": invitation.area_slugs,
-                                                         "schools": invitation.school_urns})
+    invitation, token = await create_invitation(
+        body=body, invited_by=staff, known_areas=_known_areas(request)
+    )
+    await record_audit(
+        request,
+        staff,
+        action="invitation_created",
+        object_type="invitation",
+        object_id=invitation.id,
+        details={
+            "email": invitation.email,
+            "roles": invitation.roles,
+            "areas": invitation.area_slugs,
+            "schools": invitation.school_urns,
+        },
+    )
     return JSONResponse(invitation_json(invitation, token=token), status_code=201)
 
 
-@doc(summary="Change a staff member's roles, areas, schools, name, or disable them (ends their sessions)",
-     tags=["admin"], security="staff", params=ID_PARAM, body=PATCH_BODY,
-     responses={200: USER_SCHEMA, 403: "error", 404: "error", 422: "error"})
+@doc(
+    summary="Change a staff member's roles, areas, schools, name, or disable them (ends their sessions)",
+    tags=["admin"],
+    security="staff",
+    params=ID_PARAM,
+    body=PATCH_BODY,
+    responses={200: USER_SCHEMA, 403: "error", 404: "error", 422: "error"},
+)
 async def patch_user(request: Request) -> Response:
     staff = await require_staff(request, roles=ADMIN)
     user = await User.get_or_none(id=_user_id(request))

@@ -1,0 +1,208 @@
+"""CSV import and export of havens and help services.
+
+Import is all-or-nothing: every row is validated first and any error (with its row number, the header being
+row 1) rejects the whole file; then every row is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Collection
+from typing import Any
+
+from havens.index_cache import invalidate
+from havens.models import Haven, HelpService, havens_transaction
+from havens.validation import HAVEN_FIELDS, Invalid, clean_haven, clean_service
+
+MAX_ROWS = 5_000
+HAVEN_COLUMNS = ("id", *HAVEN_FIELDS, "verified_at")
+SERVICE_CHANNEL_KINDS = ("phone", "text", "web", "walk_in")
+SERVICE_COLUMNS = (
+    "id", "name", "description", "needs", *[c for k in SERVICE_CHANNEL_KINDS for c in (k, f"{k}_hours")],
+    "age_min", "age_max", "area", "website", "source", "status", "verified_at",
+)  # fmt: skip
+_READ_ONLY = {"id", "verified_at"}
+
+
+class ImportFailed(ValueError):
+    """The file was rejected; `errors` is a list of {row, field, message}."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in the file")
+        self.errors = errors
+
+
+def _read(text: str, *, required: Collection[str], allowed: Collection[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise ImportFailed([{"row": 1, "field": None, "message": "the file has no header row"}])
+    problems = [{"row": 1, "field": h, "message": "unknown column"} for h in header if h not in allowed]
+    problems += [{"row": 1, "field": c, "message": "required column is missing"} for c in required if c not in header]
+    if problems:
+        raise ImportFailed(problems)
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, str]]] = []
+    for raw in reader:
+        if None in raw:
+            raise ImportFailed([{"row": reader.line_num, "field": None, "message": "more cells than columns"}])
+        row = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        rows.append((reader.line_num, row))
+        if len(rows) > MAX_ROWS:
+            raise ImportFailed([{"row": reader.line_num, "field": None, "message": f"more than {MAX_ROWS} rows"}])
+    if not rows:
+        raise ImportFailed([{"row": 2, "field": None, "message": "the file has no data rows"}])
+    return rows
+
+
+def _row_id(row: dict[str, str], errors: list[dict[str, Any]], line: int) -> int | None:
+    raw = row.get("id", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors.append({"row": line, "field": "id", "message": "must be a whole number, or empty for a new entry"})
+        return None
+    return int(raw)
+
+
+async def import_havens(
+    text: str, *, areas: Collection[str], may_act_for: Callable[[str], bool]
+) -> dict[str, Any]:
+    """Create (empty id) or update (existing id) havens from CSV; returns counts and the ids written."""
+    rows = _read(text, required=("area", "name", "kind", "lat", "lon"), allowed=HAVEN_COLUMNS)
+    errors: list[dict[str, Any]] = []
+    plan: list[tuple[int | None, dict[str, Any]]] = []
+    ids = [i for line, r in rows if (i := _row_id(r, [], line)) is not None]
+    existing = {h.id: h for h in await Haven.filter(id__in=ids)} if ids else {}
+    for line, row in rows:
+        haven_id = _row_id(row, errors, line)
+        data = {k: (v if v != "" else None) for k, v in row.items() if k not in _READ_ONLY}
+        try:
+            fields = clean_haven(data, areas=areas)
+        except Invalid as exc:
+            errors += [{"row": line, "field": f, "message": m} for f, m in exc.errors.items()]
+            continue
+        if haven_id is not None:
+            current = existing.get(haven_id)
+            if current is None:
+                errors.append({"row": line, "field": "id", "message": f"no haven with id {haven_id}"})
+                continue
+            if not may_act_for(current.area):
+                errors.append({"row": line, "field": "id", "message": "you are not assigned to this haven's area"})
+                continue
+        if not may_act_for(fields["area"]):
+            errors.append({"row": line, "field": "area", "message": "you are not assigned to this area"})
+            continue
+        plan.append((haven_id, fields))
+    if errors:
+        raise ImportFailed(errors)
+    written: list[int] = []
+    created = updated = 0
+    async with havens_transaction():
+        for haven_id, fields in plan:
+            if haven_id is None:
+                written.append((await Haven.create(**fields)).id)
+                created += 1
+            else:
+                await Haven.filter(id=haven_id).update(**fields)
+                written.append(haven_id)
+                updated += 1
+    invalidate()
+    return {"created": created, "updated": updated, "ids": written}
+
+
+def _service_data(row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        k: (v if v != "" else None)
+        for k, v in row.items()
+        if k not in _READ_ONLY and k not in SERVICE_CHANNEL_KINDS and not k.endswith("_hours")
+    }
+    data["channels"] = [
+        {"kind": kind, "value": row[kind], "hours": row.get(f"{kind}_hours") or None}
+        for kind in SERVICE_CHANNEL_KINDS
+        if row.get(kind)
+    ]
+    for key in ("name", "description", "website", "source"):
+        data[key] = data.get(key) or ""
+    if data.get("area") is None:
+        data["area"] = "national"
+    if data.get("status") is None:
+        data["status"] = "needs_check"
+    return data
+
+
+async def import_services(
+    text: str, *, areas: Collection[str], may_act_for: Callable[[str], bool]
+) -> dict[str, Any]:
+    """Create or update help services from CSV. National services need a person who may act for all areas."""
+    rows = _read(text, required=("name", "needs"), allowed=SERVICE_COLUMNS)
+    errors: list[dict[str, Any]] = []
+    plan: list[tuple[int | None, dict[str, Any]]] = []
+    ids = [i for line, r in rows if (i := _row_id(r, [], line)) is not None]
+    existing = {s.id: s for s in await HelpService.filter(id__in=ids)} if ids else {}
+    for line, row in rows:
+        service_id = _row_id(row, errors, line)
+        try:
+            fields = clean_service(_service_data(row), areas=areas)
+        except Invalid as exc:
+            errors += [{"row": line, "field": f, "message": m} for f, m in exc.errors.items()]
+            continue
+        if service_id is not None and service_id not in existing:
+            errors.append({"row": line, "field": "id", "message": f"no service with id {service_id}"})
+            continue
+        scopes = {fields["area"]} | ({existing[service_id].area} if service_id is not None else set())
+        if not all(may_act_for(a) for a in scopes):
+            errors.append({"row": line, "field": "area", "message": "you are not assigned to this area"})
+            continue
+        plan.append((service_id, fields))
+    if errors:
+        raise ImportFailed(errors)
+    written: list[int] = []
+    created = updated = 0
+    async with havens_transaction():
+        for service_id, fields in plan:
+            if service_id is None:
+                written.append((await HelpService.create(**fields)).id)
+                created += 1
+            else:
+                await HelpService.filter(id=service_id).update(**fields)
+                written.append(service_id)
+                updated += 1
+    return {"created": created, "updated": updated, "ids": written}
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def export_havens(havens: list[Haven]) -> str:
+    rows = []
+    for h in havens:
+        row = {c: getattr(h, c) for c in HAVEN_COLUMNS}
+        row["verified_at"] = h.verified_at.isoformat() if h.verified_at else ""
+        row["sample"] = "true" if h.sample else "false"
+        row["needs_verification"] = "true" if h.needs_verification else "false"
+        rows.append(row)
+    return _csv(HAVEN_COLUMNS, rows)
+
+
+def export_services(services: list[HelpService]) -> str:
+    rows = []
+    for s in services:
+        row: dict[str, Any] = {c: getattr(s, c, None) for c in SERVICE_COLUMNS if hasattr(s, c)}
+        row["needs"] = ";".join(s.needs)
+        row["verified_at"] = s.verified_at.isoformat() if s.verified_at else ""
+        for ch in s.channels:
+            if ch.get("kind") in SERVICE_CHANNEL_KINDS and not row.get(ch["kind"]):
+                row[ch["kind"]] = ch.get("value", "")
+                row[f"{ch['kind']}_hours"] = ch.get("hours") or ""
+        rows.append(row)
+    return _csv(SERVICE_COLUMNS, rows)

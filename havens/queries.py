@@ -1,0 +1,210 @@
+"""Public read side: nearest havens, haven points for routing, help services, published key messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from content.messages import TIERS
+from content.services import load_national_services
+from havens.hours import LONDON, is_open, open_state
+from havens.index_cache import area_index
+from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
+from havens.nearest import OpenFilter, WalkLengthsFn, walk_seconds
+
+ESCALATION_WALK_S = 15 * 60
+ESCALATION_SLUGS = ("emergency-999", "police-101", "childline")
+_ESCALATION_WHEN = {
+    "emergency-999": "You are in danger now or someone is hurt",
+    "police-101": "To tell the police something that is not an emergency",
+    "childline": "To talk to someone, free and private, any time (under 19)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HavenPoint:
+    """What routing needs about a haven."""
+
+    id: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    open_now: bool | None
+
+
+async def haven_points(*, area: str, at: datetime) -> list[HavenPoint]:
+    """Active havens/public places of an area with their open state at `at`."""
+    index = await area_index(area)
+    points = []
+    for rec in index.records:
+        haven: Haven = rec.ref  # type: ignore[assignment]
+        points.append(
+            HavenPoint(
+                id=haven.id,
+                name=haven.name,
+                kind=haven.kind,
+                lat=haven.lat,
+                lon=haven.lon,
+                open_now=is_open(haven.opening_hours, at=at),
+            )
+        )
+    return points
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(LONDON).isoformat() if value is not None else None
+
+
+def haven_public(haven: Haven, *, at: datetime) -> dict[str, Any]:
+    """Public JSON of one haven at a moment (no staff-only fields such as verified_by or notes)."""
+    state = open_state(haven.opening_hours, at=at)
+    return {
+        "id": haven.id,
+        "name": haven.name,
+        "kind": haven.kind,
+        "address": haven.address,
+        "postcode": haven.postcode,
+        "lat": haven.lat,
+        "lon": haven.lon,
+        "opening_hours": haven.opening_hours,
+        "hours_known": haven.opening_hours is not None,
+        "open_now": state.open_now,
+        "opens_at": _iso(state.opens_at),
+        "closes_at": _iso(state.closes_at),
+        "closes_in_min": state.closes_in_min,
+        "closing_soon": state.closing_soon,
+        "verified_at": _iso(haven.verified_at),
+        "needs_verification": haven.needs_verification,
+        "sample": haven.sample,
+        "website": haven.website,
+        "accessibility": haven.accessibility,
+    }
+
+
+def escalation(*, needed: bool) -> dict[str, Any]:
+    """Who to call when no open place is near; always returned so the app can show it."""
+    by_slug = {s.slug: s for s in load_national_services()}
+    contacts = []
+    for slug in ESCALATION_SLUGS:
+        seed = by_slug.get(slug)
+        if seed is None or seed.status != "checked":
+            continue
+        phone = next((c.value for c in seed.channels if c.kind == "phone"), None)
+        if phone:
+            contacts.append({"name": seed.name, "phone": phone, "when": _ESCALATION_WHEN[slug]})
+    message = (
+        "Nothing is open within a 15-minute walk. If you are in danger now, call 999."
+        if needed
+        else "If you are in danger now, call 999."
+    )
+    return {"needed": needed, "message": message, "contacts": contacts}
+
+
+async def nearest_havens(
+    *,
+    area: str,
+    lat: float,
+    lon: float,
+    at: datetime,
+    limit: int,
+    open_filter: OpenFilter = "any",
+    max_m: float = 5_000.0,
+    walk_lengths_m: WalkLengthsFn | None = None,
+) -> dict[str, Any]:
+    """Nearest havens by walking distance (straight line when no street network), plus escalation."""
+    index = await area_index(area)
+    hits = index.nearest(
+        lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m, walk_lengths_m=walk_lengths_m
+    )
+    items = []
+    for hit in hits:
+        item = haven_public(hit.record.ref, at=at)  # type: ignore[arg-type]
+        item["distance_m"] = round(hit.distance_m, 1)
+        item["walk_s"] = walk_seconds(hit.distance_m)
+        items.append(item)
+    open_near = any(i["open_now"] is True and i["walk_s"] <= ESCALATION_WALK_S for i in items)
+    if not open_near and open_filter == "any":
+        # the first `limit` may all be closed while an open one is still within 15 minutes
+        nearest_open = index.nearest(
+            lat=lat, lon=lon, at=at, limit=1, open_filter="open",
+            max_m=ESCALATION_WALK_S * 1.25, walk_lengths_m=walk_lengths_m,
+        )  # fmt: skip
+        open_near = bool(nearest_open) and walk_seconds(nearest_open[0].distance_m) <= ESCALATION_WALK_S
+    return {
+        "area": area,
+        "at": at.astimezone(LONDON).isoformat(),
+        "distance_basis": "walking" if walk_lengths_m is not None else "straight_line",
+        "havens": items,
+        "escalation": escalation(needed=not open_near),
+    }
+
+
+def service_public(service: HelpService, *, at: datetime) -> dict[str, Any]:
+    channels = []
+    for ch in service.channels:
+        channels.append({**ch, "open_now": is_open(ch.get("hours"), at=at)})
+    states = [c["open_now"] for c in channels]
+    open_now = True if True in states else (False if states and all(s is False for s in states) else None)
+    verified = service.status == "checked"
+    return {
+        "id": service.id,
+        "name": service.name,
+        "description": service.description,
+        "needs": list(service.needs),
+        "channels": channels,
+        "age_min": service.age_min,
+        "age_max": service.age_max,
+        "area": service.area,
+        "website": service.website,
+        "open_now": open_now,
+        "status": service.status,
+        "verified": verified,
+        "verified_at": _iso(service.verified_at) if verified else None,
+    }
+
+
+async def list_services(
+    *, need: str | None, age: int | None, at: datetime, area: str | None = None
+) -> list[dict[str, Any]]:
+    """Services for a need and age, national plus the area's own; verified ones first, then by name."""
+    areas = ["national", area] if area else ["national"]
+    rows = await HelpService.filter(area__in=areas).order_by("name", "id")
+    out = []
+    for s in rows:
+        if need is not None and need not in s.needs:
+            continue
+        if age is not None and ((s.age_min is not None and age < s.age_min) or (s.age_max is not None and age > s.age_max)):
+            continue
+        out.append(service_public(s, at=at))
+    out.sort(key=lambda item: (not item["verified"], item["name"].lower()))
+    return out
+
+
+async def published_messages(*, tier: str) -> list[dict[str, Any]]:
+    """The latest published version of every non-archived message of a tier."""
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}")
+    messages = await KeyMessage.filter(tier=tier, version__gt=0).exclude(status="archived").order_by("topic")
+    if not messages:
+        return []
+    versions = await KeyMessageVersion.filter(message_id__in=[m.id for m in messages])
+    latest = {(v.message_id, v.version): v for v in versions}  # type: ignore[attr-defined]
+    out = []
+    for m in messages:
+        v = latest.get((m.id, m.version))
+        if v is None:
+            continue
+        out.append(
+            {
+                "id": m.id,
+                "tier": m.tier,
+                "topic": m.topic,
+                "title": v.title,
+                "body_markdown": v.body_markdown,
+                "version": v.version,
+                "published_at": _iso(v.published_at),
+            }
+        )
+    return out

@@ -1,0 +1,209 @@
+/* WayHome service worker: versioned app-shell precache, stale-while-revalidate for the public directory,
+ * an offline page, Web Push notifications. Staff code and staff data are never cached. */
+"use strict";
+
+const VERSION = "2026.11.25-1";
+const PREFIX = "wayhome-";
+const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
+const MAP_CACHE = `${PREFIX}map-${VERSION}`;
+const DATA_CACHE = `${PREFIX}data-v1`;
+const PREFS_CACHE = `${PREFIX}prefs`;
+const KEEP = [SHELL_CACHE, MAP_CACHE, DATA_CACHE, PREFS_CACHE];
+const TOPICS_KEY = "/__wayhome/alert-topics";
+
+// PRECACHE-START (read by tests/pwa/test_budget.py: keep one quoted path per line)
+const PRECACHE = [
+  "/",
+  "/offline.html",
+  "/manifest.webmanifest",
+  "/css/app.css",
+  "/icons/icon-192.png",
+  "/icons/maskable-512.png",
+  "/js/app.js",
+  "/js/api.js",
+  "/js/directory.js",
+  "/js/dom.js",
+  "/js/geo.js",
+  "/js/location.js",
+  "/js/map.js",
+  "/js/markdown.js",
+  "/js/offline.js",
+  "/js/places.js",
+  "/js/push.js",
+  "/js/schools.js",
+  "/js/strings.js",
+  "/js/version.js",
+  "/js/screens/about.js",
+  "/js/screens/age.js",
+  "/js/screens/haven.js",
+  "/js/screens/help.js",
+  "/js/screens/home.js",
+  "/js/screens/notice.js",
+  "/js/screens/parents.js",
+  "/js/screens/route.js",
+  "/js/screens/staff.js",
+];
+// PRECACHE-END
+
+// The map library is cached too, but kept out of the shell size budget.
+const MAP_ASSETS = [
+  "/vendor/leaflet/leaflet.js",
+  "/vendor/leaflet/leaflet.css",
+];
+
+const NEVER_CACHE = [/^\/js\/staff\//, /^\/api\/v1\/admin\//, /^\/api\/v1\/auth\//, /^\/api\/v1\/me$/];
+const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution)?)?$/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    await shell.addAll(PRECACHE.map((path) => new Request(path, { cache: "reload" })));
+    const map = await caches.open(MAP_CACHE);
+    await Promise.all(MAP_ASSETS.map((path) => map.add(new Request(path, { cache: "reload" })).catch(() => undefined)));
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PREFIX) && !KEEP.includes(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+});
+
+function isDirectory(url, request) {
+  if (url.pathname === "/api/v1/havens") return request.headers.get("X-WayHome-Directory") === "1";
+  return DIRECTORY.some((re) => re.test(url.pathname));
+}
+
+async function staleWhileRevalidate(event) {
+  const cache = await caches.open(DATA_CACHE);
+  const cached = await cache.match(event.request);
+  const network = fetch(event.request)
+    .then((response) => {
+      if (response.ok) cache.put(event.request, response.clone());
+      return response;
+    })
+    .catch(() => undefined);
+  if (cached) {
+    event.waitUntil(network);
+    return cached;
+  }
+  const response = await network;
+  return response || offlineJson();
+}
+
+function offlineJson() {
+  const body = JSON.stringify({ error: { code: "offline", message: "You are offline and this is not saved yet.", details: {} } });
+  return new Response(body, { status: 503, headers: { "Content-Type": "application/json", "X-WayHome-Cache": "offline" } });
+}
+
+async function shellFirst(request) {
+  const cached = await caches.match(request, { cacheName: SHELL_CACHE }) || await caches.match(request, { cacheName: MAP_CACHE });
+  if (cached) return cached;
+  return fetch(request);
+}
+
+async function navigation(request) {
+  const url = new URL(request.url);
+  if (url.pathname === "/" || url.pathname === "/index.html") {
+    const cached = await caches.match("/", { cacheName: SHELL_CACHE });
+    if (cached) return cached;
+  }
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return (await caches.match("/offline.html", { cacheName: SHELL_CACHE })) || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (NEVER_CACHE.some((re) => re.test(url.pathname))) return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigation(request));
+    return;
+  }
+  if (url.pathname.startsWith("/api/")) {
+    if (isDirectory(url, request)) event.respondWith(staleWhileRevalidate(event));
+    return;
+  }
+  event.respondWith(shellFirst(request));
+});
+
+// ---- Web Push -------------------------------------------------------------------------------------------
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const id = data.id != null ? String(data.id) : "wayhome";
+  const url = data.url || (data.id != null ? `/?notice=${encodeURIComponent(data.id)}` : "/");
+  event.waitUntil((async () => {
+    await self.registration.showNotification(data.title || "WayHome", {
+      body: data.body || "",
+      tag: id,
+      renotify: data.urgency === "high",
+      requireInteraction: data.urgency === "high",
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url, id },
+    });
+    for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+      client.postMessage({ type: "notice", notice: data });
+    }
+  })());
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const client of windows) {
+      if (new URL(client.url).origin === self.location.origin && "focus" in client) {
+        await client.focus();
+        if ("navigate" in client) return client.navigate(url);
+        client.postMessage({ type: "open", url });
+        return undefined;
+      }
+    }
+    return self.clients.openWindow(url);
+  })());
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const prefs = await caches.open(PREFS_CACHE);
+    const saved = await prefs.match(TOPICS_KEY);
+    const topics = saved ? await saved.json() : [];
+    if (!topics.length) return;
+    let sub = event.newSubscription;
+    if (!sub && event.oldSubscription) sub = await self.registration.pushManager.subscribe(event.oldSubscription.options);
+    if (!sub) return;
+    const json = sub.toJSON();
+    await fetch("/api/v1/push/subscriptions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, topics }),
+    });
+    if (event.oldSubscription && event.oldSubscription.endpoint !== json.endpoint) {
+      await fetch("/api/v1/push/subscriptions", {
+        method: "DELETE",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ endpoint: event.oldSubscription.endpoint }),
+      }).catch(() => undefined);
+    }
+  })());
+});
