@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from routing.build import AreaSources, build_area, input_hash, is_current
+from routing.fetch import FetchError, cached_streets
+from routing.fetch import fetch_streets as fetch_area_streets
 from routing.risk import RiskConfig
 from routing.router import Router
 
@@ -21,14 +23,27 @@ log = logging.getLogger("wayhome.directions")
 _LOADED: dict[tuple[str, str], Router] = {}
 
 
-def area_sources(area: Any) -> AreaSources:
-    """Plain build inputs from a content AreaPack."""
+def streets_cache_dir(settings: Any) -> Path:
+    return Path(settings.var_dir) / "streets"
+
+
+def street_files(*, settings: Any, area: Any) -> tuple[tuple[Path, ...], str]:
+    """(OSM files to build from, effective coverage): a `wayhome data streets` download wins over the pack's clips."""
+    cached = cached_streets(streets_cache_dir(settings), area.slug) if settings is not None else None
+    if cached is not None:
+        return (cached,), "full"
+    return tuple(area.osm_files), str(area.streets_coverage)
+
+
+def area_sources(area: Any, *, settings: Any = None) -> AreaSources:
+    """Plain build inputs from a content AreaPack (and the settings' street cache, when given)."""
     as_of = area.data_as_of
     crime_month = as_of.get("crime", "") if isinstance(as_of, dict) else str(as_of)
     path: Path = area.path
+    osm_files, _ = street_files(settings=settings, area=area)
     return AreaSources(
         slug=area.slug,
-        osm_files=tuple(area.osm_files),
+        osm_files=osm_files,
         lsoa_geojson=path / "lsoa.geojson",
         crime_lsoa_csv=path / "crime_lsoa_monthly.csv",
         street_crimes_csv=path / "street_crimes.csv",
@@ -38,27 +53,38 @@ def area_sources(area: Any) -> AreaSources:
 
 def build_area_artefacts(*, settings: Any, area: Any, force: bool = False) -> dict[str, Any]:
     """Build (or keep, when the input hash matches) settings.build_dir/<slug>/ for `wayhome data build`."""
-    sources = area_sources(area)
+    sources = area_sources(area, settings=settings)
     if not sources.osm_files:
         return {}
     return build_area(sources, Path(settings.build_dir) / area.slug, config=RiskConfig(), force=force)
 
 
+def fetch_streets(*, settings: Any, area: Any, source: Path | None) -> Path:
+    """`wayhome data streets <slug> [--osm FILE]`: cache the full network; raises FetchError with a reason."""
+    return fetch_area_streets(
+        slug=area.slug,
+        boundary=area.boundary,
+        buffer_m=float(area.manifest.get("streets", {}).get("buffer_m", 500)),
+        cache_dir=streets_cache_dir(settings),
+        source=source,
+    )
+
+
 def _load_one(settings: Any, area: Any) -> Router | None:
-    sources = area_sources(area)
+    sources = area_sources(area, settings=settings)
+    _, coverage = street_files(settings=settings, area=area)
     if not sources.osm_files or not all(p.exists() for p in sources.osm_files):
         log.warning("no street data for %s: routes unavailable", area.slug)
         return None
     out_dir = Path(settings.build_dir) / area.slug
     config = RiskConfig()
     digest = input_hash(sources, config)
-    key = (str(out_dir), digest)
+    key = (str(out_dir), digest, coverage)
     if key not in _LOADED:
         if not is_current(out_dir, digest):
             build_area(sources, out_dir, config=config)
-        _LOADED[key] = Router.load(
-            out_dir, slug=area.slug, config=config, streets_coverage=area.streets_coverage
-        )
+        router = Router.load(out_dir, slug=area.slug, config=config, streets_coverage=coverage)
+        _LOADED[key] = router
     return _LOADED[key].fork()
 
 
@@ -93,20 +119,12 @@ def cmd_streets(args: argparse.Namespace) -> int:
     except Exception:
         print(f"wayhome: no area pack called {args.slug!r}", file=sys.stderr)
         return 2
-    from routing.fetch import FetchError, fetch_streets
-
     try:
-        path = fetch_streets(
-            slug=area.slug,
-            boundary=area.boundary,
-            buffer_m=float(area.manifest.get("streets", {}).get("buffer_m", 500)),
-            cache_dir=Path(settings.var_dir) / "streets",
-            source=Path(args.osm) if args.osm else None,
-        )
+        path = fetch_streets(settings=settings, area=area, source=Path(args.osm) if args.osm else None)
     except FetchError as exc:
         print(f"wayhome: {exc}", file=sys.stderr)
         return 1
-    print(f"{area.slug}: walking network saved to {path}")
+    print(f"{area.slug}: walking network saved to {path}; `wayhome data build` (or the next start) uses it")
     return 0
 
 
@@ -126,7 +144,7 @@ def add_commands(registry: Any) -> None:
     """`wayhome data streets`, `wayhome bench routes`, `wayhome eval risk`."""
     streets = registry.group("data").add_parser("streets", help="fetch an area's walking network from OSM")
     streets.add_argument("slug")
-    streets.add_argument("--osm", help="use a local .osm/.osm.bz2 file instead of downloading")
+    streets.add_argument("--osm", help="use a local .osm/.osm.bz2/.osm.pbf file instead of downloading")
     streets.set_defaults(func=cmd_streets)
     bench = registry.group("bench").add_parser("routes", help="route query, HTTP and update benchmarks")
     bench.add_argument("--quick", action="store_true", help="fewer samples (smoke run)")

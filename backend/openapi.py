@@ -89,7 +89,7 @@ def _operation(meta: dict[str, Any], path: str) -> dict[str, Any]:
         else:
             op["responses"][str(status)] = {
                 "description": "OK" if int(status) < 300 else "See body",
-                "content": {"application/json": {"schema": schema}},
+                "content": {schema.get("x-media-type", "application/json"): {"schema": schema}},
             }
     for status in STANDARD_ERRORS:
         op["responses"].setdefault(str(status), {"$ref": "#/components/responses/Error"})

@@ -103,7 +103,11 @@ async def verify_haven(haven: Haven, *, staff_id: int, now: datetime | None = No
 
 
 async def list_havens(
-    *, areas: Collection[str] | None, stale: bool = False, status: str | None = None, now: datetime | None = None
+    *,
+    areas: Collection[str] | None,
+    stale: bool = False,
+    status: str | None = None,
+    now: datetime | None = None,
 ) -> list[Haven]:
     """Havens in the given areas (None = all); `stale` keeps those unverified for six months or never."""
     query = Haven.all().order_by("area", "name", "id")
@@ -127,7 +131,9 @@ async def create_service(data: Mapping[str, Any], *, areas: Collection[str]) -> 
     return await HelpService.create(**fields)
 
 
-async def update_service(service: HelpService, data: Mapping[str, Any], *, areas: Collection[str]) -> dict[str, Any]:
+async def update_service(
+    service: HelpService, data: Mapping[str, Any], *, areas: Collection[str]
+) -> dict[str, Any]:
     fields = clean_service(data, areas=areas, partial=True)
     merged_min = fields.get("age_min", service.age_min)
     merged_max = fields.get("age_max", service.age_max)
@@ -190,7 +196,9 @@ async def update_message(msg: KeyMessage, data: Mapping[str, Any], *, author_id:
     return changes
 
 
-async def publish_message(msg: KeyMessage, *, author_id: int, now: datetime | None = None) -> KeyMessageVersion:
+async def publish_message(
+    msg: KeyMessage, *, author_id: int, now: datetime | None = None
+) -> KeyMessageVersion:
     """Snapshot the working copy as the next version; earlier versions are kept."""
     msg.version += 1
     msg.status = "published"

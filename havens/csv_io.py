@@ -33,26 +33,34 @@ class ImportFailed(ValueError):
         self.errors = errors
 
 
-def _read(text: str, *, required: Collection[str], allowed: Collection[str]) -> list[tuple[int, dict[str, str]]]:
+def _read(
+    text: str, *, required: Collection[str], allowed: Collection[str]
+) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise ImportFailed([{"row": 1, "field": None, "message": "the file has no header row"}])
     problems = [{"row": 1, "field": h, "message": "unknown column"} for h in header if h not in allowed]
-    problems += [{"row": 1, "field": c, "message": "required column is missing"} for c in required if c not in header]
+    problems += [
+        {"row": 1, "field": c, "message": "required column is missing"} for c in required if c not in header
+    ]
     if problems:
         raise ImportFailed(problems)
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, str]]] = []
     for raw in reader:
         if None in raw:
-            raise ImportFailed([{"row": reader.line_num, "field": None, "message": "more cells than columns"}])
+            raise ImportFailed(
+                [{"row": reader.line_num, "field": None, "message": "more cells than columns"}]
+            )
         row = {k: (v or "").strip() for k, v in raw.items()}
         if not any(row.values()):
             continue
         rows.append((reader.line_num, row))
         if len(rows) > MAX_ROWS:
-            raise ImportFailed([{"row": reader.line_num, "field": None, "message": f"more than {MAX_ROWS} rows"}])
+            raise ImportFailed(
+                [{"row": reader.line_num, "field": None, "message": f"more than {MAX_ROWS} rows"}]
+            )
     if not rows:
         raise ImportFailed([{"row": 2, "field": None, "message": "the file has no data rows"}])
     return rows
@@ -63,7 +71,9 @@ def _row_id(row: dict[str, str], errors: list[dict[str, Any]], line: int) -> int
     if not raw:
         return None
     if not raw.isdigit():
-        errors.append({"row": line, "field": "id", "message": "must be a whole number, or empty for a new entry"})
+        errors.append(
+            {"row": line, "field": "id", "message": "must be a whole number, or empty for a new entry"}
+        )
         return None
     return int(raw)
 
@@ -79,7 +89,7 @@ async def import_havens(
     existing = {h.id: h for h in await Haven.filter(id__in=ids)} if ids else {}
     for line, row in rows:
         haven_id = _row_id(row, errors, line)
-        data = {k: (v if v != "" else None) for k, v in row.items() if k not in _READ_ONLY}
+        data = {k: v for k, v in row.items() if k not in _READ_ONLY and v != ""}
         try:
             fields = clean_haven(data, areas=areas)
         except Invalid as exc:
@@ -91,7 +101,9 @@ async def import_havens(
                 errors.append({"row": line, "field": "id", "message": f"no haven with id {haven_id}"})
                 continue
             if not may_act_for(current.area):
-                errors.append({"row": line, "field": "id", "message": "you are not assigned to this haven's area"})
+                errors.append(
+                    {"row": line, "field": "id", "message": "you are not assigned to this haven's area"}
+                )
                 continue
         if not may_act_for(fields["area"]):
             errors.append({"row": line, "field": "area", "message": "you are not assigned to this area"})
@@ -116,21 +128,15 @@ async def import_havens(
 
 def _service_data(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {
-        k: (v if v != "" else None)
+        k: v
         for k, v in row.items()
-        if k not in _READ_ONLY and k not in SERVICE_CHANNEL_KINDS and not k.endswith("_hours")
+        if k not in _READ_ONLY and k not in SERVICE_CHANNEL_KINDS and not k.endswith("_hours") and v != ""
     }
     data["channels"] = [
         {"kind": kind, "value": row[kind], "hours": row.get(f"{kind}_hours") or None}
         for kind in SERVICE_CHANNEL_KINDS
         if row.get(kind)
     ]
-    for key in ("name", "description", "website", "source"):
-        data[key] = data.get(key) or ""
-    if data.get("area") is None:
-        data["area"] = "national"
-    if data.get("status") is None:
-        data["status"] = "needs_check"
     return data
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, State
+
+from havens.bank_holidays import is_bank_holiday
 
 LONDON = ZoneInfo("Europe/London")
 CLOSING_SOON_MIN = 30
@@ -60,7 +62,9 @@ class OpenState:
     closing_soon: bool
 
 
-UNKNOWN_STATE = OpenState(open_now=None, opens_at=None, closes_at=None, closes_in_min=None, closing_soon=False)
+UNKNOWN_STATE = OpenState(
+    open_now=None, opens_at=None, closes_at=None, closes_in_min=None, closing_soon=False
+)
 
 
 def _aware(at: datetime) -> datetime:
@@ -69,11 +73,51 @@ def _aware(at: datetime) -> datetime:
     return at.astimezone(LONDON)
 
 
+# Weekday bank holidays the library's GB calendar does know: (Monday..Friday) -> one such date.
+_REFERENCE_HOLIDAYS = {
+    d.weekday(): d
+    for d in (
+        date(2028, 12, 25),
+        date(2029, 12, 25),
+        date(2030, 12, 25),
+        date(2031, 12, 25),
+        date(2026, 12, 25),
+    )
+}
+
+
+@lru_cache(maxsize=4_096)
+def _library_knows_holiday(day: date) -> bool:
+    state, _ = parse_hours("PH open").state(datetime.combine(day, time(12), LONDON))
+    return bool(state == State.OPEN)
+
+
+def _evaluation_moment(expr: str, when: datetime) -> tuple[datetime, timedelta]:
+    """Where to evaluate: on a bank holiday the library misses, an expression with PH rules is evaluated at the
+    same wall-clock time on a weekday holiday the library knows; returns (moment, shift to undo)."""
+    day = when.date()
+    if "PH" not in expr or not is_bank_holiday(day) or _library_knows_holiday(day):
+        return when, timedelta(0)
+    reference = _REFERENCE_HOLIDAYS.get(day.weekday())
+    if reference is None:
+        return when, timedelta(0)
+    moved = datetime.combine(reference, when.timetz().replace(tzinfo=None), LONDON)
+    return moved, reference - day
+
+
+def _undo(moment: datetime | None, shift: timedelta) -> datetime | None:
+    if moment is None or not shift:
+        return moment
+    local = _aware(moment)
+    return datetime.combine(local.date() - shift, local.timetz().replace(tzinfo=None), LONDON)
+
+
 def is_open(expr: str | None, *, at: datetime) -> bool | None:
     """Cheap open check (no next-change search): True, False or None for unknown."""
     if expr is None:
         return None
-    state, _comment = parse_hours(expr).state(_aware(at))
+    moment, _shift = _evaluation_moment(expr, _aware(at))
+    state, _comment = parse_hours(expr).state(moment)
     if state == State.OPEN:
         return True
     if state == State.CLOSED:
@@ -85,12 +129,22 @@ def open_state(expr: str | None, *, at: datetime) -> OpenState:
     """Open state plus when it next opens/closes and a "closes in N min" cue."""
     if expr is None:
         return UNKNOWN_STATE
-    when = _aware(at)
+    real_when = _aware(at)
+    when, shift = _evaluation_moment(expr, real_when)
     oh = parse_hours(expr)
     state, _comment = oh.state(when)
     if state == State.UNKNOWN:
         return UNKNOWN_STATE
     change = oh.next_change(when)
+    if shift:
+        if change is not None and _aware(change).date() != when.date():
+            # The next change lies after the holiday: look it up on the real calendar from the next midnight.
+            change = _next_change_from(
+                oh, datetime.combine(real_when.date() + timedelta(days=1), time(0), LONDON), state
+            )
+        else:
+            change = _undo(change, shift)
+        when = real_when
     if state == State.OPEN:
         closes_at = _aware(change) if change is not None else None
         closes_in_min = math.ceil((closes_at - when).total_seconds() / 60) if closes_at else None
@@ -107,7 +161,18 @@ def open_state(expr: str | None, *, at: datetime) -> OpenState:
         next_state, _ = oh.state(change)
         if next_state == State.OPEN:
             opens_at = change
-    return OpenState(open_now=False, opens_at=opens_at, closes_at=None, closes_in_min=None, closing_soon=False)
+    return OpenState(
+        open_now=False, opens_at=opens_at, closes_at=None, closes_in_min=None, closing_soon=False
+    )
+
+
+def _next_change_from(oh: OpeningHours, start: datetime, state: State) -> datetime | None:
+    """The first moment from `start` whose state differs from `state` (start itself included)."""
+    first, _ = oh.state(start)
+    if first != state:
+        return start
+    change = oh.next_change(start)
+    return _aware(change) if change is not None else None
 
 
 def weekly_to_osm(day_ranges: dict[str, str | None]) -> str | None:

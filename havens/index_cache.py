@@ -34,7 +34,9 @@ def invalidate(area: str | None = None) -> None:
 
 
 async def _fingerprint(area: str) -> tuple[Any, ...]:
-    rows = await Haven.filter(area=area).annotate(n=Count("id"), newest=Max("updated_at")).values("n", "newest")
+    rows = (
+        await Haven.filter(area=area).annotate(n=Count("id"), newest=Max("updated_at")).values("n", "newest")
+    )
     first = rows[0] if rows else {"n": 0, "newest": None}
     return (first["n"], str(first["newest"]))
 

@@ -59,7 +59,9 @@ class LocalProjection:
         self.ky = EARTH_RADIUS_M * math.pi / 180.0
 
     def xy(self, lat: np.ndarray | float, lon: np.ndarray | float) -> np.ndarray:
-        return np.column_stack([np.asarray(lon, dtype=float) * self.kx, np.asarray(lat, dtype=float) * self.ky])
+        return np.column_stack(
+            [np.asarray(lon, dtype=float) * self.kx, np.asarray(lat, dtype=float) * self.ky]
+        )
 
     def distance_m(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         return math.hypot((lon2 - lon1) * self.kx, (lat2 - lat1) * self.ky)
@@ -105,6 +107,7 @@ class HavenIndex:
         point = self.projection.xy(lat, lon)[0]
         slack = slack_m if walk_lengths_m is not None else 0.0
         open_cache: dict[int, bool | None] = {}
+        expr_cache: dict[str | None, bool | None] = {}  # many havens share the same hours text
         k = min(n, max(limit * 4, 16))
         while True:
             dists, idxs = self.tree.query(point, k=k)
@@ -117,7 +120,10 @@ class HavenIndex:
             for d, i in zip(dists[within], idxs[within], strict=True):
                 i = int(i)
                 if i not in open_cache:
-                    open_cache[i] = is_open(self.records[i].opening_hours, at=at)
+                    expr = self.records[i].opening_hours
+                    if expr not in expr_cache:
+                        expr_cache[expr] = is_open(expr, at=at)
+                    open_cache[i] = expr_cache[expr]
                 if _passes(open_cache[i], open_filter):
                     cand_idx.append(i)
                     cand_straight.append(float(d))
@@ -185,4 +191,4 @@ def brute_force_nearest(
 
 
 def walk_seconds(distance_m: float) -> int:
-    return int(round(distance_m / WALK_SPEED_M_S))
+    return round(distance_m / WALK_SPEED_M_S)

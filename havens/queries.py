@@ -116,7 +116,13 @@ async def nearest_havens(
     """Nearest havens by walking distance (straight line when no street network), plus escalation."""
     index = await area_index(area)
     hits = index.nearest(
-        lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m, walk_lengths_m=walk_lengths_m
+        lat=lat,
+        lon=lon,
+        at=at,
+        limit=limit,
+        open_filter=open_filter,
+        max_m=max_m,
+        walk_lengths_m=walk_lengths_m,
     )
     items = []
     for hit in hits:
@@ -175,7 +181,9 @@ async def list_services(
     for s in rows:
         if need is not None and need not in s.needs:
             continue
-        if age is not None and ((s.age_min is not None and age < s.age_min) or (s.age_max is not None and age > s.age_max)):
+        if age is not None and (
+            (s.age_min is not None and age < s.age_min) or (s.age_max is not None and age > s.age_max)
+        ):
             continue
         out.append(service_public(s, at=at))
     out.sort(key=lambda item: (not item["verified"], item["name"].lower()))

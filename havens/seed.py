@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-
 from content.messages import load_messages
 from content.services import load_national_services
 from havens.hours import weekly_to_osm

@@ -62,7 +62,9 @@ def _number(value: Any, key: str, errors: dict[str, str], *, lo: float, hi: floa
     return float(value)
 
 
-def _optional_int(data: Mapping[str, Any], key: str, errors: dict[str, str], *, lo: int, hi: int) -> int | None:
+def _optional_int(
+    data: Mapping[str, Any], key: str, errors: dict[str, str], *, lo: int, hi: int
+) -> int | None:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -88,7 +90,7 @@ def _bool(data: Mapping[str, Any], key: str, errors: dict[str, str]) -> bool:
 
 
 def _choice(value: Any, key: str, errors: dict[str, str], choices: Collection[str]) -> str:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         errors[key] = f"must be one of {', '.join(sorted(choices))}"
         return ""
     return str(value)
@@ -198,7 +200,9 @@ def _channels(value: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def clean_service(data: Mapping[str, Any], *, areas: Collection[str], partial: bool = False) -> dict[str, Any]:
+def clean_service(
+    data: Mapping[str, Any], *, areas: Collection[str], partial: bool = False
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     _unknown_keys(data, SERVICE_FIELDS, errors)
     out: dict[str, Any] = {}

@@ -81,21 +81,30 @@ function isDirectory(url, request) {
   return DIRECTORY.some((re) => re.test(url.pathname));
 }
 
+/**
+ * Stale-while-revalidate with a short look at the network: a fresh answer within NETWORK_GRACE_MS wins; a fast
+ * failure serves the saved copy marked `X-WayHome-Cache: stale` (the app then says it is showing saved
+ * information); a slow network gets the saved copy at once while the update continues in the background.
+ */
+const NETWORK_GRACE_MS = 300;
+
 async function staleWhileRevalidate(event) {
   const cache = await caches.open(DATA_CACHE);
   const cached = await cache.match(event.request);
   const network = fetch(event.request)
     .then((response) => {
-      if (response.ok) cache.put(event.request, response.clone());
+      if (response.ok) event.waitUntil(cache.put(event.request, response.clone()));
       return response;
     })
-    .catch(() => undefined);
-  if (cached) {
-    event.waitUntil(network);
-    return cached;
-  }
-  const response = await network;
-  return response || offlineJson();
+    .catch(() => null);
+  if (!cached) return (await network) || offlineJson();
+  event.waitUntil(network);
+  const quick = await Promise.race([network, new Promise((resolve) => setTimeout(() => resolve(undefined), NETWORK_GRACE_MS))]);
+  if (quick && quick.ok) return quick;
+  if (quick === undefined) return cached;
+  const headers = new Headers(cached.headers);
+  headers.set("X-WayHome-Cache", "stale");
+  return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
 }
 
 function offlineJson() {
@@ -103,17 +112,37 @@ function offlineJson() {
   return new Response(body, { status: 503, headers: { "Content-Type": "application/json", "X-WayHome-Cache": "offline" } });
 }
 
-async function shellFirst(request) {
-  const cached = await caches.match(request, { cacheName: SHELL_CACHE }) || await caches.match(request, { cacheName: MAP_CACHE });
-  if (cached) return cached;
-  return fetch(request);
+/** Refresh a shell file in the background, so a deploy that forgot to bump VERSION still arrives next load. */
+function refresh(event, request, cacheName) {
+  event.waitUntil(
+    fetch(request)
+      .then(async (response) => {
+        if (response.ok) await (await caches.open(cacheName)).put(request, response);
+      })
+      .catch(() => undefined),
+  );
 }
 
-async function navigation(request) {
+async function shellFirst(event) {
+  const request = event.request;
+  const shell = await caches.match(request, { cacheName: SHELL_CACHE });
+  if (shell) {
+    refresh(event, request, SHELL_CACHE);
+    return shell;
+  }
+  const map = await caches.match(request, { cacheName: MAP_CACHE });
+  return map || fetch(request);
+}
+
+async function navigation(event) {
+  const request = event.request;
   const url = new URL(request.url);
   if (url.pathname === "/" || url.pathname === "/index.html") {
     const cached = await caches.match("/", { cacheName: SHELL_CACHE });
-    if (cached) return cached;
+    if (cached) {
+      refresh(event, "/", SHELL_CACHE);
+      return cached;
+    }
   }
   try {
     return await fetch(request);
@@ -129,14 +158,14 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (NEVER_CACHE.some((re) => re.test(url.pathname))) return;
   if (request.mode === "navigate") {
-    event.respondWith(navigation(request));
+    event.respondWith(navigation(event));
     return;
   }
   if (url.pathname.startsWith("/api/")) {
     if (isDirectory(url, request)) event.respondWith(staleWhileRevalidate(event));
     return;
   }
-  event.respondWith(shellFirst(request));
+  event.respondWith(shellFirst(event));
 });
 
 // ---- Web Push -------------------------------------------------------------------------------------------

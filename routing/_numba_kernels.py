@@ -140,3 +140,102 @@ def dijkstra_tree(indptr, indices, cost, src, limit):
                 pred[v] = e
                 size = _push(hk, hv, size, nd, v)
     return g, pred
+
+
+@njit(cache=True, inline="always")
+def _edge_source(indptr, e):
+    lo = 0
+    hi = indptr.shape[0] - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if indptr[mid] <= e:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, inline="always")
+def _alt_h(fwd, bwd, v, ft, bt):
+    """ALT lower bound on d(v, t): triangle inequality against every landmark (inf when t is unreachable).
+
+    Tables are float32: each stored value is within 2**-24 (relative) of the true one, so the bound subtracts
+    that margin for both operands and stays a true lower bound.
+    """
+    best = 0.0
+    for j in range(ft.shape[0]):
+        a = np.float64(bwd[v, j])
+        b = bt[j]
+        if b < np.inf:
+            if a == np.inf:
+                return np.inf  # t reaches landmark j but v does not: v cannot reach t
+            d = a - b - (a + b) * 1.2e-7
+            if d > best:
+                best = d
+        c = ft[j]
+        a = np.float64(fwd[v, j])
+        if a < np.inf:
+            if c == np.inf:
+                return np.inf  # landmark j reaches v but not t: v cannot reach t
+            d = c - a - (a + c) * 1.2e-7
+            if d > best:
+                best = d
+    return best
+
+
+@njit(cache=True, nogil=True)
+def alt_astar(indptr, indices, cost, fwd, bwd, src, dst, scale):
+    """A* whose heuristic is `scale` x the ALT bound of a landmark metric that is <= cost on every edge."""
+    n = indptr.shape[0] - 1
+    m = indices.shape[0]
+    g = np.full(n, np.inf)
+    pred = np.full(n, -1, np.int64)
+    closed = np.zeros(n, np.bool_)
+    hk = np.empty(m + 1, np.float64)
+    hv = np.empty(m + 1, np.int64)
+    ft = fwd[dst].astype(np.float64)
+    bt = bwd[dst].astype(np.float64)
+    hc = np.full(n, -1.0)  # heuristic per node, computed once
+    h0 = _alt_h(fwd, bwd, src, ft, bt)
+    if h0 == np.inf:
+        return np.inf, np.empty(0, np.int64)
+    g[src] = 0.0
+    size = _push(hk, hv, 0, scale * h0, src)
+    while size > 0:
+        _, u, size = _pop(hk, hv, size)
+        if closed[u]:
+            continue
+        if u == dst:
+            break
+        closed[u] = True
+        gu = g[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if closed[v]:
+                continue
+            nd = gu + cost[e]
+            if nd < g[v]:
+                hvv = hc[v]
+                if hvv < 0.0:
+                    hvv = _alt_h(fwd, bwd, v, ft, bt)
+                    hc[v] = hvv
+                if hvv == np.inf:
+                    continue
+                g[v] = nd
+                pred[v] = e
+                size = _push(hk, hv, size, nd + scale * hvv, v)
+    if not np.isfinite(g[dst]):
+        return np.inf, np.empty(0, np.int64)
+    count = 0
+    node = dst
+    while node != src:
+        count += 1
+        node = _edge_source(indptr, pred[node])
+    edges = np.empty(count, np.int64)
+    node = dst
+    i = count - 1
+    while node != src:
+        edges[i] = pred[node]
+        i -= 1
+        node = _edge_source(indptr, pred[node])
+    return g[dst], edges

@@ -78,7 +78,8 @@ def build_area(
     )
     pts, wts = crime_points(sources, config)
     point_n = normalise(
-        point_density(graph, points_xy=pts, weights=wts, bandwidth_m=config.bandwidth_m), length_m=graph.length_m
+        point_density(graph, points_xy=pts, weights=wts, bandwidth_m=config.bandwidth_m),
+        length_m=graph.length_m,
     )
     base = combine_base(point_n=point_n, lsoa_n=lsoa_n, has_points=pts.shape[0] > 0, config=config)
     graph.save(out_dir / GRAPH_FILE)
@@ -152,7 +153,9 @@ def weighted_lsoa_counts(
     if df.empty:
         return {}
     latest = str(df["month"].max())
-    rec = recency_weights(df["month"].tolist(), latest=latest, half_life_months=config.recency_half_life_months)
+    rec = recency_weights(
+        df["month"].tolist(), latest=latest, half_life_months=config.recency_half_life_months
+    )
     cat = df["major_category"].map(dict(config.lsoa_weights)).to_numpy(dtype=np.float64)
     w = df["count"].to_numpy(dtype=np.float64) * cat * rec
     return {str(k): float(v) for k, v in pd.Series(w).groupby(df["lsoa11cd"].to_numpy()).sum().items()}
@@ -172,7 +175,7 @@ def crime_points(sources: AreaSources, config: RiskConfig) -> tuple[FloatArray, 
     keep = w > 0
     tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
     x, y = tr.transform(df["lon"].to_numpy()[keep], df["lat"].to_numpy()[keep])
-    return np.column_stack([x, y]), w[keep]
+    return np.column_stack([x, y]).astype(np.float64), np.asarray(w[keep], dtype=np.float64)
 
 
 def streets_geojson(graph: StreetGraph, *, base: FloatArray) -> bytes:

@@ -95,7 +95,7 @@ def is_walkable(data: dict[str, Any]) -> bool:
     service = {v.lower() for v in _as_list(data.get("service"))}
     if service and service <= {"private"} and not (foot & FOOT_ALLOWED):
         return False
-    return not (data.get("area") in ("yes", ["yes"]))
+    return data.get("area") not in ("yes", ["yes"])
 
 
 @dataclass(frozen=True)
@@ -189,12 +189,17 @@ def configure_osmnx() -> None:
 
 
 def graph_from_osm_files(paths: Sequence[Path]) -> Any:
-    """Walking MultiDiGraph (unprojected) from one or more OSM XML files (.osm or .osm.bz2)."""
+    """Walking MultiDiGraph (unprojected) from OSM XML (.osm, .osm.bz2) or osmnx GraphML (a download) files."""
     import networkx as nx
     import osmnx as ox
 
     configure_osmnx()
-    graphs = [ox.graph_from_xml(p, bidirectional=True, simplify=True, retain_all=True) for p in paths]
+    graphs = [
+        ox.load_graphml(p)
+        if p.suffix == ".graphml"
+        else ox.graph_from_xml(p, bidirectional=True, simplify=True, retain_all=True)
+        for p in paths
+    ]
     graph = graphs[0] if len(graphs) == 1 else nx.compose_all(graphs)
     return walkable_component(graph)
 

@@ -7,6 +7,7 @@ risk integrated along it, length-weighted. It summarises past reports; it is not
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ class RiskConfig:
     bandwidth_m: float = 150.0
     point_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_POINT_WEIGHTS))
     lsoa_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_LSOA_WEIGHTS))
-    recency_half_life_months: float = 6.0
+    recency_half_life_months: float = 12.0
     lsoa_share: float = 0.6  # share of the base surface from LSOA counts when point data exists
     peak_multiplier: float = 1.3  # school days 15:00-18:00
     dark_multiplier: float = 1.5
@@ -261,13 +262,19 @@ class TimeContext:
 
 def time_context(at: dt.datetime, *, lat: float, lon: float) -> TimeContext:
     """After-school peak (school days Mon-Fri 15:00-18:00 local) and darkness from the sun's position."""
+    peak = at.isoweekday() <= 5 and dt.time(15, 0) <= at.time().replace(tzinfo=None) < dt.time(18, 0)
+    sunrise, sunset = _sun_times(round(lat, 3), round(lon, 3), at.date(), at.tzinfo or dt.UTC)
+    return TimeContext(school_peak=peak, dark=not (sunrise <= at < sunset))
+
+
+@functools.lru_cache(maxsize=512)
+def _sun_times(lat: float, lon: float, day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """Sunrise and sunset (astral) for a place and day; cached because every route request asks."""
     from astral import Observer
     from astral.sun import sun
 
-    peak = at.isoweekday() <= 5 and dt.time(15, 0) <= at.time().replace(tzinfo=None) < dt.time(18, 0)
-    s = sun(Observer(latitude=lat, longitude=lon), date=at.date(), tzinfo=at.tzinfo or dt.UTC)
-    dark = not (s["sunrise"] <= at < s["sunset"])
-    return TimeContext(school_peak=peak, dark=dark)
+    s = sun(Observer(latitude=lat, longitude=lon), date=day, tzinfo=tz)
+    return s["sunrise"], s["sunset"]
 
 
 def lighting_penalty(graph: StreetGraph, *, config: RiskConfig) -> FloatArray:
@@ -287,7 +294,7 @@ def effective_lit(graph: StreetGraph) -> FloatArray:
 
     lit_road = np.array([h in LIT_BY_DEFAULT_HIGHWAYS for h in graph.highways], dtype=bool)
     yes = (graph.lit == LIT_YES) | ((graph.lit == LIT_UNKNOWN) & lit_road[graph.highway_idx])
-    return yes.astype(np.float64)
+    return np.asarray(yes, dtype=np.float64)
 
 
 def risk_at(
@@ -300,7 +307,9 @@ def risk_at(
     config: RiskConfig,
 ) -> FloatArray:
     """Per-edge risk for one moment: time multipliers, lighting after dark, hotspots, Haven proximity."""
-    mult = (config.peak_multiplier if ctx.school_peak else 1.0) * (config.dark_multiplier if ctx.dark else 1.0)
+    mult = (config.peak_multiplier if ctx.school_peak else 1.0) * (
+        config.dark_multiplier if ctx.dark else 1.0
+    )
     risk = base * mult
     if ctx.dark:
         risk = risk + lighting

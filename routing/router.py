@@ -17,7 +17,7 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from routing.build import GRAPH_FILE, META_FILE, RISK_FILE, STREETS_FILE
-from routing.engine import PathEngine, edges_from_tree, make_engine
+from routing.engine import LENGTH, LowerBound, PathEngine, edges_from_tree, make_engine
 from routing.graph import FloatArray, IntArray, StreetGraph
 from routing.risk import (
     Hotspot,
@@ -32,7 +32,14 @@ from routing.risk import (
 
 WALK_SPEED_MPS = 1.3  # about 4.7 km/h, an unhurried walk
 MAX_SNAP_M = 250.0
-SAFER_ALPHAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # risk weights tried for `safer`, largest that fits the cap wins
+SAFER_ALPHAS = (
+    0.5,
+    1.0,
+    2.0,
+    4.0,
+    8.0,
+    16.0,
+)  # risk weights tried for `safer`, largest that fits the cap wins
 MIN_SAVING_PCT = 5.0
 HAVEN_NEARBY_M = 100.0
 CAVEAT = (
@@ -102,11 +109,14 @@ class Router:
         mid_x, mid_y = graph.edge_xy_midpoints()
         self._edge_mid_tree = cKDTree(np.column_stack([mid_x, mid_y]))
         self._to_xy = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform
+        gx, gy = self._to_xy(graph.geom_lon, graph.geom_lat)
+        self._geom_x, self._geom_y = np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64)
         self._lighting = lighting_penalty(graph, config=self.config)
         self._lit = effective_lit(graph)
         self._hotspot_index: HotspotIndex | None = None
         self._lock = threading.Lock()
         self._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
+        self._floors: OrderedDict[Any, FloatArray] = OrderedDict()
         self.centre = (float(np.mean(graph.node_lat)), float(np.mean(graph.node_lon)))
 
     @classmethod
@@ -140,6 +150,12 @@ class Router:
     def hotspot_version(self) -> int:
         return self._snapshot.version
 
+    def prepare_hotspots(self) -> None:
+        """Build the dense edge-sample index now, so the first officer hotspot applies in milliseconds."""
+        with self._lock:
+            if self._hotspot_index is None:
+                self._hotspot_index = HotspotIndex(self.graph)
+
     def set_hotspots(self, hotspots: Sequence[Hotspot]) -> None:
         """Recompute risk only for edges near new/changed hotspots, then swap the snapshot atomically."""
         with self._lock:
@@ -162,31 +178,68 @@ class Router:
         dist, node = self._tree.query(self.project(lat, lon))
         return int(node), float(dist)
 
+    def _haven_mask(self, havens: Sequence[HavenRef]) -> FloatArray | None:
+        if not havens:
+            return None
+        mask = np.zeros(self.graph.n_edges)
+        for h in havens:
+            near = self._edge_mid_tree.query_ball_point(
+                self.project(h.lat, h.lon), r=self.config.haven_radius_m
+            )
+            mask[np.asarray(near, dtype=np.int64)] = 1.0
+        return mask
+
     def _risk(self, snap: _Snapshot, at: dt.datetime, havens: Sequence[HavenRef]) -> tuple[Any, FloatArray]:
         ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
         active = tuple(sorted(h.id for h in snap.hotspots if h.active(at)))
         open_ids = tuple(sorted(h.id for h in havens if h.open_now))
         key = ("risk", ctx, active, open_ids)
         if key not in snap.costs:
-            mask = None
-            if open_ids:
-                mask = np.zeros(self.graph.n_edges)
-                for h in havens:
-                    if h.open_now:
-                        near = self._edge_mid_tree.query_ball_point(
-                            self.project(h.lat, h.lon), r=self.config.haven_radius_m
-                        )
-                        mask[np.asarray(near, dtype=np.int64)] = 1.0
             risk = risk_at(
                 base=self.base_risk,
                 lighting=self._lighting,
                 ctx=ctx,
                 hotspots=[snap.contribs[i] for i in active],
-                haven_mask=mask,
+                haven_mask=self._haven_mask([h for h in havens if h.open_now]),
                 config=self.config,
             )
             self._remember(snap.costs, key, risk, limit=64)
         return key, snap.costs[key]
+
+    def _floor(self, at: dt.datetime, havens: Sequence[HavenRef], alpha: float) -> LowerBound:
+        """Cost <= the real one on every edge whatever hotspots and open havens: no hotspots, every haven open.
+
+        Hotspots only add risk and havens only lower it, so landmark tables built on this floor stay exact
+        bounds across hotspot changes and opening hours, and are rebuilt only when the time context changes.
+        """
+        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
+        key = ("floor", ctx, tuple(sorted(h.id for h in havens)), alpha)
+        floor = self._floors.get(key)
+        if floor is None:
+            risk_key = key[:3]
+            risk = self._floors.get(risk_key)
+            if risk is None:
+                risk = risk_at(
+                    base=self.base_risk,
+                    lighting=self._lighting,
+                    ctx=ctx,
+                    hotspots=[],
+                    haven_mask=self._haven_mask(havens) if self.config.haven_factor < 1 else None,
+                    config=self.config,
+                )
+                self._remember(self._floors, risk_key, risk, limit=64)
+            floor = self.graph.length_m * (1.0 + alpha * risk)
+            self._remember(self._floors, key, floor, limit=64)
+        return key, floor
+
+    def prefetch(self, *, at: dt.datetime, havens: Sequence[HavenRef] = (), wait: bool = False) -> None:
+        """Build the landmark tables for the time context of `at` (in the background unless wait=True)."""
+        tables = getattr(self.engine, "tables", None)
+        if tables is None:
+            return
+        for alpha in SAFER_ALPHAS:
+            key, floor = self._floor(at, havens, alpha)
+            tables(key, floor, wait=wait)
 
     def _cost(self, snap: _Snapshot, risk_key: Any, risk: FloatArray, alpha: float) -> FloatArray:
         key = (risk_key, alpha)
@@ -201,10 +254,17 @@ class Router:
             cache.popitem(last=False)
 
     def _path(
-        self, snap: _Snapshot, key: Any, cost: FloatArray, src: int, dst: int, fixed_origin: bool
+        self,
+        snap: _Snapshot,
+        key: Any,
+        cost: FloatArray,
+        src: int,
+        dst: int,
+        fixed_origin: bool,
+        floor: LowerBound | None = None,
     ) -> IntArray:
         if not fixed_origin:
-            return self.engine.path(cost, src, dst)[1]
+            return self.engine.path(cost, src, dst, floor=floor)[1]
         tkey = (key, src)
         if tkey not in snap.trees:
             self._remember(snap.trees, tkey, self.engine.tree(cost, src), limit=48)
@@ -254,7 +314,7 @@ class Router:
                 )
         risk_key, risk = self._risk(snap, at, havens)
         short_cost = self.graph.length_m
-        short = self._path(snap, "length", short_cost, src, dst, fixed_origin)
+        short = self._path(snap, "length", short_cost, src, dst, fixed_origin, (LENGTH, short_cost))
         if src != dst and short.size == 0:
             raise RoutingError(
                 "unreachable",
@@ -270,7 +330,13 @@ class Router:
             mid = (lo + hi) // 2
             alpha = SAFER_ALPHAS[mid]
             edges = self._path(
-                snap, (risk_key, alpha), self._cost(snap, risk_key, risk, alpha), src, dst, fixed_origin
+                snap,
+                (risk_key, alpha),
+                self._cost(snap, risk_key, risk, alpha),
+                src,
+                dst,
+                fixed_origin,
+                None if fixed_origin else self._floor(at, havens, alpha),
             )
             length = float(self.graph.length_m[edges].sum())
             if length <= allowed + 1e-6:
@@ -298,7 +364,11 @@ class Router:
             "area": self.slug,
             "data_as_of": self.data_as_of,
             "safer_found": found,
-            "detour_cap": {"max_pct": cap.max_pct, "max_m": cap.max_m, "allowed_extra_m": round(allowed - short_len, 1)},
+            "detour_cap": {
+                "max_pct": cap.max_pct,
+                "max_m": cap.max_m,
+                "allowed_extra_m": round(allowed - short_len, 1),
+            },
             "walking_speed_mps": WALK_SPEED_MPS,
             "notes": all_notes,
             "features": features,
@@ -317,32 +387,38 @@ class Router:
     ) -> dict[str, Any]:
         g = self.graph
         length = float(g.length_m[edges].sum())
-        lats: list[float] = [float(g.node_lat[src])]
-        lons: list[float] = [float(g.node_lon[src])]
-        names: list[str] = []
-        for e in edges.tolist():
-            a, b = int(g.geom_offsets[e]), int(g.geom_offsets[e + 1])
-            lats.extend(g.geom_lat[a + 1 : b].tolist())
-            lons.extend(g.geom_lon[a + 1 : b].tolist())
-            ni = int(g.name_idx[e])
-            if ni >= 0 and (not names or names[-1] != g.names[ni]):
-                names.append(g.names[ni])
-        if len(lats) == 1:
-            lats.append(lats[0])
-            lons.append(lons[0])
+        xs = ys = None
+        if edges.size:
+            starts, ends = g.geom_offsets[edges] + 1, g.geom_offsets[edges + 1]
+            counts = ends - starts
+            # indices of every geometry point after each edge's first (that one repeats the previous edge's last)
+            idx = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(
+                counts.sum()
+            )
+            lats = np.concatenate([[g.node_lat[src]], g.geom_lat[idx]])
+            lons = np.concatenate([[g.node_lon[src]], g.geom_lon[idx]])
+            xs, ys = self._geom_x[idx], self._geom_y[idx]
+        else:
+            lats = np.repeat(g.node_lat[src], 2)
+            lons = np.repeat(g.node_lon[src], 2)
+        ni = g.name_idx[edges]
+        ni = ni[ni >= 0]
+        if ni.size:
+            ni = ni[np.concatenate([[True], ni[1:] != ni[:-1]])]
+        names = [g.names[i] for i in ni.tolist()]
         lit_fraction = float(np.sum(g.length_m[edges] * self._lit[edges]) / length) if length > 0 else 1.0
         nearby: list[int] = []
         if havens:
-            xs, ys = self._to_xy(np.asarray(lons), np.asarray(lats))
-            route_tree = cKDTree(np.column_stack([xs, ys]))
-            for h in havens:
-                if route_tree.query(self.project(h.lat, h.lon))[0] <= HAVEN_NEARBY_M:
-                    nearby.append(h.id)
+            if xs is None or ys is None:
+                xs, ys = g.node_x[[src]], g.node_y[[src]]
+            hx, hy = self._to_xy(np.array([h.lon for h in havens]), np.array([h.lat for h in havens]))
+            dist, _ = cKDTree(np.column_stack([xs, ys])).query(np.column_stack([hx, hy]))
+            nearby = [h.id for h, d in zip(havens, dist.tolist(), strict=True) if d <= HAVEN_NEARBY_M]
         return {
             "type": "Feature",
             "geometry": {
                 "type": "LineString",
-                "coordinates": [[round(lo, 6), round(la, 6)] for lo, la in zip(lons, lats, strict=True)],
+                "coordinates": np.column_stack([lons, lats]).round(6).tolist(),
             },
             "properties": {
                 "kind": kind,

@@ -65,8 +65,8 @@ def draw_icon(*, size_px: int, maskable: bool) -> np.ndarray:
         background = dx * dx + dy * dy <= r * r
         house, door = _house_masks(x, y, scale=0.9)
     rgba = np.zeros((n, n, 4), dtype=np.float64)
-    for mask, colour in ((background, BRAND), (house & background, WHITE), (door & background, DOOR)):
-        rgba[mask, :3] = colour
+    for mask, fill in ((background, BRAND), (house & background, WHITE), (door & background, DOOR)):
+        rgba[mask, :3] = fill
         rgba[mask, 3] = 255
     # Average each SUPERSAMPLE x SUPERSAMPLE block (premultiplied) for smooth edges.
     premul = rgba.copy()
@@ -75,7 +75,8 @@ def draw_icon(*, size_px: int, maskable: bool) -> np.ndarray:
     alpha = blocks[..., 3:4]
     colour = np.where(alpha > 0, blocks[..., :3] * 255.0 / np.maximum(alpha, 1e-9), 0)
     out = np.concatenate([colour, alpha], axis=-1)
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    icon: np.ndarray = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return icon
 
 
 def main() -> None:

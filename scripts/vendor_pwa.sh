@@ -15,3 +15,7 @@ cp "$src/leaflet.js" "$src/leaflet.css" "$dest/"
 cp "$src"/images/*.png "$dest/images/"
 cp "$root/node_modules/leaflet/LICENSE" "$dest/LICENSE"
 echo "vendor_pwa: leaflet $(node -p "require('$root/node_modules/leaflet/package.json').version" 2>/dev/null || echo '?') -> pwa/vendor/leaflet"
+# The privacy notice (written in content/privacy.md) as a static copy the About screen can show.
+if [ -f "$root/content/privacy.md" ]; then
+  cp "$root/content/privacy.md" "$root/pwa/vendor/privacy.md"
+fi

@@ -80,6 +80,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from backend.accounts.retention import purge
+
+    async def work() -> dict[str, int]:
+        return await purge()
+
+    counts = asyncio.run(_with_db(Settings.from_env(), work))
+    print("Deleted past their retention period: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
 def add_commands(registry: Any) -> None:
     users = registry.group("users")
     create = users.add_parser("create-admin", help="create an admin account (prompts for the password)")
@@ -89,3 +100,5 @@ def add_commands(registry: Any) -> None:
     create.set_defaults(func=cmd_create_admin)
     listing = users.add_parser("list", help="list staff accounts")
     listing.set_defaults(func=cmd_list)
+    purging = users.add_parser("purge", help="delete ended sessions, old invitations and audit events (DPIA)")
+    purging.set_defaults(func=cmd_purge)

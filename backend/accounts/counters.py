@@ -59,10 +59,12 @@ class DatabaseCounters:
             f'{marks[2]}) ON CONFLICT ("key", window_start) DO UPDATE SET count = {table}.count + 1 '
             "RETURNING count"
         )
-        _, rows = await conn.execute_query(sql, [key, start, end])
-        if random.random() < self.SWEEP_PROBABILITY:  # noqa: S311 - not security relevant
+        rows = await conn.execute_query_dict(sql, [key, start, end])
+        if random.random() < self.SWEEP_PROBABILITY:
             await RateCounter.filter(expires_at__lt=int(now_s)).delete()
-        return int(dict(rows[0])["count"]) if rows else 1
+        if not rows:
+            raise RuntimeError("the rate counter upsert returned no row")
+        return int(rows[0]["count"])
 
     async def peek(self, key: str, *, window_s: int, now_s: float) -> int:
         start, _ = _window(window_s, now_s)
@@ -134,7 +136,7 @@ class RedisCounters:
                     writer.write(b"".join(self._encode(*cmd) for cmd in commands))
                     await writer.drain()
                     return [await asyncio.wait_for(self._read(reader), timeout=2) for _ in commands]
-                except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+                except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError):
                     self._conn = None
                     if attempt == 2:
                         raise

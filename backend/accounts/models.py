@@ -6,6 +6,8 @@ hand out working credentials. Nothing here is about the public: the public has n
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -84,7 +86,7 @@ class AuditEvent(Model):
     action = fields.CharField(max_length=64, db_index=True)
     object_type = fields.CharField(max_length=64, db_index=True)
     object_id = fields.CharField(max_length=128, null=True)
-    details: fields.Field[dict] = fields.JSONField(default=dict)
+    details: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     address = fields.CharField(max_length=64, default="")
 
     class Meta:

@@ -65,6 +65,16 @@ class RateLimitMiddleware:
         self.rules = rules
         self._stores: dict[str, CounterStore] = {}
 
+    def _rules(self, settings: Any) -> tuple[Rule, ...]:
+        """DEFAULT_RULES, with limits overridden by settings.extra["rate_limits"] = {prefix: [limit, window_s]}."""
+        overrides = (getattr(settings, "extra", None) or {}).get("rate_limits") or {}
+        if not overrides:
+            return self.rules
+        rules = {rule.prefix: rule for rule in self.rules}
+        for prefix, (limit, window_s) in overrides.items():
+            rules[prefix] = Rule(prefix, limit=int(limit), window_s=int(window_s))
+        return tuple(sorted(rules.values(), key=lambda r: -len(r.prefix)))
+
     def _store(self, settings: Any) -> CounterStore:
         url = getattr(settings, "redis_url", None) or ""
         store = self._stores.get(url)
@@ -76,10 +86,10 @@ class RateLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rule = rule_for(scope.get("path", ""), scope.get("method", "GET"), self.rules)
         settings = self.settings
         if settings is None and "app" in scope:
             settings = getattr(getattr(scope["app"].state, "wayhome", None), "settings", None)
+        rule = rule_for(scope.get("path", ""), scope.get("method", "GET"), self._rules(settings))
         if rule is None or settings is None or not getattr(settings, "rate_limits_enabled", False):
             await self.app(scope, receive, send)
             return
@@ -87,7 +97,7 @@ class RateLimitMiddleware:
         key = address_key(client_host(conn), secret=secret_key(conn), purpose=f"rl|{rule.prefix}")
         try:
             result = await hit(self._store(settings), key, limit=rule.limit, window_s=rule.window_s)
-        except Exception as exc:  # noqa: BLE001 - fail open, see module docstring
+        except Exception as exc:
             log.warning(
                 "rate limit store unavailable", extra={"reason": type(exc).__name__, "route": rule.prefix}
             )

@@ -20,7 +20,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings = settings.with_changes(extra={**settings.extra, **extra})
     configure_logging(settings.log_level)
-    config = WorkerConfig(concurrency=args.concurrency, batch=args.batch, lease_s=args.lease_s, poll_s=args.poll_s)
+    config = WorkerConfig(
+        concurrency=args.concurrency, batch=args.batch, lease_s=args.lease_s, poll_s=args.poll_s
+    )
     asyncio.run(run_standalone(settings, config=config, once=args.once))
     return 0
 
@@ -49,18 +51,26 @@ def cmd_vapid_new(args: argparse.Namespace) -> int:
 def cmd_bench_push(args: argparse.Namespace) -> int:
     from backend.alerts.bench import run_bench
 
-    return asyncio.run(run_bench(subscriptions=args.subscriptions, sample=args.sample, concurrency=args.concurrency))
+    return asyncio.run(
+        run_bench(subscriptions=args.subscriptions, sample=args.sample, concurrency=args.concurrency)
+    )
 
 
 def add_commands(registry: Any) -> None:
-    worker = registry.add_parser("worker", help="deliver queued Web Push notices (several may share the outbox)")
+    worker = registry.add_parser(
+        "worker", help="deliver queued Web Push notices (several may share the outbox)"
+    )
     worker.add_argument("--concurrency", type=int, default=64, help="requests in flight (default 64)")
     worker.add_argument("--batch", type=int, default=500, help="deliveries claimed per round (default 500)")
-    worker.add_argument("--lease-s", type=float, default=60.0, help="claim lease before another worker retries")
+    worker.add_argument(
+        "--lease-s", type=float, default=60.0, help="claim lease before another worker retries"
+    )
     worker.add_argument("--poll-s", type=float, default=1.0, help="idle polling interval")
     worker.add_argument("--once", action="store_true", help="drain what is due, then exit")
     worker.add_argument(
-        "--allow-loopback-push", action="store_true", help="tests/benchmarks only: allow http://127.0.0.1 endpoints"
+        "--allow-loopback-push",
+        action="store_true",
+        help="tests/benchmarks only: allow http://127.0.0.1 endpoints",
     )
     worker.set_defaults(func=cmd_worker)
 
@@ -71,7 +81,9 @@ def add_commands(registry: Any) -> None:
     new.set_defaults(func=cmd_vapid_new)
 
     bench = registry.group("bench")
-    push = bench.add_parser("push", help="fan-out of one notice to N loopback subscriptions vs sequential webpush()")
+    push = bench.add_parser(
+        "push", help="fan-out of one notice to N loopback subscriptions vs sequential webpush()"
+    )
     push.add_argument("--subscriptions", type=int, default=10_000)
     push.add_argument("--sample", type=int, default=300, help="sequential pywebpush.webpush() calls measured")
     push.add_argument("--concurrency", type=int, default=64)

@@ -250,8 +250,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="loopback_push")
     parser.add_argument("--seed", required=True)
     parser.add_argument("--vapid-key", default=None)
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="added latency per push, like a real RTT")
     args = parser.parse_args()
-    service = LoopbackPushService(expected_vapid_key=args.vapid_key, seed=args.seed.encode())
+    service = LoopbackPushService(
+        expected_vapid_key=args.vapid_key,
+        seed=args.seed.encode(),
+        default_reply=Reply(201, delay_s=args.delay_ms / 1000),
+    )
     service.start()
     print(service.port, flush=True)
     try:

@@ -15,8 +15,8 @@ from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTo
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
 from backend.errors import ApiError
 from content.areas import AreaPack
+from content.messages import TIERS as AGE_TIERS
 
-AGE_TIERS = ("10-12", "13-15", "16-18", "19-24")
 IDLE_SUBSCRIPTION_DAYS = 60
 MAX_TTL_S = 28 * 24 * 3600
 DEFAULT_LIFETIME = dt.timedelta(hours=24)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -89,14 +90,27 @@ ROUTES_SCHEMA = {
 }
 
 
-async def _havens(area: str, at: dt.datetime) -> list[HavenRef]:
-    """Open-state of the area's Havens at `at`, when the havens package provides it."""
+HAVENS_TTL_S = 30.0  # a Haven edit reaches routes within this; open state is keyed by the minute
+
+
+async def _havens(state: AppState, area: str, at: dt.datetime) -> list[HavenRef]:
+    """Open-state of the area's Havens at `at` (cached per area and minute: one DB query, not one per route)."""
     try:
         from havens.queries import haven_points
     except ImportError:
         return []
+    cache: dict[tuple[str, str], tuple[float, list[HavenRef]]] = state.extras.setdefault("route_havens", {})
+    key = (area, at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M"))
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < HAVENS_TTL_S:
+        return hit[1]
     points = await haven_points(area=area, at=at)
-    return [HavenRef(id=int(p.id), lat=float(p.lat), lon=float(p.lon), open_now=p.open_now) for p in points]
+    refs = [HavenRef(id=int(p.id), lat=float(p.lat), lon=float(p.lon), open_now=p.open_now) for p in points]
+    if len(cache) > 256:
+        cache.clear()
+    cache[key] = (now, refs)
+    return refs
 
 
 def _notes(state: AppState, area: str, router: Router) -> list[str]:
@@ -161,7 +175,7 @@ async def get_routes(request: Request) -> JSONResponse:
             {"from_area": origin.area, "to_area": target.area},
         )
     router = await router_for(state, origin.area)
-    havens = await _havens(origin.area, at)
+    havens = await _havens(state, origin.area, at)
     try:
         result: dict[str, Any] = router.routes(
             from_lat=origin.lat,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -14,9 +16,9 @@ class Hotspot(Model):
     lat = fields.FloatField(null=True)
     lon = fields.FloatField(null=True)
     radius_m = fields.FloatField(null=True)
-    polygon = fields.JSONField(null=True)
+    polygon: fields.Field[Any] = fields.JSONField(null=True)
     weight = fields.FloatField(default=2.0)
-    windows = fields.JSONField(default=list)
+    windows: fields.Field[Any] = fields.JSONField(default=list)
     expires_at = fields.DatetimeField(null=True)
     created_by = fields.IntField(null=True)
     notes = fields.TextField(default="")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from tortoise.transactions import in_transaction
 
 from backend.errors import ApiError
@@ -158,12 +160,12 @@ def centre(fields_: dict[str, Any]) -> tuple[float, float]:
 
 
 def projected(polygon: dict[str, Any]) -> Any:
+    import shapely
     from pyproj import Transformer
     from shapely.geometry import shape
-    from shapely.ops import transform
 
     tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-    return transform(tr.transform, shape(polygon))
+    return shapely.transform(shape(polygon), lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 def _parse_time(text: str) -> dt.time:
@@ -221,24 +223,37 @@ async def _bump(area: str, connection: Any) -> None:
         await row.save(using_db=connection)
 
 
-async def create_hotspot(*, area: str, values: dict[str, Any], created_by: int | None) -> Hotspot:
+# Written inside the change's transaction (record_audit uses the default connection, which Tortoise routes to
+# the open transaction), so a hotspot change and its audit event commit or roll back together.
+Audit = Callable[[Hotspot], Awaitable[Any]] | None
+
+
+async def create_hotspot(
+    *, area: str, values: dict[str, Any], created_by: int | None, audit: Audit = None
+) -> Hotspot:
     async with in_transaction() as conn:
         h = await Hotspot.create(area=area, created_by=created_by, using_db=conn, **values)
         await _bump(area, conn)
+        if audit is not None:
+            await audit(h)
     return h
 
 
-async def update_hotspot(*, hotspot: Hotspot, values: dict[str, Any]) -> Hotspot:
+async def update_hotspot(*, hotspot: Hotspot, values: dict[str, Any], audit: Audit = None) -> Hotspot:
     async with in_transaction() as conn:
         for key, value in values.items():
             setattr(hotspot, key, value)
         await hotspot.save(using_db=conn)
         await _bump(hotspot.area, conn)
+        if audit is not None:
+            await audit(hotspot)
     return hotspot
 
 
-async def delete_hotspot(*, hotspot: Hotspot) -> None:
+async def delete_hotspot(*, hotspot: Hotspot, audit: Audit = None) -> None:
     async with in_transaction() as conn:
+        if audit is not None:
+            await audit(hotspot)
         await hotspot.delete(using_db=conn)
         await _bump(hotspot.area, conn)
 

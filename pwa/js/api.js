@@ -45,6 +45,7 @@ export async function api(path, { method = "GET", body, timeoutMs = 12000, cache
   }
   if (!response.ok) {
     const e = (data && data.error) || {};
+    if (e.code === "offline") throw new ApiFailure(0, "network", strings.errorNetwork, {});
     throw new ApiFailure(response.status, e.code || "http_" + response.status, e.message || strings.errorGeneric, e.details);
   }
   return { data, response, fromCache: response.headers.get("X-WayHome-Cache") === "stale" };

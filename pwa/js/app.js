@@ -105,10 +105,18 @@ function showUpdate(worker) {
 
 /** After the first visit, fetch what "Get help" and "Nearest Haven" need offline (the service worker keeps it). */
 async function warmOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+  }
   try {
-    await fetch("/api/v1/services", { headers: { Accept: "application/json" } });
+    const json = { headers: { Accept: "application/json" } };
+    await fetch("/api/v1/areas", json);
+    await fetch("/api/v1/services", json);
     const { warmDirectories } = await import("./directory.js");
     await warmDirectories();
+    document.documentElement.dataset.offlineReady = "true";
   } catch (err) {
     /* offline already: nothing to warm */
   }

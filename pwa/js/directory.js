@@ -3,7 +3,8 @@
 import { areas, areaList } from "./api.js";
 import { bboxCentre, inBbox } from "./geo.js";
 
-const DIRECTORY_LIMITS = [200, 100, 50, 20];
+const DIRECTORY_LIMITS = [50, 20];
+const DIRECTORY_MAX_M = 20000;
 const memo = new Map();
 
 export async function areaFor(lat, lon) {
@@ -14,7 +15,7 @@ export async function areaFor(lat, lon) {
 
 export function directoryUrl(area, limit) {
   const { lat, lon } = bboxCentre(area.bbox);
-  return `/api/v1/havens?lat=${lat.toFixed(5)}&lon=${lon.toFixed(5)}&limit=${limit}`;
+  return `/api/v1/havens?lat=${lat.toFixed(5)}&lon=${lon.toFixed(5)}&limit=${limit}&max_m=${DIRECTORY_MAX_M}`;
 }
 
 async function fetchDirectory(area) {
@@ -44,9 +45,9 @@ export async function directoryFor(lat, lon) {
   return memo.get(area.slug);
 }
 
-/** Warm the offline copies of every area's directory (called once the app has loaded). */
+/** Refresh the offline copies of every area's directory (the service worker stores the responses). */
 export async function warmDirectories() {
   for (const area of areaList(await areas())) {
-    if (area.bbox) await directoryFor(bboxCentre(area.bbox).lat, bboxCentre(area.bbox).lon).catch(() => {});
+    if (area.bbox) await fetchDirectory(area).catch(() => {});
   }
 }

@@ -25,8 +25,13 @@ export function nearestOnDevice(places, { lat, lon, limit = 5 }) {
     .slice(0, limit);
 }
 
-function rank(p) {
-  const s = openState(p, new Date()).state;
+/** Open places first, then unknown hours, then closed; nearest first within each group (stable sort). */
+export function openFirst(places, now = new Date()) {
+  return [...places].sort((a, b) => rank(a, now) - rank(b, now));
+}
+
+function rank(p, now = new Date()) {
+  const s = openState(p, now).state;
   return s === "open" || s === "closes_soon" ? 0 : s === "unknown" ? 1 : 2;
 }
 

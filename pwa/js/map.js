@@ -2,6 +2,7 @@
 // nothing sent to third parties); a deployment may configure a tile server instead.
 import { h } from "./dom.js";
 import { areas, areaList, getJson } from "./api.js";
+import { strings } from "./strings.js";
 
 let leafletPromise = null;
 const streetsByArea = new Map();
@@ -16,7 +17,7 @@ export function loadLeaflet() {
       script.onload = () => resolve(window.L);
       script.onerror = () => {
         leafletPromise = null;
-        reject(new Error("map library unavailable"));
+        reject(new Error(strings.map.unavailable));
       };
       document.head.append(script);
     });
@@ -85,7 +86,7 @@ export async function createMap(container, { label, area = null } = {}) {
         L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(base);
         return;
       }
-      map.attributionControl.addAttribution("© OpenStreetMap contributors");
+      map.attributionControl.addAttribution(strings.map.osmAttribution);
       try {
         const geojson = await streets(slug);
         if (areaSlug !== slug) return;

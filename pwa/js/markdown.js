@@ -27,6 +27,8 @@ export function renderMarkdown(source) {
     if (!lines.length) continue;
     if (lines.every((l) => /^\s*[-*] /.test(l))) {
       root.append(h("ul", {}, lines.map((l) => h("li", {}, inline(l.replace(/^\s*[-*] /, ""))))));
+    } else if (lines.every((l) => /^\s*\d+[.)] /.test(l))) {
+      root.append(h("ol", {}, lines.map((l) => h("li", {}, inline(l.replace(/^\s*\d+[.)] /, ""))))));
     } else if (/^#{1,3} /.test(lines[0])) {
       root.append(h("h3", {}, inline(lines[0].replace(/^#+ /, ""))));
       if (lines.length > 1) root.append(h("p", {}, inline(lines.slice(1).join(" "))));

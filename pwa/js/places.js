@@ -41,7 +41,7 @@ export function placePicker({ onPick, getMap, label = strings.place.searchLabel,
       for (const c of candidates.slice(0, 8)) {
         const kindLabel = strings.place.kinds[c.kind] || c.kind;
         list.append(
-          h("li", {}, h("button", { type: "button", class: "candidate", onclick: () => pick({ ...c, ref: `${c.lat},${c.lon}` }) },
+          h("li", {}, h("button", { type: "button", class: "candidate", onclick: () => pick({ ...c, ref: c.ref || `${c.lat},${c.lon}` }) },
             h("span", { class: "candidate-label", text: c.label }), h("span", { class: "tag", text: kindLabel }))),
         );
       }

@@ -90,8 +90,14 @@ async def _patch_user(ctx: Ctx, which: str) -> Call:
 
 
 async def _invite(ctx: Ctx, which: str) -> Call:
-    return Call(body={"email": f"invitee{ctx.unique()}@staff.test", "roles": ["officer"],
-                      "areas": [OWN_AREA], "schools": [OWN_SCHOOL]})
+    return Call(
+        body={
+            "email": f"invitee{ctx.unique()}@staff.test",
+            "roles": ["officer"],
+            "areas": [OWN_AREA],
+            "schools": [OWN_SCHOOL],
+        }
+    )
 
 
 ROWS: list[Row] = [
@@ -101,4 +107,356 @@ ROWS: list[Row] = [
     Row("PATCH", "/api/v1/admin/users/{id}", prepare=_patch_user, scoped=False),
     Row("POST", "/api/v1/admin/invitations", prepare=_invite, scoped=False),
     Row("GET", "/api/v1/admin/audit", scoped=False),
+]
+
+
+# ---- havens, help services, key messages, imports, website audit (havens engineer) -------------------------
+# Editors act for their areas (admins for all); national services are admin-only; messages have no area scope.
+def _area(which: str) -> str:
+    return OWN_AREA if which == "own" else OTHER_AREA
+
+
+async def _haven(ctx: Ctx, which: str) -> Call:
+    from havens.models import Haven
+
+    haven = await Haven.create(
+        area=_area(which), name=f"Authz haven {ctx.unique()}", kind="other", lat=51.5, lon=-0.1
+    )
+    return Call(path_params={"id": haven.id}, body={"notes": "checked"})
+
+
+async def _haven_area_query(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": _area(which)})
+
+
+async def _new_haven(ctx: Ctx, which: str) -> Call:
+    body = {
+        "area": _area(which),
+        "name": f"New haven {ctx.unique()}",
+        "kind": "other",
+        "lat": 51.48,
+        "lon": -0.09,
+    }
+    return Call(body=body)
+
+
+def _service_body(ctx: Ctx, which: str) -> dict[str, Any]:
+    return {"name": f"Authz service {ctx.unique()}", "needs": ["feeling_low"], "area": _area(which),
+            "channels": [{"kind": "phone", "value": "0800 1111", "hours": None}]}  # fmt: skip
+
+
+async def _service(ctx: Ctx, which: str) -> Call:
+    from havens.models import HelpService
+
+    fields = _service_body(ctx, which)
+    service = await HelpService.create(**fields)
+    return Call(path_params={"id": service.id}, body={"description": "checked"})
+
+
+async def _new_service(ctx: Ctx, which: str) -> Call:
+    return Call(body=_service_body(ctx, which))
+
+
+async def _message(ctx: Ctx, which: str) -> Call:
+    from havens.models import KeyMessage
+
+    msg = await KeyMessage.create(tier="14-17", topic=f"authz-{ctx.unique()}", title="T", body_markdown="B")
+    return Call(path_params={"id": msg.id}, body={"title": "Changed"})
+
+
+async def _new_message(ctx: Ctx, which: str) -> Call:
+    return Call(
+        body={"tier": "18-24", "topic": f"authz-new-{ctx.unique()}", "title": "T", "body_markdown": "B"}
+    )
+
+
+async def _import_havens(ctx: Ctx, which: str) -> Call:
+    return Call(
+        body={"csv": f"area,name,kind,lat,lon\n{_area(which)},Imported {ctx.unique()},other,51.48,-0.09\n"}
+    )
+
+
+async def _import_services(ctx: Ctx, which: str) -> Call:
+    return Call(
+        body={"csv": f"name,needs,phone,area\nImported {ctx.unique()},feeling_low,0800 1111,{_area(which)}\n"}
+    )
+
+
+EDITOR = {"editor"}
+ROWS += [
+    Row("GET", "/api/v1/admin/havens", roles=EDITOR, prepare=_haven_area_query),
+    Row("POST", "/api/v1/admin/havens", roles=EDITOR, prepare=_new_haven),
+    Row("GET", "/api/v1/admin/havens/export.csv", roles=EDITOR, prepare=_haven_area_query),
+    Row("GET", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
+    Row("PATCH", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
+    Row("DELETE", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
+    Row("POST", "/api/v1/admin/havens/{id:int}/verify", roles=EDITOR, prepare=_haven),
+    Row("GET", "/api/v1/admin/services", roles=EDITOR, scoped=False),
+    Row("POST", "/api/v1/admin/services", roles=EDITOR, prepare=_new_service),
+    Row("GET", "/api/v1/admin/services/export.csv", roles=EDITOR, scoped=False),
+    Row("GET", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service, scoped=False),
+    Row("PATCH", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service),
+    Row("DELETE", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service),
+    Row("POST", "/api/v1/admin/services/{id:int}/verify", roles=EDITOR, prepare=_service),
+    Row("GET", "/api/v1/admin/messages", roles=EDITOR, scoped=False),
+    Row("POST", "/api/v1/admin/messages", roles=EDITOR, prepare=_new_message, scoped=False),
+    Row("GET", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
+    Row("PATCH", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
+    # out-of-area rows are reported per row (422 import_rejected), and nothing is written
+    Row("POST", "/api/v1/admin/imports/havens", roles=EDITOR, prepare=_import_havens, denied=(403, 422)),
+    Row("POST", "/api/v1/admin/imports/services", roles=EDITOR, prepare=_import_services, denied=(403, 422)),
+    Row("GET", "/api/v1/admin/website-audit", roles=EDITOR, scoped=False),
+]
+
+
+# ---- notices and finish times (alerts engineer) --------------------------------------------------------------
+# Officers and editors draft for their schools/areas; only officers send; finish times are officers' only.
+def _school(which: str) -> str:
+    return OWN_SCHOOL if which == "own" else OTHER_SCHOOL
+
+
+async def _notice(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    from backend.alerts.models import Notice
+
+    notice = await Notice.create(
+        kind="patrol",
+        title=f"Authz notice {ctx.unique()}",
+        body="Patrol",
+        schools=[_school(which)],
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
+    )
+    ctx.extras["notice_id"] = notice.id
+    return Call(path_params={"id": notice.id}, body={"title": "Changed"})
+
+
+async def _new_notice(ctx: Ctx, which: str) -> Call:
+    return Call(body={"kind": "safety", "title": "T", "body": "B", "schools": [_school(which)]})
+
+
+async def _send_notice(ctx: Ctx, which: str) -> Call:
+    call = await _notice(ctx, which)
+    call.body = None
+    return call
+
+
+def _notice_not_listed(response: httpx.Response, call: Call) -> bool:
+    return all(n["schools"] != [OTHER_SCHOOL] for n in response.json()["notices"])
+
+
+async def _finish_times(ctx: Ctx, which: str) -> Call:
+    return Call(
+        path_params={"urn": _school(which)},
+        body={"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"], "finish": "15:15"}]},
+    )
+
+
+async def _notice_list(ctx: Ctx, which: str) -> Call:
+    await _notice(ctx, which)
+    return Call()
+
+
+DRAFTERS = {"officer", "editor"}
+ROWS += [
+    Row("GET", "/api/v1/admin/notices", roles=DRAFTERS, prepare=_notice_list, other_ok=_notice_not_listed),
+    Row("POST", "/api/v1/admin/notices", roles=DRAFTERS, prepare=_new_notice),
+    Row("GET", "/api/v1/admin/notices/{id:int}", roles=DRAFTERS, prepare=_notice),
+    Row("PATCH", "/api/v1/admin/notices/{id:int}", roles=DRAFTERS, prepare=_notice),
+    Row("GET", "/api/v1/admin/notices/{id:int}/preview", roles=DRAFTERS, prepare=_notice),
+    Row("POST", "/api/v1/admin/notices/{id:int}/send", roles={"officer"}, prepare=_send_notice),
+    Row("GET", "/api/v1/admin/schools/{urn}/finish-times", roles={"officer"}, prepare=_finish_times),
+    Row("PUT", "/api/v1/admin/schools/{urn}/finish-times", roles={"officer"}, prepare=_finish_times),
+]
+
+
+# ---- shared helpers for the rows below -----------------------------------------------------------------------
+POINTS = {OWN_AREA: (51.4741, -0.0694), OTHER_AREA: (51.5975, -0.1097)}  # Peckham / Wood Green
+
+
+def area_of(which: str) -> str:
+    return OWN_AREA if which == "own" else OTHER_AREA
+
+
+def school_of(which: str) -> str:
+    return OWN_SCHOOL if which == "own" else OTHER_SCHOOL
+
+
+async def _area_query(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": area_of(which)})
+
+
+# ---- havens (editor, area-scoped) ------------------------------------------------------------------------------
+async def _haven(ctx: Ctx, which: str) -> Call:
+    from havens.models import Haven
+
+    lat, lon = POINTS[area_of(which)]
+    haven = await Haven.create(area=area_of(which), name=f"Matrix place {ctx.unique()}", kind="public_place",
+                               lat=lat, lon=lon, status="active", sample=True)  # fmt: skip
+    return Call(path_params={"id": haven.id})
+
+
+async def _haven_patch(ctx: Ctx, which: str) -> Call:
+    call = await _haven(ctx, which)
+    call.body = {"notes": "checked in the authz matrix"}
+    return call
+
+
+async def _haven_create(ctx: Ctx, which: str) -> Call:
+    lat, lon = POINTS[area_of(which)]
+    return Call(body={"area": area_of(which), "name": f"Matrix new place {ctx.unique()}", "kind": "public_place",
+                      "lat": lat, "lon": lon, "sample": True})  # fmt: skip
+
+
+async def _haven_csv(ctx: Ctx, which: str) -> Call:
+    lat, lon = POINTS[area_of(which)]
+    text = f"area,name,kind,lat,lon\n{area_of(which)},Matrix import {ctx.unique()},public_place,{lat},{lon}\n"
+    return Call(body={"csv": text})
+
+
+# ---- help services (editor; area services scoped, reading is not) ----------------------------------------------
+async def _service(ctx: Ctx, which: str) -> Call:
+    from havens.models import HelpService
+
+    service = await HelpService.create(
+        name=f"Matrix service {ctx.unique()}", needs=["feeling_low"], area=area_of(which),
+        channels=[{"kind": "web", "value": "https://www.childline.org.uk/", "hours": "24/7"}],
+    )  # fmt: skip
+    return Call(path_params={"id": service.id})
+
+
+async def _service_patch(ctx: Ctx, which: str) -> Call:
+    call = await _service(ctx, which)
+    call.body = {"description": "checked in the authz matrix"}
+    return call
+
+
+async def _service_create(ctx: Ctx, which: str) -> Call:
+    return Call(body={"name": f"Matrix new service {ctx.unique()}", "needs": ["feeling_low"], "area": area_of(which),
+                      "channels": [{"kind": "web", "value": "https://www.childline.org.uk/"}]})  # fmt: skip
+
+
+async def _service_csv(ctx: Ctx, which: str) -> Call:
+    return Call(body={"csv": f"name,needs,web,area\nMatrix import {ctx.unique()},feeling_low,"
+                             f"https://www.childline.org.uk/,{area_of(which)}\n"})  # fmt: skip
+
+
+# ---- key messages (editor; one set for every area, so no object scope) -----------------------------------------
+async def _message(ctx: Ctx, which: str) -> Call:
+    from havens.models import KeyMessage
+
+    message = await KeyMessage.create(tier="14-17", topic=f"matrix-{ctx.unique()}", title="Matrix",
+                                      body_markdown="Matrix text.", status="draft")  # fmt: skip
+    return Call(path_params={"id": message.id})
+
+
+async def _message_patch(ctx: Ctx, which: str) -> Call:
+    call = await _message(ctx, which)
+    call.body = {"title": "Matrix edited"}
+    return call
+
+
+async def _message_create(ctx: Ctx, which: str) -> Call:
+    return Call(body={"tier": "14-17", "topic": f"matrix-new-{ctx.unique()}", "title": "Matrix",
+                      "body_markdown": "Matrix text."})  # fmt: skip
+
+
+# ---- hotspots (officer, area-scoped) ---------------------------------------------------------------------------
+async def _hotspot(ctx: Ctx, which: str) -> Call:
+    from backend.hotspots.models import Hotspot
+
+    lat, lon = POINTS[area_of(which)]
+    hotspot = await Hotspot.create(
+        area=area_of(which), lat=lat, lon=lon, radius_m=100.0, weight=2.0, windows=[]
+    )
+    return Call(path_params={"hotspot_id": hotspot.id})
+
+
+async def _hotspot_patch(ctx: Ctx, which: str) -> Call:
+    call = await _hotspot(ctx, which)
+    call.body = {"weight": 3.0}
+    return call
+
+
+async def _hotspot_create(ctx: Ctx, which: str) -> Call:
+    lat, lon = POINTS[area_of(which)]
+    return Call(body={"area": area_of(which), "lat": lat, "lon": lon, "radius_m": 150.0, "weight": 2.0})
+
+
+# ---- notices (officers and editors draft; only officers send; scoped by audience) ------------------------------
+async def _notice(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    from backend.alerts.models import Notice
+
+    notice = await Notice.create(
+        kind="patrol", title=f"Matrix notice {ctx.unique()}", body="Officers near the school gates today.",
+        schools=[school_of(which)], areas=[], status="draft",
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    )  # fmt: skip
+    return Call(path_params={"id": notice.id})
+
+
+async def _notice_patch(ctx: Ctx, which: str) -> Call:
+    call = await _notice(ctx, which)
+    call.body = {"title": "Matrix notice, edited"}
+    return call
+
+
+async def _notice_create(ctx: Ctx, which: str) -> Call:
+    return Call(body={"kind": "patrol", "title": "Matrix notice", "body": "Officers near the gates.",
+                      "schools": [school_of(which)]})  # fmt: skip
+
+
+def _no_other_notices(response: httpx.Response, call: Call) -> bool:
+    return all(OTHER_SCHOOL not in n.get("schools", []) for n in response.json().get("notices", []))
+
+
+# ---- finish times (officer, school-scoped) ---------------------------------------------------------------------
+async def _school(ctx: Ctx, which: str) -> Call:
+    return Call(path_params={"urn": school_of(which)})
+
+
+async def _finish_times_put(ctx: Ctx, which: str) -> Call:
+    return Call(path_params={"urn": school_of(which)},
+                body={"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"], "finish": "15:20"}]})  # fmt: skip
+
+
+EDITOR = {"editor"}
+OFFICER = {"officer"}
+ROWS += [
+    Row("GET", "/api/v1/admin/havens", roles=EDITOR, prepare=_area_query),
+    Row("POST", "/api/v1/admin/havens", roles=EDITOR, prepare=_haven_create),
+    Row("GET", "/api/v1/admin/havens/export.csv", roles=EDITOR, prepare=_area_query),
+    Row("GET", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
+    Row("PATCH", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven_patch),
+    Row("DELETE", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
+    Row("POST", "/api/v1/admin/havens/{id:int}/verify", roles=EDITOR, prepare=_haven),
+    Row("POST", "/api/v1/admin/imports/havens", roles=EDITOR, prepare=_haven_csv, denied=(403, 422)),
+    Row("GET", "/api/v1/admin/services", roles=EDITOR, scoped=False),
+    Row("POST", "/api/v1/admin/services", roles=EDITOR, prepare=_service_create),
+    Row("GET", "/api/v1/admin/services/export.csv", roles=EDITOR, scoped=False),
+    Row("GET", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service, scoped=False),
+    Row("PATCH", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service_patch),
+    Row("DELETE", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service),
+    Row("POST", "/api/v1/admin/services/{id:int}/verify", roles=EDITOR, prepare=_service),
+    Row("POST", "/api/v1/admin/imports/services", roles=EDITOR, prepare=_service_csv, denied=(403, 422)),
+    Row("GET", "/api/v1/admin/messages", roles=EDITOR, scoped=False),
+    Row("POST", "/api/v1/admin/messages", roles=EDITOR, prepare=_message_create, scoped=False),
+    Row("GET", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
+    Row("PATCH", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message_patch, scoped=False),
+    Row("GET", "/api/v1/admin/website-audit", roles=EDITOR, scoped=False),
+    Row("GET", "/api/v1/admin/hotspots", roles=OFFICER, prepare=_area_query),
+    Row("POST", "/api/v1/admin/hotspots", roles=OFFICER, prepare=_hotspot_create),
+    Row("GET", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot),
+    Row("PATCH", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot_patch),
+    Row("DELETE", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot),
+    Row("GET", "/api/v1/admin/notices", roles={"officer", "editor"}, scoped=False),
+    Row("POST", "/api/v1/admin/notices", roles={"officer", "editor"}, prepare=_notice_create),
+    Row("GET", "/api/v1/admin/notices/{id:int}", roles={"officer", "editor"}, prepare=_notice),
+    Row("PATCH", "/api/v1/admin/notices/{id:int}", roles={"officer", "editor"}, prepare=_notice_patch),
+    Row("GET", "/api/v1/admin/notices/{id:int}/preview", roles={"officer", "editor"}, prepare=_notice),
+    Row("POST", "/api/v1/admin/notices/{id:int}/send", roles=OFFICER, prepare=_notice),
+    Row("GET", "/api/v1/admin/schools/{urn}/finish-times", roles=OFFICER, prepare=_school),
+    Row("PUT", "/api/v1/admin/schools/{urn}/finish-times", roles=OFFICER, prepare=_finish_times_put),
 ]

@@ -17,7 +17,9 @@ from tests.support.staff import TEST_PASSWORD, create_user, login_as
 STRONG = "plum tractor lantern 1987!"
 
 
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, **extra: str) -> httpx.Response:
+async def sign_in(
+    client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, **extra: str
+) -> httpx.Response:
     client.cookies.clear()
     client.headers.pop(CSRF_HEADER, None)
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password, **extra})
@@ -114,14 +116,17 @@ async def test_password_change_kills_other_sessions_and_renews_own(client: httpx
         await login_as(other, user=user)
         assert (await sign_in(client, user.email)).status_code == 200
         old_cookie = client.cookies.get(SESSION_COOKIE)
-        weak = await client.post("/api/v1/auth/password",
-                                 json={"current_password": TEST_PASSWORD, "new_password": "password1234"})
+        weak = await client.post(
+            "/api/v1/auth/password", json={"current_password": TEST_PASSWORD, "new_password": "password1234"}
+        )
         assert weak.status_code == 422 and weak.json()["error"]["code"] == "weak_password"
-        bad = await client.post("/api/v1/auth/password",
-                                json={"current_password": "wrong wrong wrong", "new_password": STRONG})
+        bad = await client.post(
+            "/api/v1/auth/password", json={"current_password": "wrong wrong wrong", "new_password": STRONG}
+        )
         assert bad.status_code == 422
-        changed = await client.post("/api/v1/auth/password",
-                                    json={"current_password": TEST_PASSWORD, "new_password": STRONG})
+        changed = await client.post(
+            "/api/v1/auth/password", json={"current_password": TEST_PASSWORD, "new_password": STRONG}
+        )
         assert changed.status_code == 200, changed.text
         client.headers[CSRF_HEADER] = changed.json()["csrf_token"]
         assert client.cookies.get(SESSION_COOKIE) != old_cookie
@@ -134,7 +139,9 @@ async def test_idle_and_absolute_timeouts(client: httpx.AsyncClient) -> None:
     staff = await login_as(client, role="officer")
     assert (await client.get("/api/v1/me")).status_code == 200
     now = dt.datetime.now(dt.UTC)
-    await Session.filter(id=staff.session_id).update(last_seen_at=now - dt.timedelta(seconds=IDLE_TIMEOUT_S + 5))
+    await Session.filter(id=staff.session_id).update(
+        last_seen_at=now - dt.timedelta(seconds=IDLE_TIMEOUT_S + 5)
+    )
     idle = await client.get("/api/v1/me")
     assert idle.status_code == 401 and idle.json()["error"]["code"] == "session_expired"
     staff = await login_as(client, role="officer")
@@ -153,8 +160,15 @@ async def test_csrf_required_on_unsafe_methods(client: httpx.AsyncClient) -> Non
 
 async def test_invitation_accept_once_then_login(client: httpx.AsyncClient) -> None:
     admin = await login_as(client, role="admin")
-    invited = await client.post("/api/v1/admin/invitations", json={
-        "email": "New.Officer@Council.test", "roles": ["officer"], "areas": ["southwark"], "schools": ["100823"]})
+    invited = await client.post(
+        "/api/v1/admin/invitations",
+        json={
+            "email": "New.Officer@Council.test",
+            "roles": ["officer"],
+            "areas": ["southwark"],
+            "schools": ["100823"],
+        },
+    )
     assert invited.status_code == 201, invited.text
     token = invited.json()["token"]
     stored = await Invitation.get(id=invited.json()["id"])
@@ -176,23 +190,30 @@ async def test_invitation_accept_once_then_login(client: httpx.AsyncClient) -> N
 
 async def test_expired_invitation_refused(client: httpx.AsyncClient) -> None:
     await login_as(client, role="admin")
-    invited = await client.post("/api/v1/admin/invitations", json={"email": "late@staff.test", "roles": ["editor"]})
+    invited = await client.post(
+        "/api/v1/admin/invitations", json={"email": "late@staff.test", "roles": ["editor"]}
+    )
     await Invitation.filter(id=invited.json()["id"]).update(
-        expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
-    response = await client.post("/api/v1/auth/accept-invitation",
-                                 json={"token": invited.json()["token"], "password": STRONG})
+        expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    )
+    response = await client.post(
+        "/api/v1/auth/accept-invitation", json={"token": invited.json()["token"], "password": STRONG}
+    )
     assert response.status_code == 404 and response.json()["error"]["code"] == "invalid_invitation"
     assert not await User.filter(email="late@staff.test").exists()
 
 
-@pytest.mark.parametrize("body", [
-    {"email": "x@staff.test", "roles": ["superuser"]},
-    {"email": "not-an-email", "roles": ["editor"]},
-    {"email": "x@staff.test", "roles": ["editor"], "areas": ["atlantis"]},
-    {"email": "x@staff.test", "roles": ["editor"], "is_active": True, "password_hash": "x"},
-    {"email": "x@staff.test", "roles": []},
-    {"email": "x@staff.test", "roles": "admin"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "x@staff.test", "roles": ["superuser"]},
+        {"email": "not-an-email", "roles": ["editor"]},
+        {"email": "x@staff.test", "roles": ["editor"], "areas": ["atlantis"]},
+        {"email": "x@staff.test", "roles": ["editor"], "is_active": True, "password_hash": "x"},
+        {"email": "x@staff.test", "roles": []},
+        {"email": "x@staff.test", "roles": "admin"},
+    ],
+)
 async def test_invitation_bad_input_is_422(client: httpx.AsyncClient, body: dict) -> None:
     await login_as(client, role="admin")
     response = await client.post("/api/v1/admin/invitations", json=body)
@@ -206,7 +227,9 @@ async def test_no_mass_assignment_and_no_self_role_change(client: httpx.AsyncCli
     target = await create_user(role="editor")
     sneaky = await client.patch(f"/api/v1/admin/users/{target.id}", json={"email": "evil@x.test"})
     assert sneaky.status_code == 422 and sneaky.json()["error"]["code"] == "unknown_fields"
-    hashed = await client.patch(f"/api/v1/admin/users/{target.id}", json={"password_hash": "x", "roles": ["admin"]})
+    hashed = await client.patch(
+        f"/api/v1/admin/users/{target.id}", json={"password_hash": "x", "roles": ["admin"]}
+    )
     assert hashed.status_code == 422
     assert (await User.get(id=target.id)).roles == ["editor"]
     own = await client.patch(f"/api/v1/admin/users/{admin.id}", json={"roles": ["officer"]})
@@ -216,7 +239,9 @@ async def test_no_mass_assignment_and_no_self_role_change(client: httpx.AsyncCli
     assert (await User.get(id=admin.id)).roles == ["admin"]
     renamed = await client.patch(f"/api/v1/admin/users/{admin.id}", json={"display_name": "Ada"})
     assert renamed.status_code == 200
-    ok = await client.patch(f"/api/v1/admin/users/{target.id}", json={"roles": ["officer"], "schools": ["100577"]})
+    ok = await client.patch(
+        f"/api/v1/admin/users/{target.id}", json={"roles": ["officer"], "schools": ["100577"]}
+    )
     assert ok.status_code == 200 and ok.json()["roles"] == ["officer"] and ok.json()["schools"] == ["100577"]
 
 
@@ -230,14 +255,18 @@ async def test_non_admin_cannot_touch_users_or_self_promote(client: httpx.AsyncC
 async def test_audit_log_filters_and_pagination(client: httpx.AsyncClient) -> None:
     admin = await login_as(client, role="admin")
     for n in range(5):
-        r = await client.post("/api/v1/admin/invitations", json={"email": f"p{n}@staff.test", "roles": ["editor"]})
+        r = await client.post(
+            "/api/v1/admin/invitations", json={"email": f"p{n}@staff.test", "roles": ["editor"]}
+        )
         assert r.status_code == 201
     page1 = await client.get("/api/v1/admin/audit", params={"action": "invitation_created", "limit": 3})
     assert page1.status_code == 200
     body = page1.json()
     assert len(body["events"]) == 3 and body["next_before_id"] is not None
-    page2 = await client.get("/api/v1/admin/audit", params={"action": "invitation_created", "limit": 3,
-                                                             "before_id": body["next_before_id"]})
+    page2 = await client.get(
+        "/api/v1/admin/audit",
+        params={"action": "invitation_created", "limit": 3, "before_id": body["next_before_id"]},
+    )
     events = body["events"] + page2.json()["events"]
     assert len(events) == 5 and page2.json()["next_before_id"] is None
     assert [e["id"] for e in events] == sorted((e["id"] for e in events), reverse=True)
@@ -256,11 +285,13 @@ async def test_totp_second_factor(client: httpx.AsyncClient) -> None:
     assert (await sign_in(client, user.email)).status_code == 200
     setup = (await client.post("/api/v1/auth/totp/setup")).json()
     totp = pyotp.TOTP(setup["secret"])
-    wrong = await client.post("/api/v1/auth/totp", json={"secret": setup["secret"], "code": "000000",
-                                                         "password": TEST_PASSWORD})
+    wrong = await client.post(
+        "/api/v1/auth/totp", json={"secret": setup["secret"], "code": "000000", "password": TEST_PASSWORD}
+    )
     assert wrong.status_code == 422
-    enabled = await client.post("/api/v1/auth/totp", json={"secret": setup["secret"], "code": totp.now(),
-                                                           "password": TEST_PASSWORD})
+    enabled = await client.post(
+        "/api/v1/auth/totp", json={"secret": setup["secret"], "code": totp.now(), "password": TEST_PASSWORD}
+    )
     assert enabled.status_code == 200 and enabled.json()["totp_enabled"] is True
     needs = await sign_in(client, user.email)
     assert needs.status_code == 401 and needs.json()["error"]["code"] == "totp_required"
@@ -271,8 +302,12 @@ async def test_totp_second_factor(client: httpx.AsyncClient) -> None:
 
 
 async def test_login_body_validation(client: httpx.AsyncClient) -> None:
-    for body in ({}, {"email": 5, "password": "x"}, {"email": "a@b.test"}, {"email": "a@b.test", "password": "x",
-                                                                           "role": "admin"}):
+    for body in (
+        {},
+        {"email": 5, "password": "x"},
+        {"email": "a@b.test"},
+        {"email": "a@b.test", "password": "x", "role": "admin"},
+    ):
         response = await client.post("/api/v1/auth/login", json=body)
         assert response.status_code == 422, (body, response.text)
     assert (await client.post("/api/v1/auth/login", content=b"{not json")).status_code == 400

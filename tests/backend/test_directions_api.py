@@ -47,7 +47,9 @@ async def test_routes_shape_and_contract(client: httpx.AsyncClient) -> None:
         ({"from": FROM, "to": "51.4950,-0.1000"}, "different_areas"),
     ],
 )
-async def test_routes_bad_input_is_a_clear_422(client: httpx.AsyncClient, params: dict[str, str], code: str) -> None:
+async def test_routes_bad_input_is_a_clear_422(
+    client: httpx.AsyncClient, params: dict[str, str], code: str
+) -> None:
     r = await client.get("/api/v1/routes", params=params)
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == code

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
-from backend.accounts.guard import require_staff
+from backend.accounts.guard import Staff, require_staff
 from backend.alerts import finish_times
 from backend.alerts.models import FinishTimes
 from backend.alerts.notices import school_area
@@ -19,6 +19,7 @@ from backend.openapi import doc
 from backend.params import read_json_object
 from backend.state import app_state
 
+ROLES = {"officer", "admin"}
 RESPONSE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["urn", "rules", "preview"],
@@ -30,6 +31,11 @@ RESPONSE_SCHEMA: dict[str, Any] = {
         "preview": {"type": "object"},
     },
 }
+
+
+def _check_scope(staff: Staff, urn: str) -> None:
+    if not staff.may_act_for(school=urn):
+        raise ApiError(403, "forbidden_object", "You are not assigned to this school.", {"school": urn})
 
 
 def _area_or_404(request: Request) -> tuple[str, str]:
@@ -63,8 +69,9 @@ def _body(urn: str, area: str, record: FinishTimes | None) -> dict[str, Any]:
     responses={200: RESPONSE_SCHEMA, 401: "error", 403: "error", 404: "error"},
 )
 async def get_finish_times(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)  # 401/403 before revealing whether the school exists
     urn, area = _area_or_404(request)
-    await require_staff(request, roles={"officer", "admin"}, school=urn)
+    _check_scope(staff, urn)
     return JSONResponse(_body(urn, area, await FinishTimes.get_or_none(school_urn=urn)))
 
 
@@ -76,8 +83,9 @@ async def get_finish_times(request: Request) -> JSONResponse:
     responses={200: RESPONSE_SCHEMA, 400: "error", 401: "error", 403: "error", 404: "error", 422: "error"},
 )
 async def put_finish_times(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=ROLES)
     urn, area = _area_or_404(request)
-    staff = await require_staff(request, roles={"officer", "admin"}, school=urn)
+    _check_scope(staff, urn)
     body = await read_json_object(request, max_bytes=64_000)
     try:
         rules = finish_times.validate_rules(body)

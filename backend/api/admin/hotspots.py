@@ -143,15 +143,18 @@ async def create_hotspot(request: Request) -> JSONResponse:
         raise _forbidden(area)
     values = service.validate({k: v for k, v in body.items() if k != "area"})
     _check_inside(state, area, values)
-    hotspot = await service.create_hotspot(area=area, values=values, created_by=staff.id)
-    await record_audit(
-        request,
-        staff,
-        action="hotspot.create",
-        object_type="hotspot",
-        object_id=str(hotspot.id),
-        details={"area": area, "weight": hotspot.weight},
-    )
+
+    async def audit(h: Any) -> None:
+        await record_audit(
+            request,
+            staff,
+            action="hotspot.create",
+            object_type="hotspot",
+            object_id=str(h.id),
+            details={"area": area, "weight": h.weight},
+        )
+
+    hotspot = await service.create_hotspot(area=area, values=values, created_by=staff.id, audit=audit)
     await _refresh(state, area)
     return JSONResponse(service.as_json(hotspot), status_code=201)
 
@@ -190,15 +193,18 @@ async def patch_hotspot(request: Request) -> JSONResponse:
         )
     values = service.validate(body, existing=hotspot)
     _check_inside(state, hotspot.area, values, existing=hotspot)
-    hotspot = await service.update_hotspot(hotspot=hotspot, values=values)
-    await record_audit(
-        request,
-        staff,
-        action="hotspot.update",
-        object_type="hotspot",
-        object_id=str(hotspot.id),
-        details={"fields": sorted(values)},
-    )
+
+    async def audit(h: Any) -> None:
+        await record_audit(
+            request,
+            staff,
+            action="hotspot.update",
+            object_type="hotspot",
+            object_id=str(h.id),
+            details={"fields": sorted(values)},
+        )
+
+    hotspot = await service.update_hotspot(hotspot=hotspot, values=values, audit=audit)
     await _refresh(state, hotspot.area)
     return JSONResponse(service.as_json(hotspot))
 
@@ -215,15 +221,18 @@ async def delete_hotspot(request: Request) -> Response:
     state = app_state(request)
     hotspot = await _load(request, staff)
     area, hotspot_id = hotspot.area, hotspot.id
-    await service.delete_hotspot(hotspot=hotspot)
-    await record_audit(
-        request,
-        staff,
-        action="hotspot.delete",
-        object_type="hotspot",
-        object_id=str(hotspot_id),
-        details={"area": area},
-    )
+
+    async def audit(h: Any) -> None:
+        await record_audit(
+            request,
+            staff,
+            action="hotspot.delete",
+            object_type="hotspot",
+            object_id=str(hotspot_id),
+            details={"area": area},
+        )
+
+    await service.delete_hotspot(hotspot=hotspot, audit=audit)
     await _refresh(state, area)
     return Response(status_code=204)
 

@@ -1,7 +1,111 @@
-"""Staff messages endpoints."""
+"""Staff endpoints for key messages: drafts, publishing (each publish is a new kept version), history."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from backend.accounts.guard import require_staff
+from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_id
+from backend.errors import ApiError
+from backend.openapi import doc
+from backend.params import query_str, read_json_object
+from content.messages import TIERS
+from havens import admin
+from havens.models import MESSAGE_STATUSES, KeyMessage, KeyMessageVersion
+from havens.validation import Invalid
+
+MESSAGE_BODY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "tier": {"enum": list(TIERS)},
+        "topic": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "body_markdown": {"type": "string", "minLength": 1, "maxLength": 20000},
+        "status": {"enum": list(MESSAGE_STATUSES)},
+    },
+}
+MESSAGE_OUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "tier", "topic", "title", "body_markdown", "status", "version"],
+    "properties": {**MESSAGE_BODY["properties"], "id": {"type": "integer"}, "version": {"type": "integer"},
+                   "author_id": {"type": ["integer", "null"]}, "updated_at": {"type": ["string", "null"]},
+                   "versions": {"type": "array", "items": {"type": "object"}}},
+}  # fmt: skip
+
+
+async def _load(request: Request) -> KeyMessage:
+    msg = await KeyMessage.get_or_none(id=path_id(request, "key message"))
+    if msg is None:
+        raise ApiError(404, "not_found", "No key message with that id.")
+    return msg
+
+
+@doc(summary="List key messages (working copies)", tags=["messages", "staff"],
+     params=[{"name": "tier", "required": False, "schema": {"enum": list(TIERS)}},
+             {"name": "status", "required": False, "schema": {"enum": list(MESSAGE_STATUSES)}}],
+     responses={200: {"type": "object", "required": ["messages"],
+                      "properties": {"messages": {"type": "array", "items": MESSAGE_OUT}}}}, security="staff")  # fmt: skip
+async def list_messages(request: Request) -> JSONResponse:
+    await require_staff(request, roles=EDITORS)
+    tier = query_str(request, "tier", max_len=20, default=None, choices=TIERS)
+    status = query_str(request, "status", max_len=12, default=None, choices=MESSAGE_STATUSES)
+    query = KeyMessage.all().order_by("tier", "topic")
+    if tier:
+        query = query.filter(tier=tier)
+    if status:
+        query = query.filter(status=status)
+    return JSONResponse({"messages": [admin.message_staff(m) for m in await query]})
+
+
+@doc(summary="Write a key message (draft, or publish straight away with status=published)",
+     tags=["messages", "staff"], body={**MESSAGE_BODY, "required": ["tier", "topic", "title", "body_markdown"]},
+     responses={201: MESSAGE_OUT, 422: "error"}, security="staff")  # fmt: skip
+async def create_message(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDITORS)
+    body = await read_json_object(request)
+    try:
+        async with audited(request, staff, action="message.create", object_type="key_message") as audit:
+            msg = await admin.create_message(body, author_id=staff.id)
+            await audit(msg.id, {"tier": msg.tier, "topic": msg.topic, "status": msg.status})
+    except Invalid as exc:
+        raise invalid(exc) from None
+    return JSONResponse(admin.message_staff(msg), status_code=201)
+
+
+@doc(summary="One key message with its published versions", tags=["messages", "staff"], params=ID_PARAM,
+     responses={200: MESSAGE_OUT, 404: "error"}, security="staff")  # fmt: skip
+async def get_message(request: Request) -> JSONResponse:
+    await require_staff(request, roles=EDITORS)
+    msg = await _load(request)
+    versions = await KeyMessageVersion.filter(message_id=msg.id)
+    return JSONResponse(admin.message_staff(msg, versions))
+
+
+@doc(summary="Edit a key message (becomes a draft) or publish it (status=published: a new version)",
+     tags=["messages", "staff"], params=ID_PARAM, body=MESSAGE_BODY,
+     responses={200: MESSAGE_OUT, 404: "error", 422: "error"}, security="staff")  # fmt: skip
+async def patch_message(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDITORS)
+    msg = await _load(request)
+    body = await read_json_object(request)
+    try:
+        async with audited(request, staff, action="message.update", object_type="key_message") as audit:
+            changes = await admin.update_message(msg, body, author_id=staff.id)
+            await audit(msg.id, {"changed": sorted(changes), "version": msg.version, "status": msg.status})
+    except Invalid as exc:
+        raise invalid(exc) from None
+    versions = await KeyMessageVersion.filter(message_id=msg.id)
+    return JSONResponse(admin.message_staff(msg, versions))
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/admin/messages", list_messages, methods=["GET"]),
+    Route("/api/v1/admin/messages", create_message, methods=["POST"]),
+    Route("/api/v1/admin/messages/{id:int}", get_message, methods=["GET"]),
+    Route("/api/v1/admin/messages/{id:int}", patch_message, methods=["PATCH"]),
+]

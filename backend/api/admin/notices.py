@@ -54,8 +54,8 @@ def _check_scope(staff: Staff, *, schools: list[str], areas: list[str]) -> None:
 
 
 async def _notice_or_404(request: Request, staff: Staff) -> Notice:
-    raw = str(request.path_params["id"])
-    notice = await Notice.get_or_none(id=int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    notice_id = int(request.path_params["id"])
+    notice = await Notice.get_or_none(id=notice_id) if 0 < notice_id < 2**31 else None
     if notice is None:
         raise ApiError(404, "unknown_notice", "No notice with that id.")
     _check_scope(staff, schools=list(notice.schools), areas=list(notice.areas))
@@ -263,8 +263,8 @@ async def send_notice(request: Request) -> JSONResponse:
 routes: list[BaseRoute] = [
     Route("/api/v1/admin/notices", list_notices, methods=["GET"]),
     Route("/api/v1/admin/notices", create_notice, methods=["POST"]),
-    Route("/api/v1/admin/notices/{id}", get_notice, methods=["GET"]),
-    Route("/api/v1/admin/notices/{id}", patch_notice, methods=["PATCH"]),
-    Route("/api/v1/admin/notices/{id}/preview", preview_notice, methods=["GET"]),
-    Route("/api/v1/admin/notices/{id}/send", send_notice, methods=["POST"]),
+    Route("/api/v1/admin/notices/{id:int}", get_notice, methods=["GET"]),
+    Route("/api/v1/admin/notices/{id:int}", patch_notice, methods=["PATCH"]),
+    Route("/api/v1/admin/notices/{id:int}/preview", preview_notice, methods=["GET"]),
+    Route("/api/v1/admin/notices/{id:int}/send", send_notice, methods=["POST"]),
 ]

@@ -15,7 +15,7 @@ from backend.accounts.users import create_invitation, invitation_json, update_us
 from backend.api.auth import USER_SCHEMA
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_int, query_str, read_json_object
+from backend.params import query_str, read_json_object
 
 ADMIN = {"admin"}
 STR_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": 200}
@@ -61,7 +61,7 @@ def _known_areas(request: Request) -> list[str]:
 
 def _user_id(request: Request) -> int:
     raw = request.path_params.get("id", "")
-    if not str(raw).isdigit() or len(str(raw)) > 12:
+    if not str(raw).isdigit() or len(str(raw)) > 10 or int(raw) > 2**31 - 1:
         raise ApiError(404, "not_found", "No staff account has this id.")
     return int(raw)
 

@@ -1,7 +1,41 @@
-"""Staff website_audit endpoints."""
+"""GET /api/v1/admin/website-audit: the last website audit (run it with `wayhome audit websites`)."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
+from backend.accounts.guard import require_staff
+from backend.api.admin.havens import EDITORS
+from backend.openapi import doc
+from havens.website_audit import latest_run, run_summary
+
+RESULT_ITEM = {
+    "type": "object",
+    "required": ["url", "result"],
+    "properties": {
+        "url": {"type": "string"},
+        "result": {"enum": ["ok", "moved", "redirect", "broken", "timeout", "unreachable"]},
+        "status": {"type": ["integer", "null"]},
+        "location": {"type": ["string", "null"]},
+        "objects": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+@doc(
+    summary="The last website audit: broken or moved websites of Havens and help services",
+    tags=["havens", "staff"],
+    responses={200: {"type": "object", "required": ["run", "problems", "results"],
+                     "properties": {"run": {"type": ["object", "null"]},
+                                    "problems": {"type": "array", "items": RESULT_ITEM},
+                                    "results": {"type": "array", "items": RESULT_ITEM}}}},
+    security="staff",
+)  # fmt: skip
+async def get_website_audit(request: Request) -> JSONResponse:
+    await require_staff(request, roles=EDITORS)
+    return JSONResponse(run_summary(await latest_run()))
+
+
+routes: list[BaseRoute] = [Route("/api/v1/admin/website-audit", get_website_audit, methods=["GET"])]

@@ -47,11 +47,11 @@ export async function render(main) {
     const list = areaList(await areas());
     clear(data);
     for (const area of list) {
-      const section = h("section", { class: "card" }, h("h3", { text: S.area(area.name, monthOrDate(area.data_as_of)) }));
+      const section = h("details", { class: "card" }, h("summary", { text: S.area(area.name, monthOrDate(area.data_as_of)) }));
       const attribution = area.attribution_markdown || area.attribution
         || (await firstText([`/api/v1/areas/${encodeURIComponent(area.slug)}/attribution`]));
       if (attribution) section.append(renderMarkdown(attribution));
-      for (const src of area.sources || []) {
+      for (const src of attribution ? [] : area.sources || []) {
         const label = typeof src === "string" ? src : [src.name, src.licence || src.license, src.attribution].filter(Boolean).join(": ");
         if (label) section.append(h("p", { class: "hint", text: label }));
       }
@@ -60,6 +60,6 @@ export async function render(main) {
   } catch (err) {
     clear(data).append(status(err.message, "warn"));
   }
-  const notice = await firstText(["/api/v1/privacy", "/privacy.md"]);
+  const notice = await firstText(["/api/v1/privacy", "/vendor/privacy.md"]);
   privacy.append(notice ? renderMarkdown(notice) : h("p", { text: S.privacyFallback }));
 }

@@ -1,7 +1,7 @@
 // For my age: the age is chosen once and kept only on this phone (localStorage), never sent except as the
 // ?age= of the public messages request.
 import { h, clear, status, screenTitle } from "../dom.js";
-import { getJson } from "../api.js";
+import { api } from "../api.js";
 import { strings } from "../strings.js";
 import { renderMarkdown } from "../markdown.js";
 
@@ -42,8 +42,11 @@ export async function render(main) {
   async function show(age) {
     clear(body).append(status(strings.loading));
     let data;
+    let saved = false;
     try {
-      data = await getJson(`/api/v1/messages?age=${age}`);
+      const result = await api(`/api/v1/messages?age=${age}`);
+      data = result.data;
+      saved = result.fromCache;
     } catch (err) {
       clear(body).append(status(err.message, "error"), h("button", { type: "button", class: "button", onclick: () => show(age), text: strings.retry }));
       return;
@@ -52,7 +55,7 @@ export async function render(main) {
     const change = h("button", { type: "button", class: "button secondary", text: S.change, onclick: chooser });
     const forget = h("button", { type: "button", class: "button secondary", text: S.forget, onclick: () => { localStorage.removeItem(KEY); chooser(); } });
     clear(body).append(h("h2", { id: "tier-title", tabindex: "-1", text: S.forTier(data.tier || age) }), h("p", { class: "row" }, change, forget));
-    if (!navigator.onLine) body.append(status(S.offline, "warn"));
+    if (saved) body.append(status(S.offline, "warn"));
     if (!messages.length) body.append(status(S.none, "warn"));
     for (const m of messages) {
       body.append(h("article", { class: "card message" }, h("h3", { text: m.title }), renderMarkdown(m.body_markdown)));

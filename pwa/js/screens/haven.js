@@ -6,14 +6,14 @@ import { strings } from "../strings.js";
 import { createMap, labelledMarker } from "../map.js";
 import { requestLocation, forgetLocation } from "../location.js";
 import { placePicker } from "../places.js";
-import { nearestOnDevice, openState } from "../geo.js";
+import { nearestOnDevice, openState, openFirst } from "../geo.js";
 import { directoryFor, areaFor } from "../directory.js";
 import { telHref } from "./help.js";
 
 const S = strings.haven;
 
 export function isUnverified(place) {
-  return !place.verified_at || place.verified === false || place.sample === true || place.status === "unverified";
+  return place.sample === true || place.needs_verification === true || !place.verified_at;
 }
 
 function badge(place) {
@@ -35,7 +35,10 @@ function escalationBox(escalation) {
     for (const item of items) {
       const number = item.value || item.phone || item.number;
       const label = item.name || item.label || "";
-      if (number) list.append(h("li", {}, h("a", { class: "button call", href: telHref(number) }, `${label} ${number}`.trim())));
+      if (number) {
+        list.append(h("li", {}, h("a", { class: "button call", href: telHref(number) }, `${label} ${number}`.trim()),
+          item.when ? h("span", { class: "hint" }, ` ${item.when}`) : null));
+      }
     }
     if (list.childElementCount) box.append(list);
   }
@@ -82,8 +85,8 @@ export async function render(main) {
     h("h2", { text: S.orPick }),
     picker,
     results,
-    mapBox,
     routeInfo,
+    mapBox,
   );
   getMap();
 
@@ -93,11 +96,13 @@ export async function render(main) {
     clear(routeInfo);
     let havens;
     let escalation = null;
+    let notes = [];
     let offline = false;
     try {
-      const data = await getJson(`/api/v1/havens?${query({ lat: place.lat, lon: place.lon, limit: 5 })}`, { cache: "no-store", timeoutMs: 8000 });
-      havens = data.havens || [];
-      escalation = data.escalation || null;
+      const data = await getJson(`/api/v1/havens?${query({ lat: place.lat, lon: place.lon, limit: 5, at: new Date().toISOString() })}`, { cache: "no-store", timeoutMs: 8000 });
+      havens = openFirst(data.havens || []);
+      escalation = data.escalation && data.escalation.needed !== false ? data.escalation : null;
+      notes = data.notes || [];
     } catch (err) {
       if (err.status && err.status !== 0 && err.status < 500) {
         clear(results).append(status(err.message, "error"));
@@ -113,10 +118,11 @@ export async function render(main) {
     }
     clear(results).append(h("h2", { id: "haven-results-title", tabindex: "-1", text: S.resultsNear(place.label) }));
     if (offline) results.append(status(S.offlineResults, "warn"));
+    for (const note of notes) results.append(h("p", { class: "hint", text: note }));
     if (!havens.length) results.append(status(S.none, "warn"));
     const list = h("ol", { class: "cards havens" });
     for (const haven of havens) list.append(card(haven));
-    results.append(list, escalationBox(escalation));
+    results.append(escalationBox(escalation), list);
     results.querySelector("#haven-results-title").focus();
     announce(S.resultsNear(place.label));
     await drawPlaces(havens);
@@ -132,7 +138,8 @@ export async function render(main) {
       { class: "card haven", "data-id": haven.id },
       h("h3", { text: haven.name }),
       h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), badge(haven),
-        isUnverified(haven) ? h("span", { class: "badge unverified", text: S.unverified }) : null),
+        haven.sample ? h("span", { class: "badge unverified", text: S.unverified })
+          : isUnverified(haven) ? h("span", { class: "badge unverified", text: S.needsCheck }) : null),
       h("p", { class: "walk", text: walk }),
       haven.address ? h("p", { class: "address", text: [haven.address, haven.postcode].filter(Boolean).join(", ") }) : null,
       haven.verified_at ? h("p", { class: "hint", text: S.lastVerified(date(haven.verified_at)) }) : null,
@@ -170,6 +177,7 @@ export async function render(main) {
       const p = feature.properties;
       routeInfo.append(h("h2", { text: S.routeTo(haven.name) }), h("p", { text: strings.route.summary(minutes(p.duration_s), distance(p.length_m)) }));
       if (p.streets && p.streets.length) routeInfo.append(h("p", { text: strings.route.via(p.streets.slice(0, 6).join(", ")) }));
+      routeInfo.scrollIntoView({ block: "start" });
       if (v) {
         v.layers.routes.clearLayers();
         const line = v.L.geoJSON(feature, { style: { color: "#0b5cad", weight: 6 } }).addTo(v.layers.routes);

@@ -41,6 +41,12 @@ function serviceCard(service) {
   );
 }
 
+/** 999 first, then services open now, then the rest (alphabetical within each group). */
+function byUrgency(a, b) {
+  const score = (s) => ((s.channels || []).some((c) => String(c.value).replace(/\s/g, "") === "999") ? 0 : s.open_now === true ? 1 : 2);
+  return score(a) - score(b) || String(a.name).localeCompare(String(b.name));
+}
+
 export function matchesAge(service, age) {
   if (age == null) return true;
   if (service.age_min != null && age < service.age_min) return false;
@@ -66,7 +72,7 @@ export async function render(main, params) {
     if (services) return services;
     try {
       const res = await fetch("/api/v1/services", { headers: { Accept: "application/json" } });
-      offline = res.headers.get("X-WayHome-Cache") === "stale" || !navigator.onLine;
+      offline = res.headers.get("X-WayHome-Cache") === "stale";
       if (!res.ok) throw new Error(String(res.status));
       services = (await res.json()).services || [];
     } catch (err) {
@@ -87,7 +93,7 @@ export async function render(main, params) {
       return;
     }
     const age = storedAge();
-    const chosen = all.filter((s) => (s.needs || []).includes(need) && matchesAge(s, age));
+    const chosen = all.filter((s) => (s.needs || []).includes(need) && matchesAge(s, age)).sort(byUrgency);
     clear(list).append(h("h2", { id: "services-title", tabindex: "-1", text: `${S.servicesFor}: ${S.needs[need] || need}` }));
     if (offline) list.append(status(S.servicesOffline, "warn"));
     if (!chosen.length) list.append(status(S.noServices, "warn"));

@@ -1,5 +1,5 @@
 // Parents and carers: a school's finish times and notices, alerts by Web Push, and the route check.
-import { h, clear, status, screenTitle, date, time, dateTime } from "../dom.js";
+import { h, clear, status, screenTitle, date, dateTime } from "../dom.js";
 import { getJson } from "../api.js";
 import { strings } from "../strings.js";
 import { schoolPicker } from "../schools.js";
@@ -8,11 +8,19 @@ import { pushSupport, savedTopics, subscribeTopic, unsubscribeTopic } from "../p
 const S = strings.parents;
 const A = strings.alerts;
 
-function finishRow(ft) {
-  const when = ft.date ? date(ft.date) : ft.weekday != null ? S.dayNames[ft.weekday % 7] : ft.day || "";
-  const at = ft.finish_at || ft.finish_time || ft.time || ft.ends_at || "";
-  const shown = /T/.test(at) ? time(at) : String(at).slice(0, 5);
-  return h("tr", {}, h("th", { scope: "row", text: when }), h("td", { text: shown }), h("td", { text: ft.note || ft.reason || ft.label || "" }));
+/** Rows for the coming school days: date, finish time(s) (with groups for staggered finishes), notes. */
+function finishTable(ft) {
+  const days = (ft.days || []).slice(0, 15);
+  const rows = days.map((d) => {
+    const times = d.school_day
+      ? d.finishes.map((f) => `${f.group && f.group !== "All pupils" ? `${f.group}: ` : ""}${f.time}${f.usual_time ? ` ${S.usually(f.usual_time)}` : ""}`).join(", ")
+      : S.reasons[d.reason] || S.reasons.no_school;
+    const changed = d.finishes && d.finishes.some((f) => f.source !== "weekly");
+    return h("tr", { class: changed ? "changed" : null }, h("th", { scope: "row", text: date(d.date) }), h("td", { text: times }), h("td", { text: (d.notes || []).join(" ") }));
+  });
+  return h("table", { class: "finish-times" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: S.day }), h("th", { scope: "col", text: S.finish }), h("th", { scope: "col", text: S.note }))),
+    h("tbody", {}, rows));
 }
 
 export function noticeCard(n) {
@@ -21,7 +29,7 @@ export function noticeCard(n) {
     { class: `card notice${n.urgency === "urgent" || n.urgency === "high" ? " urgent" : ""}`, "data-notice-id": n.id },
     h("h3", {}, n.urgency === "urgent" || n.urgency === "high" ? h("span", { class: "badge closed", text: strings.notice.urgent }) : null, " ", n.title || ""),
     h("p", { text: n.body || n.body_text || n.message || "" }),
-    h("p", { class: "hint" }, n.send_at || n.published_at ? strings.notice.published(dateTime(n.published_at || n.send_at)) : "",
+    h("p", { class: "hint" }, n.sent_at || n.send_at ? strings.notice.published(dateTime(n.sent_at || n.send_at)) : "",
       n.expires_at ? ` · ${strings.notice.expires(dateTime(n.expires_at))}` : ""),
   );
 }
@@ -74,13 +82,14 @@ export async function render(main, params) {
       return;
     }
     const school = data.school || data;
-    const finish = data.finish_times || school.finish_times || [];
+    const finish = data.finish_times || school.finish_times || {};
     const notices = data.notices || school.notices || [];
     clear(detail).append(h("h2", { id: "school-name", tabindex: "-1", text: school.name }));
     detail.append(h("h3", { text: S.finishTimes }));
-    if (Array.isArray(finish) && finish.length) {
-      detail.append(h("table", { class: "finish-times" }, h("tbody", {}, finish.slice(0, 20).map(finishRow))));
-    } else detail.append(status(S.noFinishTimes));
+    if (finish.days && finish.days.length) {
+      detail.append(finishTable(finish));
+      if (finish.days.some((d) => d.term_dates_known === false)) detail.append(h("p", { class: "hint", text: S.termDatesUnknown }));
+    } else detail.append(status(finish.message || S.noFinishTimes));
     detail.append(h("h3", { text: S.notices }));
     if (notices.length) detail.append(h("ul", { class: "cards notices" }, notices.map(noticeCard)));
     else detail.append(status(S.noNotices));

@@ -19,6 +19,8 @@ export function tradeoffText(shortest, safer) {
   const havens = (b.havens_nearby || []).length;
   if (havens) parts.push(S.passesHavens(havens));
   if (b.exposure_saved_pct > 0) parts.push(S.avoids(Math.round(b.exposure_saved_pct)));
+  const avoided = (a.streets || []).filter((name) => name && !(b.streets || []).includes(name)).slice(0, 2);
+  if (avoided.length) parts.push(S.avoidsStreets(avoided));
   return S.tradeoff(parts);
 }
 

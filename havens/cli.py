@@ -1,0 +1,76 @@
+"""`wayhome audit websites`, `wayhome bench havens` and `wayhome db seed` (added to the lead's CLI).
+
+The database URL comes from DATABASE_URL like the rest of the CLI (default: var/wayhome.sqlite3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _db_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite://{ROOT / 'var' / 'wayhome.sqlite3'}"
+    return url.replace("postgresql://", "postgres://", 1)
+
+
+async def _with_db(coro_factory: Any) -> Any:
+    from tortoise import Tortoise
+
+    await Tortoise.init(db_url=_db_url(), modules={"havens": ["havens.models"]}, use_tz=True, timezone="UTC")
+    try:
+        return await coro_factory()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_audit_websites(args: argparse.Namespace) -> int:
+    from havens.website_audit import run_audit
+
+    run = asyncio.run(_with_db(lambda: run_audit(timeout_s=args.timeout)))
+    print(f"checked {run.checked} website(s); {run.problems} broken, moved or unreachable")
+    for r in run.results:
+        if r["result"] != "ok":
+            names = ", ".join(f"{o['type']} {o['id']} {o['name']}" for o in r["objects"])
+            extra = f" -> {r['location']}" if r.get("location") else ""
+            print(f"  {r['result']:<11} {r.get('status') or '-':>4} {r['url']}{extra}  ({names})")
+    return 0
+
+
+def cmd_bench_havens(args: argparse.Namespace) -> int:
+    from havens.bench import report
+
+    return report(n=args.havens, queries=args.queries)
+
+
+def cmd_db_seed(args: argparse.Namespace) -> int:
+    from content.areas import load_all_areas
+    from havens.seed import seed_from_content
+
+    areas = load_all_areas(tuple(args.areas) or None, areas_dir=ROOT / "content" / "areas")
+    counts = asyncio.run(_with_db(lambda: seed_from_content(areas=areas)))
+    print("seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def add_commands(registry: Any) -> None:
+    audit = registry.group("audit").add_parser("websites", help="check every Haven's and service's website")
+    audit.add_argument("--timeout", type=float, default=10.0, help="seconds per website (default 10)")
+    audit.set_defaults(func=cmd_audit_websites)
+    bench = registry.group("bench").add_parser("havens", help="nearest open havens: index vs brute force")
+    bench.add_argument("--havens", type=int, default=10_000)
+    bench.add_argument("--queries", type=int, default=300)
+    bench.set_defaults(func=cmd_bench_havens)
+    try:
+        seed = registry.group("db").add_parser(
+            "seed", help="add missing public places, services and messages"
+        )
+    except argparse.ArgumentError:
+        return
+    seed.add_argument("areas", nargs="*", help="area slugs (default: every area)")
+    seed.set_defaults(func=cmd_db_seed)

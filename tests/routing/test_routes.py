@@ -1,0 +1,108 @@
+"""Route properties on the real Wood Green street graph (north-london-demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from routing.graph import to_networkx
+from routing.risk import Hotspot, TimeWindow
+from routing.router import DetourCap, Router, RoutingError
+
+LONDON = ZoneInfo("Europe/London")
+AT = dt.datetime(2026, 11, 26, 16, 0, tzinfo=LONDON)
+
+
+def test_200_random_pairs_safer_never_worse_cap_respected_shortest_exact(wood_green: Router) -> None:
+    g = wood_green.graph
+    nxg = to_networkx(g)
+    rng = np.random.default_rng(2026)
+    cap = DetourCap()
+    found = 0
+    for _ in range(200):
+        a, b = (int(v) for v in rng.integers(0, g.n_nodes, 2))
+        result = wood_green.routes(
+            from_lat=g.node_lat[a], from_lon=g.node_lon[a], to_lat=g.node_lat[b], to_lon=g.node_lon[b], at=AT
+        )
+        shortest, safer = (f["properties"] for f in result["features"])
+        assert safer["exposure"] <= shortest["exposure"]
+        assert safer["extra_length_m"] <= cap.allowed_extra_m(shortest["length_m"]) + 0.2
+        expected = nx.dijkstra_path_length(nxg, a, b, weight="w")
+        assert shortest["length_m"] == pytest.approx(expected, rel=0.005, abs=0.1)
+        found += result["safer_found"]
+    assert found > 20  # the surface is not flat: many trips have a meaningfully safer option
+
+
+def test_routes_are_continuous_and_start_and_end_at_snapped_points(wood_green: Router) -> None:
+    g = wood_green.graph
+    a, b = 10, 3000
+    result = wood_green.routes(
+        from_lat=g.node_lat[a], from_lon=g.node_lon[a], to_lat=g.node_lat[b], to_lon=g.node_lon[b], at=AT
+    )
+    for feature in result["features"]:
+        coords = feature["geometry"]["coordinates"]
+        assert coords[0] == [round(g.node_lon[a], 6), round(g.node_lat[a], 6)]
+        assert coords[-1] == [round(g.node_lon[b], 6), round(g.node_lat[b], 6)]
+        steps = np.hypot(np.diff([c[0] for c in coords]) * 0.62, np.diff([c[1] for c in coords])) * 111_000
+        assert steps.max() < 400  # no jumps: consecutive vertices of a continuous street line
+
+
+def test_far_point_is_a_clear_error(wood_green: Router) -> None:
+    with pytest.raises(RoutingError) as err:
+        wood_green.routes(from_lat=51.0, from_lon=-0.11, to_lat=51.61, to_lon=-0.11, at=AT)
+    assert err.value.code == "no_street_nearby"
+
+
+def test_no_meaningful_saving_says_so(wood_green: Router) -> None:
+    g = wood_green.graph
+    result = wood_green.routes(
+        from_lat=g.node_lat[5],
+        from_lon=g.node_lon[5],
+        to_lat=g.node_lat[3500],
+        to_lon=g.node_lon[3500],
+        at=AT,
+        cap=DetourCap(max_pct=0.0, max_m=0.0),
+    )
+    shortest, safer = result["features"]
+    assert not result["safer_found"]
+    assert safer["geometry"] == shortest["geometry"]
+    assert any("No meaningfully safer route" in n for n in result["notes"])
+
+
+def test_hotspot_window_and_expiry(wood_green: Router) -> None:
+    router = wood_green.fork()
+    g = router.graph
+    a, b = 100, 2500
+    args = dict(from_lat=g.node_lat[a], from_lon=g.node_lon[a], to_lat=g.node_lat[b], to_lon=g.node_lon[b])
+    base = router.routes(**args, at=AT, cap=DetourCap(100, 3000))["features"][1]
+    lon, lat = base["geometry"]["coordinates"][len(base["geometry"]["coordinates"]) // 2]
+    window = TimeWindow(days=(1, 2, 3, 4, 5), start=dt.time(15), end=dt.time(18))
+    router.set_hotspots([Hotspot(id=1, weight=10, lat=lat, lon=lon, radius_m=60, windows=(window,))])
+    during = router.routes(**args, at=AT, cap=DetourCap(100, 3000))["features"][1]
+    evening = router.routes(**args, at=AT.replace(hour=20), cap=DetourCap(100, 3000))["features"][1]
+    assert during["geometry"] != base["geometry"]
+    assert during["properties"]["exposure"] > 0
+    # outside the window the hotspot does not count (the evening route differs only by darkness rules)
+    dark_only = wood_green.routes(**args, at=AT.replace(hour=20), cap=DetourCap(100, 3000))["features"][1]
+    assert evening["geometry"] == dark_only["geometry"]
+    expired = Hotspot(id=2, weight=10, lat=lat, lon=lon, radius_m=60, expires_at=AT - dt.timedelta(minutes=1))
+    router.set_hotspots([expired])
+    assert (
+        router.routes(**args, at=AT, cap=DetourCap(100, 3000))["features"][1]["geometry"] == base["geometry"]
+    )
+
+
+def test_walk_lengths(wood_green: Router) -> None:
+    g = wood_green.graph
+    targets = np.column_stack([g.node_lat[[0, 1, 2, 50]], g.node_lon[[0, 1, 2, 50]]])
+    out = wood_green.walk_lengths_m(float(g.node_lat[0]), float(g.node_lon[0]), targets, max_m=1e9)
+    nxg = to_networkx(g)
+    assert out[0] == pytest.approx(0.0, abs=0.5)
+    for i, node in enumerate([1, 2, 50]):
+        assert out[i + 1] == pytest.approx(nx.dijkstra_path_length(nxg, 0, node, weight="w"), abs=0.5)
+    limited = wood_green.walk_lengths_m(float(g.node_lat[0]), float(g.node_lon[0]), targets, max_m=1.0)
+    assert np.isinf(limited[1:]).all()
