@@ -28,7 +28,7 @@ setup: $(STAMP) pwa/vendor/leaflet/leaflet.js
 
 run: setup
 	$(BIN)/wayhome db upgrade
-	$(BIN)/wayhome data build
+	$(BIN)/wayhome data build --fetch-missing
 	$(BIN)/wayhome serve
 
 serve:

@@ -87,6 +87,44 @@ def cmd_db_makemigrations(args: argparse.Namespace) -> int:
     return int(asyncio.run(run_cli_async(argv)) or 0)
 
 
+def openstreetmap_reachable(timeout_s: float = 3.0) -> bool:
+    """Can we open a connection to the Overpass API osmnx uses? (never blocks longer than timeout_s)"""
+    import socket
+    from urllib.parse import urlsplit
+
+    import osmnx as ox
+
+    host = urlsplit(str(ox.settings.overpass_url)).hostname or ""
+    try:
+        with socket.create_connection((host, 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def fetch_missing_streets(settings: Settings, pack: Any) -> None:
+    """For an area with partial offline streets: fetch the full network when online, else say so in one line."""
+    from backend import directions
+    from routing.fetch import FetchError
+
+    _, coverage = directions.street_files(settings=settings, area=pack)
+    if coverage == "full":
+        return
+    if not openstreetmap_reachable():
+        print(
+            f"{pack.slug}: full streets are not cached and OpenStreetMap cannot be reached: serving partial "
+            f"streets (run `wayhome data streets {pack.slug}` when online).",
+            flush=True,
+        )
+        return
+    try:
+        path = directions.fetch_streets(settings=settings, area=pack, source=None)
+    except FetchError as exc:
+        print(f"{pack.slug}: could not fetch full streets ({exc}): serving partial streets.", flush=True)
+        return
+    print(f"{pack.slug}: full walking network cached at {path}", flush=True)
+
+
 def cmd_data_build(args: argparse.Namespace) -> int:
     from backend import directions
     from content.areas import load_all_areas
@@ -94,13 +132,15 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     areas = load_all_areas(tuple(args.areas) or settings.areas or None, areas_dir=settings.areas_dir)
     for slug, pack in areas.items():
+        if args.fetch_missing:
+            fetch_missing_streets(settings, pack)
         started = time.perf_counter()
-        build = getattr(directions, "build_area_artefacts", None)
-        if build is None:
-            print(f"{slug}: nothing to build yet (routing not installed)")
-            continue
-        build(settings=settings, area=pack, force=args.force)
-        print(f"{slug}: artefacts ready in {time.perf_counter() - started:.1f} s")
+        directions.build_area_artefacts(settings=settings, area=pack, force=args.force)
+        _, coverage = directions.street_files(settings=settings, area=pack)
+        print(
+            f"{slug}: {coverage} streets, artefacts ready in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
     return 0
 
 
@@ -149,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = data.add_parser("build", help="build the fast artefacts (street graph arrays) the service loads")
     build.add_argument("areas", nargs="*", help="area slugs (default: every area)")
     build.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
+    build.add_argument(
+        "--fetch-missing",
+        action="store_true",
+        help="first fetch full street networks that are not cached yet, when OpenStreetMap is reachable",
+    )
     build.set_defaults(func=cmd_data_build)
     pack = data.add_parser("pack", help="rebuild content/areas/<slug>/ from the open data sources")
     pack.add_argument("--source", help="folder of the open data (default ../shared/data)")

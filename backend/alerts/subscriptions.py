@@ -123,4 +123,8 @@ async def remove(*, endpoint: str) -> int:
 
 async def purge_idle(*, now: dt.datetime) -> int:
     """Forget subscriptions with no successful delivery for 60 days (their outbox rows go with them)."""
-    return await Subscription.filter(last_ok_at__lt=now - dt.timedelta(days=IDLE_SUBSCRIPTION_DAYS)).delete()
+    idle = Subscription.filter(last_ok_at__lt=now - dt.timedelta(days=IDLE_SUBSCRIPTION_DAYS))
+    ids = list(await idle.values_list("id", flat=True))
+    if ids:
+        await Subscription.filter(id__in=ids).delete()  # outbox rows and topics go by ON DELETE CASCADE
+    return len(ids)

@@ -35,7 +35,7 @@ def area_summary(state: AppState, slug: str) -> dict[str, Any]:
         "name": pack.name,
         "description": pack.manifest.get("description", ""),
         "bbox": pack.bbox,
-        "streets": pack.streets_coverage if slug in state.routers else "none",
+        "streets": state.routers[slug].streets_coverage if slug in state.routers else "none",
         "data_as_of": pack.data_as_of,
         "boroughs": pack.manifest.get("boroughs", []),
         "sources": [

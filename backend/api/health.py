@@ -47,7 +47,7 @@ async def healthz(request: Request) -> JSONResponse:
     areas = {
         slug: {
             "name": pack.name,
-            "streets": pack.streets_coverage if slug in state.routers else "none",
+            "streets": state.routers[slug].streets_coverage if slug in state.routers else "none",
             "router_loaded": slug in state.routers,
             "data_as_of": pack.data_as_of,
         }

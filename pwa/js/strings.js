@@ -234,6 +234,8 @@ const en = {
     deleted: "Deleted.",
     confirmDelete: "Delete this entry? This cannot be undone.",
     edit: "Edit",
+    verify: "Mark as checked today",
+    verified: "Marked as checked today.",
     create: "New entry",
     jsonLabel: "Entry (JSON)",
     jsonHint: "Edit the fields and save. Unknown or wrong fields are refused with a message.",

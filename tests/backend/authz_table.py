@@ -270,193 +270,37 @@ ROWS += [
 ]
 
 
-# ---- shared helpers for the rows below -----------------------------------------------------------------------
-POINTS = {OWN_AREA: (51.4741, -0.0694), OTHER_AREA: (51.5975, -0.1097)}  # Peckham / Wood Green
+# ---- officer hotspots (officer, area-scoped) -------------------------------------------------------------------
+HOTSPOT_POINTS = {OWN_AREA: (51.4741, -0.0694), OTHER_AREA: (51.614692, -0.12667)}  # inside each boundary
 
 
-def area_of(which: str) -> str:
+def _hs_area(which: str) -> str:
     return OWN_AREA if which == "own" else OTHER_AREA
 
 
-def school_of(which: str) -> str:
-    return OWN_SCHOOL if which == "own" else OTHER_SCHOOL
-
-
-async def _area_query(ctx: Ctx, which: str) -> Call:
-    return Call(query={"area": area_of(which)})
-
-
-# ---- havens (editor, area-scoped) ------------------------------------------------------------------------------
-async def _haven(ctx: Ctx, which: str) -> Call:
-    from havens.models import Haven
-
-    lat, lon = POINTS[area_of(which)]
-    haven = await Haven.create(area=area_of(which), name=f"Matrix place {ctx.unique()}", kind="public_place",
-                               lat=lat, lon=lon, status="active", sample=True)  # fmt: skip
-    return Call(path_params={"id": haven.id})
-
-
-async def _haven_patch(ctx: Ctx, which: str) -> Call:
-    call = await _haven(ctx, which)
-    call.body = {"notes": "checked in the authz matrix"}
-    return call
-
-
-async def _haven_create(ctx: Ctx, which: str) -> Call:
-    lat, lon = POINTS[area_of(which)]
-    return Call(body={"area": area_of(which), "name": f"Matrix new place {ctx.unique()}", "kind": "public_place",
-                      "lat": lat, "lon": lon, "sample": True})  # fmt: skip
-
-
-async def _haven_csv(ctx: Ctx, which: str) -> Call:
-    lat, lon = POINTS[area_of(which)]
-    text = f"area,name,kind,lat,lon\n{area_of(which)},Matrix import {ctx.unique()},public_place,{lat},{lon}\n"
-    return Call(body={"csv": text})
-
-
-# ---- help services (editor; area services scoped, reading is not) ----------------------------------------------
-async def _service(ctx: Ctx, which: str) -> Call:
-    from havens.models import HelpService
-
-    service = await HelpService.create(
-        name=f"Matrix service {ctx.unique()}", needs=["feeling_low"], area=area_of(which),
-        channels=[{"kind": "web", "value": "https://www.childline.org.uk/", "hours": "24/7"}],
-    )  # fmt: skip
-    return Call(path_params={"id": service.id})
-
-
-async def _service_patch(ctx: Ctx, which: str) -> Call:
-    call = await _service(ctx, which)
-    call.body = {"description": "checked in the authz matrix"}
-    return call
-
-
-async def _service_create(ctx: Ctx, which: str) -> Call:
-    return Call(body={"name": f"Matrix new service {ctx.unique()}", "needs": ["feeling_low"], "area": area_of(which),
-                      "channels": [{"kind": "web", "value": "https://www.childline.org.uk/"}]})  # fmt: skip
-
-
-async def _service_csv(ctx: Ctx, which: str) -> Call:
-    return Call(body={"csv": f"name,needs,web,area\nMatrix import {ctx.unique()},feeling_low,"
-                             f"https://www.childline.org.uk/,{area_of(which)}\n"})  # fmt: skip
-
-
-# ---- key messages (editor; one set for every area, so no object scope) -----------------------------------------
-async def _message(ctx: Ctx, which: str) -> Call:
-    from havens.models import KeyMessage
-
-    message = await KeyMessage.create(tier="14-17", topic=f"matrix-{ctx.unique()}", title="Matrix",
-                                      body_markdown="Matrix text.", status="draft")  # fmt: skip
-    return Call(path_params={"id": message.id})
-
-
-async def _message_patch(ctx: Ctx, which: str) -> Call:
-    call = await _message(ctx, which)
-    call.body = {"title": "Matrix edited"}
-    return call
-
-
-async def _message_create(ctx: Ctx, which: str) -> Call:
-    return Call(body={"tier": "14-17", "topic": f"matrix-new-{ctx.unique()}", "title": "Matrix",
-                      "body_markdown": "Matrix text."})  # fmt: skip
-
-
-# ---- hotspots (officer, area-scoped) ---------------------------------------------------------------------------
-async def _hotspot(ctx: Ctx, which: str) -> Call:
+async def _hs_existing(ctx: Ctx, which: str) -> Call:
     from backend.hotspots.models import Hotspot
 
-    lat, lon = POINTS[area_of(which)]
+    lat, lon = HOTSPOT_POINTS[_hs_area(which)]
     hotspot = await Hotspot.create(
-        area=area_of(which), lat=lat, lon=lon, radius_m=100.0, weight=2.0, windows=[]
+        area=_hs_area(which), lat=lat, lon=lon, radius_m=100.0, weight=2.0, windows=[]
     )
-    return Call(path_params={"hotspot_id": hotspot.id})
+    return Call(path_params={"hotspot_id": hotspot.id}, body={"weight": 3.0})
 
 
-async def _hotspot_patch(ctx: Ctx, which: str) -> Call:
-    call = await _hotspot(ctx, which)
-    call.body = {"weight": 3.0}
-    return call
+async def _hs_new(ctx: Ctx, which: str) -> Call:
+    lat, lon = HOTSPOT_POINTS[_hs_area(which)]
+    return Call(body={"area": _hs_area(which), "lat": lat, "lon": lon, "radius_m": 150.0, "weight": 2.0})
 
 
-async def _hotspot_create(ctx: Ctx, which: str) -> Call:
-    lat, lon = POINTS[area_of(which)]
-    return Call(body={"area": area_of(which), "lat": lat, "lon": lon, "radius_m": 150.0, "weight": 2.0})
+async def _hs_list(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": _hs_area(which)})
 
 
-# ---- notices (officers and editors draft; only officers send; scoped by audience) ------------------------------
-async def _notice(ctx: Ctx, which: str) -> Call:
-    import datetime as dt
-
-    from backend.alerts.models import Notice
-
-    notice = await Notice.create(
-        kind="patrol", title=f"Matrix notice {ctx.unique()}", body="Officers near the school gates today.",
-        schools=[school_of(which)], areas=[], status="draft",
-        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
-    )  # fmt: skip
-    return Call(path_params={"id": notice.id})
-
-
-async def _notice_patch(ctx: Ctx, which: str) -> Call:
-    call = await _notice(ctx, which)
-    call.body = {"title": "Matrix notice, edited"}
-    return call
-
-
-async def _notice_create(ctx: Ctx, which: str) -> Call:
-    return Call(body={"kind": "patrol", "title": "Matrix notice", "body": "Officers near the gates.",
-                      "schools": [school_of(which)]})  # fmt: skip
-
-
-def _no_other_notices(response: httpx.Response, call: Call) -> bool:
-    return all(OTHER_SCHOOL not in n.get("schools", []) for n in response.json().get("notices", []))
-
-
-# ---- finish times (officer, school-scoped) ---------------------------------------------------------------------
-async def _school(ctx: Ctx, which: str) -> Call:
-    return Call(path_params={"urn": school_of(which)})
-
-
-async def _finish_times_put(ctx: Ctx, which: str) -> Call:
-    return Call(path_params={"urn": school_of(which)},
-                body={"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"], "finish": "15:20"}]})  # fmt: skip
-
-
-EDITOR = {"editor"}
-OFFICER = {"officer"}
 ROWS += [
-    Row("GET", "/api/v1/admin/havens", roles=EDITOR, prepare=_area_query),
-    Row("POST", "/api/v1/admin/havens", roles=EDITOR, prepare=_haven_create),
-    Row("GET", "/api/v1/admin/havens/export.csv", roles=EDITOR, prepare=_area_query),
-    Row("GET", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
-    Row("PATCH", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven_patch),
-    Row("DELETE", "/api/v1/admin/havens/{id:int}", roles=EDITOR, prepare=_haven),
-    Row("POST", "/api/v1/admin/havens/{id:int}/verify", roles=EDITOR, prepare=_haven),
-    Row("POST", "/api/v1/admin/imports/havens", roles=EDITOR, prepare=_haven_csv, denied=(403, 422)),
-    Row("GET", "/api/v1/admin/services", roles=EDITOR, scoped=False),
-    Row("POST", "/api/v1/admin/services", roles=EDITOR, prepare=_service_create),
-    Row("GET", "/api/v1/admin/services/export.csv", roles=EDITOR, scoped=False),
-    Row("GET", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service, scoped=False),
-    Row("PATCH", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service_patch),
-    Row("DELETE", "/api/v1/admin/services/{id:int}", roles=EDITOR, prepare=_service),
-    Row("POST", "/api/v1/admin/services/{id:int}/verify", roles=EDITOR, prepare=_service),
-    Row("POST", "/api/v1/admin/imports/services", roles=EDITOR, prepare=_service_csv, denied=(403, 422)),
-    Row("GET", "/api/v1/admin/messages", roles=EDITOR, scoped=False),
-    Row("POST", "/api/v1/admin/messages", roles=EDITOR, prepare=_message_create, scoped=False),
-    Row("GET", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
-    Row("PATCH", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message_patch, scoped=False),
-    Row("GET", "/api/v1/admin/website-audit", roles=EDITOR, scoped=False),
-    Row("GET", "/api/v1/admin/hotspots", roles=OFFICER, prepare=_area_query),
-    Row("POST", "/api/v1/admin/hotspots", roles=OFFICER, prepare=_hotspot_create),
-    Row("GET", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot),
-    Row("PATCH", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot_patch),
-    Row("DELETE", "/api/v1/admin/hotspots/{hotspot_id:int}", roles=OFFICER, prepare=_hotspot),
-    Row("GET", "/api/v1/admin/notices", roles={"officer", "editor"}, scoped=False),
-    Row("POST", "/api/v1/admin/notices", roles={"officer", "editor"}, prepare=_notice_create),
-    Row("GET", "/api/v1/admin/notices/{id:int}", roles={"officer", "editor"}, prepare=_notice),
-    Row("PATCH", "/api/v1/admin/notices/{id:int}", roles={"officer", "editor"}, prepare=_notice_patch),
-    Row("GET", "/api/v1/admin/notices/{id:int}/preview", roles={"officer", "editor"}, prepare=_notice),
-    Row("POST", "/api/v1/admin/notices/{id:int}/send", roles=OFFICER, prepare=_notice),
-    Row("GET", "/api/v1/admin/schools/{urn}/finish-times", roles=OFFICER, prepare=_school),
-    Row("PUT", "/api/v1/admin/schools/{urn}/finish-times", roles=OFFICER, prepare=_finish_times_put),
+    Row("GET", "/api/v1/admin/hotspots", roles={"officer"}, prepare=_hs_list),
+    Row("POST", "/api/v1/admin/hotspots", roles={"officer"}, prepare=_hs_new),
+    Row("GET", "/api/v1/admin/hotspots/{hotspot_id:int}", roles={"officer"}, prepare=_hs_existing),
+    Row("PATCH", "/api/v1/admin/hotspots/{hotspot_id:int}", roles={"officer"}, prepare=_hs_existing),
+    Row("DELETE", "/api/v1/admin/hotspots/{hotspot_id:int}", roles={"officer"}, prepare=_hs_existing),
 ]

@@ -3,6 +3,7 @@ a hotspot placed on the map is stored, and every section renders without a page 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -79,6 +80,29 @@ async def test_console_sections_work_against_the_api(browser: Any, settings: Set
         assert hotspot["radius_m"] == 120 and hotspot["area"] == "north-london-demo"
         assert not await axe_violations(page)
         await screenshot(page, "staff-hotspots")
+
+        # Havens: mark one as checked today; key messages: create a draft through the JSON editor.
+        await page.goto("/#/staff/havens")
+        await page.wait_for_selector(".console-body li.card")
+        first_name = (await page.locator(".console-body li.card h3").first.inner_text()).strip()
+        await page.locator(".console-body li.card").first.locator("text=Mark as checked today").click()
+        await page.wait_for_selector(".console-body >> text=Marked as checked today.")
+        havens = (await page.evaluate("fetch('/api/v1/admin/havens').then(r => r.json())"))["havens"]
+        checked = next(h for h in havens if h["name"] == first_name)
+        assert checked["verified_at"] and not checked["stale"]
+        await page.goto("/#/staff/messages")
+        await page.wait_for_selector(".console-body li.card")
+        await page.click("text=New entry")
+        draft = {
+            "tier": "14-17",
+            "topic": "test-topic",
+            "title": "A test draft",
+            "body_markdown": "Hello.",
+            "status": "draft",
+        }
+        await page.fill(".console-body textarea", json.dumps(draft))
+        await page.click(".console-body form button[type=submit]")
+        await page.wait_for_selector(".console-body li.card h3 >> text=A test draft")
 
         for section in ("havens", "services", "messages", "audit", "notices"):
             await page.goto(f"/#/staff/{section}")

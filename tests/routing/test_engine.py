@@ -135,7 +135,7 @@ def test_router_floor_never_exceeds_the_cost_it_bounds(wood_green: Router) -> No
     ]
     london = ZoneInfo("Europe/London")
     for at in (dt.datetime(2026, 11, 26, 16, tzinfo=london), dt.datetime(2026, 6, 6, 11, tzinfo=london)):
-        risk_key, risk = r._risk(r._snapshot, at, havens)
+        _, risk = r._risk(r._snapshot, at, havens)
         for alpha in SAFER_ALPHAS:
             _, floor = r._floor(at, havens, alpha)
             assert np.all(floor <= g.length_m * (1 + alpha * risk) + 1e-9)

@@ -1,7 +1,6 @@
 // Get help now: 999 first, then the services for the chosen need. Works offline: the whole service list is
 // fetched once (one URL the service worker keeps) and filtered on the phone.
 import { h, clear, status, screenTitle, date } from "../dom.js";
-import { getJson } from "../api.js";
 import { strings } from "../strings.js";
 import { storedAge } from "./age.js";
 

@@ -5,25 +5,28 @@ import { strings } from "../strings.js";
 import { field, errorStatus, listOf } from "./form.js";
 
 const C = strings.console;
-const READ_ONLY = ["id", "verified_at", "verified_by", "stale", "created_at", "updated_at", "published_at", "open_now", "version"];
+const READ_ONLY = ["id", "verified_at", "verified_by", "stale", "created_at", "updated_at", "published_at", "open_now", "version",
+  "author_id", "versions"];
 const KINDS = {
   havens: {
     path: "/api/v1/admin/havens",
     key: "havens",
     canDelete: true,
+    canVerify: true,
     template: (me) => ({ area: (me.areas || [])[0] || "", name: "", kind: "citysafe_haven", address: "", postcode: "", lat: 0, lon: 0, opening_hours: null, source: "" }),
   },
   services: {
     path: "/api/v1/admin/services",
     key: "services",
     canDelete: true,
-    template: () => ({ name: "", needs: [], channels: [{ kind: "phone", value: "", hours: "" }], age_min: null, age_max: null, source: "" }),
+    canVerify: true,
+    template: () => ({ name: "", needs: ["feeling_low"], channels: [{ kind: "phone", value: "", hours: "" }], age_min: null, age_max: null, area: "national", source: "", status: "needs_check" }),
   },
   messages: {
     path: "/api/v1/admin/messages",
     key: "messages",
     canDelete: false,
-    template: () => ({ tier: "13-15", topic: "", title: "", body_markdown: "" }),
+    template: () => ({ tier: "14-17", topic: "", title: "", body_markdown: "", status: "draft" }),
   },
 };
 
@@ -83,6 +86,16 @@ export async function render(root, { me, kind }) {
     }
   }
 
+  async function verify(item) {
+    try {
+      await api(`${cfg.path}/${item.id}/verify`, { method: "POST", body: {} });
+      clear(editor).append(status(C.verified));
+      await load();
+    } catch (err) {
+      clear(editor).append(errorStatus(err));
+    }
+  }
+
   async function load() {
     clear(list).append(status(strings.loading));
     try {
@@ -93,6 +106,7 @@ export async function render(root, { me, kind }) {
           item.verified_at ? strings.haven.lastVerified(date(item.verified_at)) : null].filter(Boolean).join(" · ") }),
         h("p", { class: "row" },
           h("button", { type: "button", class: "button secondary", text: C.edit, onclick: () => edit(item) }),
+          cfg.canVerify ? h("button", { type: "button", class: "button secondary", text: C.verify, onclick: () => verify(item) }) : null,
           cfg.canDelete ? h("button", { type: "button", class: "button secondary", text: strings.remove, onclick: () => remove(item) }) : null)))));
     } catch (err) {
       clear(list).append(status(C.loadFailed, "warn"), errorStatus(err));
