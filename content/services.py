@@ -133,6 +133,7 @@ def parse_row(row: dict[str, str]) -> ServiceSeed:
     return ServiceSeed(
         slug=row["slug"].strip(),
         name=row["name"].strip(),
+        description=(row.get("description") or "").strip(),
         needs=needs,
         channels=(
             Channel(kind=kind, value=value, hours=hours_from_text(row["hours"]), hours_text=row["hours"]),

@@ -83,7 +83,7 @@ def haven_public(haven: Haven, *, at: datetime) -> dict[str, Any]:
     }
 
 
-def escalation(*, needed: bool) -> dict[str, Any]:
+def escalation(*, needed: bool, reason: str | None = None) -> dict[str, Any]:
     """Who to call when no open place is near; always returned so the app can show it."""
     by_slug = {s.slug: s for s in load_national_services()}
     contacts = []
@@ -94,11 +94,12 @@ def escalation(*, needed: bool) -> dict[str, Any]:
         phone = next((c.value for c in seed.channels if c.kind == "phone"), None)
         if phone:
             contacts.append({"name": seed.name, "phone": phone, "when": _ESCALATION_WHEN[slug]})
-    message = (
-        "Nothing is open within a 15-minute walk. If you are in danger now, call 999."
-        if needed
-        else "If you are in danger now, call 999."
-    )
+    if reason is not None:
+        message = f"{reason} If you are in danger now, call 999."
+    elif needed:
+        message = "Nothing is open within a 15-minute walk. If you are in danger now, call 999."
+    else:
+        message = "If you are in danger now, call 999."
     return {"needed": needed, "message": message, "contacts": contacts}
 
 

@@ -149,7 +149,7 @@ async def _seed_services() -> int:
         await HelpService.create(
             seed_key=key,
             name=seed.name,
-            description=seed.evidence,
+            description=seed.description or seed.evidence,
             needs=list(seed.needs),
             channels=[{"kind": c.kind, "value": c.value, "hours": c.hours} for c in seed.channels],
             age_min=seed.age_min,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from typing import Any
 
 import pyotp
@@ -46,10 +47,36 @@ def _too_many(retry_after_s: int) -> ApiError:
     )
 
 
-def verify_totp(secret: str, code: object) -> bool:
+def totp_step(secret: str, code: object, *, now_s: float | None = None) -> int | None:
+    """The time step (30 s) whose code matches, allowing one step of clock drift; None when none does."""
     if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
-        return False
-    return bool(pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
+        return None
+    totp = pyotp.TOTP(secret)
+    base = int((time.time() if now_s is None else now_s) // totp.interval)
+    for step in (base, base - 1, base + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code.strip()):
+            return step
+    return None
+
+
+def verify_totp(secret: str, code: object) -> bool:
+    return totp_step(secret, code) is not None
+
+
+async def throttled(request: Request, *, email: str) -> int | None:
+    """Seconds to wait when this account has had too many failures (sign-in or password checks), else None."""
+    by_account = await peek(_store(request), _account_key(request, email), limit=ACCOUNT_FAILURES_LIMIT,
+                            window_s=ACCOUNT_WINDOW_S)  # fmt: skip
+    return by_account.retry_after_s if by_account.count >= ACCOUNT_FAILURES_LIMIT else None
+
+
+async def count_failure(request: Request, *, email: str) -> None:
+    await hit(_store(request), _account_key(request, email), limit=ACCOUNT_FAILURES_LIMIT,
+              window_s=ACCOUNT_WINDOW_S)  # fmt: skip
+
+
+def too_many(retry_after_s: int) -> ApiError:
+    return _too_many(retry_after_s)
 
 
 async def login(request: Request, *, email: str, password: str, totp: object) -> tuple[User, str, Session]:
@@ -90,8 +117,11 @@ async def login(request: Request, *, email: str, password: str, totp: object) ->
                 "Enter the 6-digit code from your authenticator app.",
                 details={"field": "totp"},
             )
-        if not verify_totp(user.totp_secret, totp):
-            reason = "bad_totp"
+        step = totp_step(user.totp_secret, totp)
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+            reason = "bad_totp"  # wrong, or replayed: each code works once
+        else:
+            user.totp_last_step = step
     if reason:
         await hit(store, account, limit=ACCOUNT_FAILURES_LIMIT, window_s=ACCOUNT_WINDOW_S)
         await record_audit(
@@ -115,7 +145,7 @@ async def login(request: Request, *, email: str, password: str, totp: object) ->
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    await user.save(update_fields=["password_hash", "last_login_at"])
+    await user.save(update_fields=["password_hash", "last_login_at", "totp_last_step"])
     token, session = await create_session(user=user)
     await record_audit(
         request, user, action="login_succeeded", object_type="session", object_id=str(session.id)

@@ -26,6 +26,7 @@ class User(Model):
     school_urns: fields.Field[list[str]] = fields.JSONField(default=list)
     is_active = fields.BooleanField(default=True)
     totp_secret = fields.CharField(max_length=64, null=True)
+    totp_last_step = fields.BigIntField(null=True)  # last accepted TOTP time step: a code works only once
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     password_changed_at = fields.DatetimeField(null=True)

@@ -13,6 +13,9 @@ from backend.errors import ApiError
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 COMMON_PASSWORDS_PATH = Path(__file__).with_name("common_passwords.txt")
+# Words an attacker would try first against this service (ASVS 5.0 6.2.11); a long passphrase may contain one.
+CONTEXT_WORDS = ("wayhome", "southwark", "citysafe", "haven", "saferschools", "police", "council")
+CONTEXT_WORD_MIN_LENGTH = 20
 
 # argon2id with the library's RFC 9106 "low memory" defaults (64 MiB, t=3, p=4).
 _hasher = PasswordHasher()
@@ -37,6 +40,12 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     lowered = password.lower()
     if lowered in common_passwords() or lowered.strip() in common_passwords():
         problems.append("This password is on a list of commonly used passwords; choose another.")
+    squashed = "".join(ch for ch in lowered if ch.isalpha())
+    if len(password) < CONTEXT_WORD_MIN_LENGTH and any(word in squashed for word in CONTEXT_WORDS):
+        problems.append(
+            f"Passwords shorter than {CONTEXT_WORD_MIN_LENGTH} characters must not contain the name of the "
+            "service, the borough or similar words."
+        )
     local = email.split("@", 1)[0].lower()
     if local and len(local) >= 4 and local in lowered:
         problems.append("Do not include your email address in the password.")

@@ -10,7 +10,7 @@ from tortoise.models import Model
 
 NOTICE_KINDS = ("patrol", "finish_time_change", "safety")
 NOTICE_STATUSES = ("draft", "scheduled", "sent", "cancelled")
-DELIVERY_STATUSES = ("pending", "done", "failed", "gave_up", "expired")
+DELIVERY_STATUSES = ("pending", "done", "failed", "gave_up", "expired", "superseded")
 
 
 class FinishTimes(Model):

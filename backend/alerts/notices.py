@@ -9,6 +9,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
@@ -261,6 +262,7 @@ async def publish(
         if not changed:
             return None
         notice = await Notice.get(id=notice_id)
+        await _supersede_older(notice)
         sub_ids = await live_subscription_ids(topics=audience_topics(notice, areas=areas), now=now)
         await Delivery.bulk_create(
             [Delivery(notice_id=notice.id, subscription_id=s, next_attempt_at=now) for s in sorted(sub_ids)],
@@ -269,6 +271,35 @@ async def publish(
         if audit is not None:
             await audit(notice, len(sub_ids))
     return notice, len(sub_ids)
+
+
+async def _supersede_older(notice: Notice) -> int:
+    """A newer finish-time change replaces older ones still waiting in our own outbox (the Topic header does the
+    same inside the push service). Rows a worker holds right now are left alone: they are already on their way."""
+    topic = topic_header(notice)
+    if topic is None:
+        return 0
+    older = (
+        await Notice.filter(kind="finish_time_change", status="sent", id__lt=notice.id)
+        .order_by("-id")
+        .limit(200)
+    )
+    ids = [n.id for n in older if topic_header(n) == topic]
+    if not ids:
+        return 0
+    return await Delivery.filter(notice_id__in=ids, status="pending", claimed_until=None).update(
+        status="superseded"
+    )
+
+
+async def delivery_counts(notice_id: int) -> dict[str, int]:
+    rows = (
+        await Delivery.filter(notice_id=notice_id)
+        .group_by("status")
+        .annotate(n=Count("id"))
+        .values("status", "n")
+    )
+    return {str(r["status"]): int(r["n"]) for r in rows}
 
 
 async def due_notice_ids(*, now: dt.datetime) -> list[int]:

@@ -29,6 +29,18 @@ MAX_RETRY_WINDOW_S = 6 * 3600.0
 DEFAULT_RETRY_AFTER_S = 60.0
 
 
+_PG_CLAIM = """
+UPDATE alerts_delivery SET claimed_until = $1, claim_token = $2
+WHERE id IN (
+    SELECT id FROM alerts_delivery
+    WHERE status = 'pending' AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3)
+    ORDER BY id LIMIT $4
+    FOR UPDATE SKIP LOCKED
+) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)
+RETURNING id
+"""
+
+
 @dataclass(frozen=True)
 class Decision:
     action: str  # done | delete_subscription | fail | retry | give_up
@@ -70,13 +82,16 @@ async def claim(*, limit: int, lease_s: float, now: dt.datetime, skip_locked: bo
     """Atomically lease up to `limit` due rows. The outer re-check of the lease keeps concurrent claims apart
     on PostgreSQL (rows re-evaluated after a lock wait); SKIP LOCKED avoids waiting at all."""
     token = str(uuid.uuid4())
-    free = Q(claimed_until=None) | Q(claimed_until__lt=now)
-    inner = Delivery.filter(free, status="pending", next_attempt_at__lte=now).order_by("id").limit(limit)
+    until = now + dt.timedelta(seconds=lease_s)
     if skip_locked:
-        inner = inner.select_for_update(skip_locked=True)
-    changed = await Delivery.filter(free, id__in=Subquery(inner.values("id"))).update(
-        claimed_until=now + dt.timedelta(seconds=lease_s), claim_token=token
-    )
+        _, rows = await Delivery._meta.db.execute_query(_PG_CLAIM, [until, token, now, limit])
+        changed = len(rows)
+    else:  # SQLite: writers are serialised, so the conditional UPDATE alone keeps claims apart
+        free = Q(claimed_until=None) | Q(claimed_until__lt=now)
+        inner = Delivery.filter(free, status="pending", next_attempt_at__lte=now).order_by("id").limit(limit)
+        changed = await Delivery.filter(free, status="pending", id__in=Subquery(inner.values("id"))).update(
+            claimed_until=until, claim_token=token
+        )
     if not changed:
         return []
     return await Delivery.filter(claim_token=token).select_related("notice", "subscription")
@@ -134,7 +149,14 @@ async def process(
         decision = decide(result, attempts=delivery.attempts + 1, age_s=age_s, retry_window_s=window)
         outcomes.append((delivery, decision, result.status))
 
-    await asyncio.gather(*(one(d) for d in deliveries))
+    async def guarded(delivery: Delivery) -> None:
+        try:
+            await one(delivery)
+        except Exception:  # a poison row must not block the batch or be retried for ever
+            log.exception("delivery failed unexpectedly", extra={"delivery_id": delivery.id})
+            outcomes.append((delivery, Decision("fail"), None))
+
+    await asyncio.gather(*(guarded(d) for d in deliveries))
     return await _record(outcomes, now=now_fn.now(dt.UTC))
 
 

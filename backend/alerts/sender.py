@@ -11,6 +11,7 @@ from typing import Protocol
 import httpx
 from pywebpush import WebPusher
 
+from backend.alerts.transport import AiohttpTransport
 from backend.alerts.vapid import VapidSigner
 
 MAX_PLAINTEXT_BYTES = 3993  # 4096-byte record - 86-byte aes128gcm header - 16-byte tag - 1 delimiter
@@ -103,11 +104,11 @@ class WebPushSender:
         )
 
 
-def make_client(*, max_connections: int = 100) -> httpx.AsyncClient:
-    """Explicit timeouts, no redirects (a redirect could point anywhere), bounded pool."""
+def make_client(*, max_connections: int = 100, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
+    """Explicit timeouts, no redirects (a redirect could point anywhere), bounded pool on aiohttp's transport."""
     return httpx.AsyncClient(
-        timeout=DEFAULT_TIMEOUT,
+        transport=AiohttpTransport(max_connections=max_connections),
+        timeout=timeout,
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         trust_env=False,
     )

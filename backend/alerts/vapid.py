@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +52,17 @@ def write_key_file(*, var_dir: Path, force: bool = False) -> Path:
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists; replacing it invalidates every browser subscription")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(new_private_pem())
-    os.replace(tmp, path)
+    try:
+        if force:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # atomic and never overwrites: with several web workers, the first key wins
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

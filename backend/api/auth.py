@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -11,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
-from backend.accounts.login import login, read_credentials, verify_totp
+from backend.accounts.login import count_failure, login, read_credentials, throttled, too_many, totp_step
 from backend.accounts.models import Session, User
 from backend.accounts.passwords import check_password_policy, hash_password, verify_password
 from backend.accounts.sessions import (
@@ -56,6 +57,15 @@ LOGIN_BODY = {
 }
 
 
+def require_json(request: Request) -> None:
+    """Only JSON bodies: a cross-site form cannot send application/json without a CORS preflight (login CSRF)."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind != "application/json":
+        raise ApiError(
+            415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
+        )
+
+
 async def _me_json(staff: Staff) -> dict[str, Any]:
     user = await User.get(id=staff.id)
     session = await Session.get_or_none(id=staff.session_id) if staff.session_id else None
@@ -76,9 +86,10 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
     summary="Sign in as staff (sets the session cookie)",
     tags=["auth"],
     body=LOGIN_BODY,
-    responses={200: ME_SCHEMA, 401: "error", 422: "error", 429: "error"},
+    responses={200: ME_SCHEMA, 401: "error", 415: "error", 422: "error", 429: "error"},
 )
 async def login_endpoint(request: Request) -> Response:
+    require_json(request)
     email, password, totp = read_credentials(await read_json_object(request, max_bytes=4_000))
     user, token, session = await login(request, email=email, password=password, totp=totp)
     body = {
@@ -144,8 +155,12 @@ async def password_endpoint(request: Request) -> Response:
             422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
         )
     user = await User.get(id=staff.id)
+    wait_s = await throttled(request, email=user.email)
+    if wait_s is not None:
+        raise too_many(wait_s)
     current = body.get("current_password")
     if not isinstance(current, str) or not verify_password(user.password_hash, current):
+        await count_failure(request, email=user.email)
         await record_audit(
             request, staff, action="password_change_failed", object_type="user", object_id=user.id
         )
@@ -215,9 +230,10 @@ USER_SCHEMA: dict[str, Any] = {
     summary="Accept a staff invitation and set a password",
     tags=["auth"],
     body=ACCEPT_BODY,
-    responses={201: USER_SCHEMA, 404: "error", 409: "error", 422: "error"},
+    responses={201: USER_SCHEMA, 404: "error", 409: "error", 415: "error", 422: "error", 429: "error"},
 )
 async def accept_invitation_endpoint(request: Request) -> Response:
+    require_json(request)
     user = await accept_invitation(body=await read_json_object(request, max_bytes=4_000))
     await record_audit(request, user, action="invitation_accepted", object_type="user", object_id=user.id)
     return JSONResponse(user_json(user), status_code=201)
@@ -272,10 +288,14 @@ async def totp_endpoint(request: Request) -> Response:
         )
     user = await User.get(id=staff.id)
     password = body.get("password")
+    wait_s = await throttled(request, email=user.email)
+    if wait_s is not None:
+        raise too_many(wait_s)
     if not isinstance(password, str) or not verify_password(user.password_hash, password):
+        await count_failure(request, email=user.email)
         raise ApiError(422, "wrong_password", "Your password is not right.", details={"field": "password"})
     if body.get("enabled", True) is False:
-        user.totp_secret = None
+        user.totp_secret, user.totp_last_step = None, None
         action = "totp_disabled"
     else:
         secret = body.get("secret")
@@ -283,21 +303,38 @@ async def totp_endpoint(request: Request) -> Response:
             raise ApiError(
                 422, "invalid_field", "Give the `secret` from the setup step.", details={"field": "secret"}
             )
-        if not verify_totp(secret.upper(), body.get("code")):
+        step = totp_step(secret.upper(), body.get("code"))
+        if step is None:
             raise ApiError(
                 422,
                 "invalid_totp",
                 "That code does not match. Check the time on your phone.",
                 details={"field": "code"},
             )
-        user.totp_secret = secret.upper()
+        user.totp_secret, user.totp_last_step = secret.upper(), step
         action = "totp_enabled"
-    await user.save(update_fields=["totp_secret", "updated_at"])
+    await user.save(update_fields=["totp_secret", "totp_last_step", "updated_at"])
     await record_audit(request, staff, action=action, object_type="user", object_id=user.id)
     return JSONResponse(await _me_json(staff))
 
 
+PRIVACY_NOTICE = Path(__file__).resolve().parents[2] / "content" / "privacy.md"
+
+
+@doc(summary="The plain-language privacy notice shown in the app (Markdown)", tags=["meta"],
+     responses={200: {"type": "string", "x-media-type": "text/markdown"}})  # fmt: skip
+async def privacy_endpoint(request: Request) -> Response:
+    settings = getattr(getattr(request.app.state, "wayhome", None), "settings", None)
+    content_dir = getattr(settings, "content_dir", None)
+    path = Path(content_dir) / "privacy.md" if content_dir else PRIVACY_NOTICE
+    if not path.is_file():
+        path = PRIVACY_NOTICE
+    return Response(path.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})  # fmt: skip
+
+
 routes: list[BaseRoute] = [
+    Route("/api/v1/privacy", privacy_endpoint, methods=["GET"]),
     Route("/api/v1/auth/login", login_endpoint, methods=["POST"]),
     Route("/api/v1/auth/logout", logout_endpoint, methods=["POST"]),
     Route("/api/v1/me", me_endpoint, methods=["GET"]),

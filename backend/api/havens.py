@@ -124,7 +124,7 @@ async def list_havens(request: Request) -> JSONResponse:
     if area is None:
         raise ApiError(
             422, "outside_areas", "That point is outside the areas WayHome covers. If you are in danger, call 999.",
-            {"areas": sorted(state.areas), "escalation": escalation(needed=True)},
+            {"areas": sorted(state.areas), "escalation": escalation(needed=True, reason="We have no places listed here yet.")},
         )  # fmt: skip
     walk, notes = _walk_function(state, area)
     try:

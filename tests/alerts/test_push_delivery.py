@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.alerts.loopback_push import LoopbackPushService, Reply
-from backend.alerts.models import Delivery, Subscription
+from backend.alerts.models import Delivery, Subscription, SubscriptionTopic
 from backend.alerts.sender import WebPushSender, make_client
 from backend.alerts.worker import OutboxWorker, WorkerConfig, signer_for
 from backend.settings import Settings
@@ -105,6 +105,8 @@ async def test_gone_subscriptions_are_deleted_after_one_send(
     await drain(settings)
     remaining = set(await Subscription.all().values_list("endpoint", flat=True))
     assert remaining == {alive["endpoint"]}
+    assert await Delivery.all().count() == 1  # the dead subscriptions' outbox rows went with them
+    assert await SubscriptionTopic.all().count() == 1
     assert len(decoded(push_service, alive["endpoint"])) == 1
 
 
@@ -147,6 +149,7 @@ async def test_finish_time_change_carries_a_topic_and_payload_limit_is_checked(
     await send_notice(
         client, schools=[SCHOOL_A], kind="finish_time_change", title="Early finish", body="13:30 Friday"
     )
+    await drain(settings)  # delivered before the next change, so both arrive (else the newer supersedes)
     await send_notice(
         client, schools=[SCHOOL_A], kind="finish_time_change", title="Early finish", body="13:00 Friday"
     )
@@ -182,3 +185,36 @@ async def test_expired_notice_is_not_delivered(
     await drain(settings)
     assert decoded(push_service, sub["endpoint"]) == []
     assert await Delivery.filter(status="expired").count() == 1
+
+
+async def test_a_corrupt_subscription_fails_alone(
+    client: httpx.AsyncClient, settings: Settings, push_service: LoopbackPushService
+) -> None:
+    good = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    bad = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    await Subscription.filter(endpoint=bad["endpoint"]).update(p256dh="AAAA")  # damaged in storage
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    await send_notice(client, schools=[SCHOOL_A])
+    await drain(settings)
+    assert len(decoded(push_service, good["endpoint"])) == 1
+    assert await Delivery.filter(status="failed").count() == 1
+    assert await Delivery.filter(status="pending").count() == 0
+
+
+async def test_newer_finish_time_change_supersedes_an_undelivered_older_one(
+    client: httpx.AsyncClient, settings: Settings, push_service: LoopbackPushService
+) -> None:
+    sub = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    patrol = await send_notice(client, schools=[SCHOOL_A])
+    first = await send_notice(
+        client, schools=[SCHOOL_A], kind="finish_time_change", title="Early", body="13:30"
+    )
+    second = await send_notice(
+        client, schools=[SCHOOL_A], kind="finish_time_change", title="Early", body="13:00"
+    )
+    await drain(settings)
+    assert sorted(m["id"] for m in decoded(push_service, sub["endpoint"])) == [patrol["id"], second["id"]]
+    counts = (await client.get(f"/api/v1/admin/notices/{first['id']}")).json()["deliveries"]
+    assert counts == {"superseded": 1}
+    assert (await client.get(f"/api/v1/admin/notices/{second['id']}")).json()["deliveries"] == {"done": 1}

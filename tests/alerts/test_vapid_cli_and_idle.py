@@ -68,3 +68,25 @@ async def test_idle_subscriptions_get_nothing_and_are_purged(
     assert await Delivery.filter(subscription__endpoint=fresh["endpoint"]).count() == 1
     assert await subscriptions.purge_idle(now=now) == 1
     assert set(await Subscription.all().values_list("endpoint", flat=True)) == {fresh["endpoint"]}
+
+
+def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
+    """Several web workers starting at once must not each invent (and serve) a different key."""
+    import threading
+
+    from backend.alerts.vapid import load_or_create, public_key_b64
+
+    barrier = threading.Barrier(8)
+    keys: list[str] = []
+
+    def start() -> None:
+        barrier.wait()
+        keys.append(public_key_b64(load_or_create(var_dir=tmp_path)))
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(keys) == 8 and len(set(keys)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]

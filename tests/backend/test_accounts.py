@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import httpx
 import pyotp
@@ -44,6 +45,9 @@ def test_password_policy_length_and_common_list() -> None:
     assert password_problems("Qwerty123456") != []  # case-insensitive match
     assert password_problems("startfinding") != []
     assert password_problems(STRONG) == []
+    assert password_problems("Southwark2026!") != []  # context word doing the work
+    assert password_problems("WayHome-rocks-99") != []
+    assert password_problems("the long way home past southwark park") == []  # a long passphrase may
     assert password_problems("ann.smith-rocks-2026", email="ann.smith@council.test") != []
 
 
@@ -297,8 +301,13 @@ async def test_totp_second_factor(client: httpx.AsyncClient) -> None:
     assert needs.status_code == 401 and needs.json()["error"]["code"] == "totp_required"
     bad = await sign_in(client, user.email, totp="123456" if totp.now() != "123456" else "654321")
     assert bad.status_code == 401
-    good = await sign_in(client, user.email, totp=totp.now())
+    replayed_setup_code = await sign_in(client, user.email, totp=totp.now())
+    assert replayed_setup_code.status_code == 401  # the code used to enable TOTP is spent
+    next_code = totp.at(time.time() + totp.interval)  # one step ahead is within the allowed drift
+    good = await sign_in(client, user.email, totp=next_code)
     assert good.status_code == 200
+    replay = await sign_in(client, user.email, totp=next_code)
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "invalid_totp"
 
 
 async def test_login_body_validation(client: httpx.AsyncClient) -> None:
@@ -310,4 +319,66 @@ async def test_login_body_validation(client: httpx.AsyncClient) -> None:
     ):
         response = await client.post("/api/v1/auth/login", json=body)
         assert response.status_code == 422, (body, response.text)
-    assert (await client.post("/api/v1/auth/login", content=b"{not json")).status_code == 400
+    json_type = {"content-type": "application/json"}
+    assert (
+        await client.post("/api/v1/auth/login", content=b"{not json", headers=json_type)
+    ).status_code == 400
+    form = await client.post("/api/v1/auth/login", data={"email": "a@b.test", "password": "x" * 12})
+    assert form.status_code == 415  # a cross-site form cannot sign anyone in
+
+
+async def test_role_and_scope_changes_apply_on_the_next_request(client: httpx.AsyncClient) -> None:
+    officer = await create_user(role="officer", areas=(), schools=("100823",))
+    async with httpx.AsyncClient(transport=client._transport, base_url="https://testserver") as other:
+        await login_as(other, user=officer)
+        me = (await other.get("/api/v1/me")).json()
+        assert me["roles"] == ["officer"] and me["schools"] == ["100823"]
+        await login_as(client, role="admin")
+        changed = await client.patch(
+            f"/api/v1/admin/users/{officer.id}", json={"roles": ["editor"], "schools": []}
+        )
+        assert changed.status_code == 200
+        me = (await other.get("/api/v1/me")).json()
+        assert me["roles"] == ["editor"] and me["schools"] == []
+        taken = await client.post(
+            "/api/v1/admin/invitations", json={"email": officer.email, "roles": ["editor"]}
+        )
+        assert taken.status_code == 409 and taken.json()["error"]["code"] == "email_taken"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/me"),
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/auth/password"),
+        ("POST", "/api/v1/auth/totp/setup"),
+        ("POST", "/api/v1/auth/totp"),
+    ],
+)
+async def test_session_routes_refuse_anonymous_and_bad_csrf(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    anonymous = await client.request(method, path, json={} if method == "POST" else None)
+    assert anonymous.status_code == 401
+    await login_as(client, role="editor")
+    if method == "POST":
+        client.headers[CSRF_HEADER] = "forged"
+        forged = await client.request(method, path, json={})
+        assert forged.status_code == 403 and forged.json()["error"]["code"] == "csrf_failed"
+        assert (await client.get("/api/v1/me")).status_code == 200  # the session survived the forged request
+
+
+async def test_wrong_current_password_is_throttled(client: httpx.AsyncClient) -> None:
+    from backend.accounts.login import ACCOUNT_FAILURES_LIMIT
+
+    await login_as(client, role="editor")
+    for _ in range(ACCOUNT_FAILURES_LIMIT):
+        wrong = await client.post(
+            "/api/v1/auth/password", json={"current_password": "guessing again", "new_password": STRONG}
+        )
+        assert wrong.status_code == 422
+    right = await client.post(
+        "/api/v1/auth/password", json={"current_password": TEST_PASSWORD, "new_password": STRONG}
+    )
+    assert right.status_code == 429 and int(right.headers["retry-after"]) > 0

@@ -206,3 +206,36 @@ def test_privacy_notice_and_dpia_cover_the_data() -> None:
     missing = [t for t in tables if t not in dpia]
     assert not missing, f"docs/DPIA.md does not describe these tables: {missing}"
     assert Path(ROOT / "backend" / "accounts" / "common_passwords.txt").stat().st_size > 100_000
+
+
+async def test_body_and_query_size_limits(client: httpx.AsyncClient) -> None:
+    huge = await client.post(
+        "/api/v1/auth/login", content=b'{"email": "' + b"a" * 2_000_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )  # fmt: skip
+    assert huge.status_code == 413
+    long_query = await client.get("/api/v1/havens", params={"lat": "5" * 3000, "lon": "0"})
+    assert long_query.status_code == 414
+    too_big_for_login = await client.post(
+        "/api/v1/auth/login", json={"email": "a@b.test", "password": "x" * 5000}
+    )
+    assert too_big_for_login.status_code == 413
+
+    async def chunks():  # no Content-Length: the stream itself is capped
+        for _ in range(100):
+            yield b" " * 1000
+
+    streamed = await client.post(
+        "/api/v1/auth/login", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    for response in (huge, long_query, too_big_for_login, streamed):
+        assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+async def test_privacy_notice_is_served_without_cookies(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/privacy")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    assert response.text == (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
+    assert "set-cookie" not in response.headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 
@@ -14,6 +15,12 @@ from backend.accounts.sessions import SESSION_COOKIE, create_session
 
 TEST_PASSWORD = "correct horse battery staple 42"
 _counter = itertools.count(1)
+
+
+@functools.cache
+def _hash(password: str) -> str:
+    """argon2id is deliberately slow (~0.1 s): hash each test password once per run."""
+    return hash_password(password)
 
 
 async def create_user(
@@ -29,7 +36,7 @@ async def create_user(
     return await User.create(
         email=email or f"{'-'.join(roles)}{next(_counter)}@staff.test",
         display_name=f"Test {'/'.join(roles)}",
-        password_hash=hash_password(password),
+        password_hash=_hash(password),
         roles=roles,
         area_slugs=list(areas),
         school_urns=[str(s) for s in schools],

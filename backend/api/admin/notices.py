@@ -37,6 +37,8 @@ STAFF_NOTICE_SCHEMA: dict[str, Any] = {
         "send_at": {"type": ["string", "null"]},
         "expires_at": {"type": "string"},
         "sent_at": {"type": ["string", "null"]},
+        "recipients": {"type": "integer"},
+        "deliveries": {"type": "object", "additionalProperties": {"type": "integer"}},
     },
 }
 ERRORS: dict[int, Any] = {400: "error", 401: "error", 403: "error", 404: "error", 409: "error", 422: "error"}
@@ -111,14 +113,15 @@ async def create_notice(request: Request) -> JSONResponse:
 
 
 @doc(
-    summary="One notice",
+    summary="One notice, with its delivery counts by status (pending, done, failed, gave_up, expired, superseded)",
     tags=["admin", "notices"],
     security="staff",
     responses={200: STAFF_NOTICE_SCHEMA, **ERRORS},
 )
 async def get_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDIT_ROLES)
-    return JSONResponse(domain.notice_json(await _notice_or_404(request, staff)))
+    notice = await _notice_or_404(request, staff)
+    return JSONResponse(domain.notice_json(notice) | {"deliveries": await domain.delivery_counts(notice.id)})
 
 
 @doc(
