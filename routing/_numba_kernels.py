@@ -184,48 +184,60 @@ def _alt_h(fwd, bwd, v, ft, bt):
 
 
 @njit(cache=True, nogil=True)
-def alt_astar(indptr, indices, cost, fwd, bwd, src, dst, scale):
-    """A* whose heuristic is `scale` x the ALT bound of a landmark metric that is <= cost on every edge."""
-    n = indptr.shape[0] - 1
-    m = indices.shape[0]
-    g = np.full(n, np.inf)
-    pred = np.full(n, -1, np.int64)
-    closed = np.zeros(n, np.bool_)
-    hk = np.empty(m + 1, np.float64)
-    hv = np.empty(m + 1, np.int64)
+def alt_astar(
+    indptr, indices, cost, fwd, bwd, src, dst, scale, ws_g, ws_pred, ws_h, ws_seen, ws_closed, stamp, hk, hv
+):
+    """A* whose heuristic is `scale` x the ALT bound of a landmark metric that is <= cost on every edge.
+
+    The ws_* arrays are a reusable per-thread workspace: an entry is valid only where ws_seen == stamp (and a
+    node is settled only where ws_closed == stamp), so a query touches only what it visits, with no O(n) reset.
+    """
     ft = fwd[dst].astype(np.float64)
     bt = bwd[dst].astype(np.float64)
-    hc = np.full(n, -1.0)  # heuristic per node, computed once
     h0 = _alt_h(fwd, bwd, src, ft, bt)
     if h0 == np.inf:
         return np.inf, np.empty(0, np.int64)
-    g[src] = 0.0
+    ws_g[src] = 0.0
+    ws_h[src] = h0
+    ws_pred[src] = -1
+    ws_seen[src] = stamp
     size = _push(hk, hv, 0, scale * h0, src)
+    found = False
     while size > 0:
         _, u, size = _pop(hk, hv, size)
-        if closed[u]:
+        if ws_closed[u] == stamp:
             continue
         if u == dst:
+            found = True
             break
-        closed[u] = True
-        gu = g[u]
+        ws_closed[u] = stamp
+        gu = ws_g[u]
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
-            if closed[v]:
+            if ws_closed[v] == stamp:
                 continue
             nd = gu + cost[e]
-            if nd < g[v]:
-                hvv = hc[v]
-                if hvv < 0.0:
-                    hvv = _alt_h(fwd, bwd, v, ft, bt)
-                    hc[v] = hvv
-                if hvv == np.inf:
-                    continue
-                g[v] = nd
-                pred[v] = e
+            if ws_seen[v] != stamp:
+                hvv = _alt_h(fwd, bwd, v, ft, bt)
+                ws_seen[v] = stamp
+                ws_h[v] = hvv
+                ws_g[v] = np.inf
+            else:
+                hvv = ws_h[v]
+            if hvv == np.inf:
+                continue
+            if nd < ws_g[v]:
+                ws_g[v] = nd
+                ws_pred[v] = e
                 size = _push(hk, hv, size, nd + scale * hvv, v)
-    if not np.isfinite(g[dst]):
+    if not found:
         return np.inf, np.empty(0, np.int64)
+    return ws_g[dst], _walk_back(indptr, ws_pred, src, dst)
+
+
+@njit(cache=True, inline="always")
+def _walk_back(indptr, pred, src, dst):
+    """Edge ids from src to dst, following predecessor edges (pred[v] = edge into v)."""
     count = 0
     node = dst
     while node != src:
@@ -238,4 +250,145 @@ def alt_astar(indptr, indices, cost, fwd, bwd, src, dst, scale):
         edges[i] = pred[node]
         i -= 1
         node = _edge_source(indptr, pred[node])
-    return g[dst], edges
+    return edges
+
+
+@njit(cache=True, nogil=True)
+def tree_path(indptr, pred, src, dst):
+    """Edge ids src -> dst from a shortest-path tree's predecessor edges; empty when dst is not in the tree."""
+    if src == dst or pred[dst] < 0:
+        return np.empty(0, np.int64)
+    return _walk_back(indptr, pred, src, dst)
+
+
+@njit(cache=True, inline="always")
+def _alt_h_from(fwd, bwd, v, fs, bs):
+    """ALT lower bound on d(s, v) given s's table rows (fs = d(landmark -> s), bs = d(s -> landmark))."""
+    best = 0.0
+    for j in range(fs.shape[0]):
+        b = np.float64(bwd[v, j])
+        a = bs[j]
+        if a < np.inf:
+            if b < np.inf:
+                d = a - b - (a + b) * 1.2e-7
+                if d > best:
+                    best = d
+        a = np.float64(fwd[v, j])
+        c = fs[j]
+        if c < np.inf:
+            if a == np.inf:
+                return np.inf  # landmark j reaches s but not v: s cannot reach v
+            d = a - c - (a + c) * 1.2e-7
+            if d > best:
+                best = d
+    return best
+
+
+@njit(cache=True, inline="always")
+def _potential(fwd, bwd, v, ft, bt, fs, bs, scale, pot, pot_seen, stamp):
+    """Average potential (h_to_t - h_from_s) / 2, consistent for both directions; inf when v is pruned."""
+    if pot_seen[v] == stamp:
+        return pot[v]
+    ht = _alt_h(fwd, bwd, v, ft, bt)
+    hs = _alt_h_from(fwd, bwd, v, fs, bs)
+    p = np.inf if (ht == np.inf or hs == np.inf) else 0.5 * scale * (ht - hs)
+    pot[v] = p
+    pot_seen[v] = stamp
+    return p
+
+
+@njit(cache=True, nogil=True)
+def alt_bidir(
+    indptr, indices, rev_indptr, rev_src, rev_edge, cost, fwd, bwd, src, dst, scale,
+    gf, gr, pf, pr, seen_f, seen_r, closed_f, closed_r, pot, pot_seen, stamp, hkf, hvf, hkr, hvr,
+):  # fmt: skip
+    """Bidirectional A* with the symmetric average ALT potential; exact, stops when top_f + top_r >= best."""
+    if src == dst:
+        return 0.0, np.empty(0, np.int64)
+    ft = fwd[dst].astype(np.float64)
+    bt = bwd[dst].astype(np.float64)
+    fs = fwd[src].astype(np.float64)
+    bs = bwd[src].astype(np.float64)
+    ps = _potential(fwd, bwd, src, ft, bt, fs, bs, scale, pot, pot_seen, stamp)
+    pt = _potential(fwd, bwd, dst, ft, bt, fs, bs, scale, pot, pot_seen, stamp)
+    if ps == np.inf or pt == np.inf:
+        return np.inf, np.empty(0, np.int64)
+    gf[src] = 0.0
+    pf[src] = -1
+    seen_f[src] = stamp
+    gr[dst] = 0.0
+    pr[dst] = -1
+    seen_r[dst] = stamp
+    nf = _push(hkf, hvf, 0, ps, src)
+    nr = _push(hkr, hvr, 0, -pt, dst)
+    best = np.inf
+    meet = -1
+    while nf > 0 and nr > 0:
+        if hkf[0] + hkr[0] >= best:
+            break
+        if nf <= nr:
+            _, u, nf = _pop(hkf, hvf, nf)
+            if closed_f[u] == stamp:
+                continue
+            closed_f[u] = stamp
+            gu = gf[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if closed_f[v] == stamp:
+                    continue
+                p = _potential(fwd, bwd, v, ft, bt, fs, bs, scale, pot, pot_seen, stamp)
+                if p == np.inf:
+                    continue
+                nd = gu + cost[e]
+                if seen_f[v] != stamp:
+                    seen_f[v] = stamp
+                    gf[v] = np.inf
+                if nd < gf[v]:
+                    gf[v] = nd
+                    pf[v] = e
+                    nf = _push(hkf, hvf, nf, nd + p, v)
+                    if seen_r[v] == stamp and nd + gr[v] < best:
+                        best = nd + gr[v]
+                        meet = v
+        else:
+            _, u, nr = _pop(hkr, hvr, nr)
+            if closed_r[u] == stamp:
+                continue
+            closed_r[u] = stamp
+            gu = gr[u]
+            for i in range(rev_indptr[u], rev_indptr[u + 1]):
+                w = rev_src[i]
+                if closed_r[w] == stamp:
+                    continue
+                p = _potential(fwd, bwd, w, ft, bt, fs, bs, scale, pot, pot_seen, stamp)
+                if p == np.inf:
+                    continue
+                e = rev_edge[i]
+                nd = gu + cost[e]
+                if seen_r[w] != stamp:
+                    seen_r[w] = stamp
+                    gr[w] = np.inf
+                if nd < gr[w]:
+                    gr[w] = nd
+                    pr[w] = e
+                    nr = _push(hkr, hvr, nr, nd - p, w)
+                    if seen_f[w] == stamp and nd + gf[w] < best:
+                        best = nd + gf[w]
+                        meet = w
+    if meet < 0:
+        return np.inf, np.empty(0, np.int64)
+    head = _walk_back(indptr, pf, src, meet)
+    count = 0
+    node = meet
+    while node != dst:
+        count += 1
+        node = indices[pr[node]]
+    edges = np.empty(head.shape[0] + count, np.int64)
+    edges[: head.shape[0]] = head
+    node = meet
+    i = head.shape[0]
+    while node != dst:
+        edges[i] = pr[node]
+        i += 1
+        node = indices[pr[node]]
+    return best, edges

@@ -9,6 +9,7 @@ last-month-only.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -150,18 +151,20 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 
 def write_section(path: Path, heading: str, text: str) -> None:
-    """Replace (or append) one `## heading` section of BENCHMARKS.md, leaving other sections alone."""
+    """Replace (or append) one `## heading` section of BENCHMARKS.md; every other byte of the file is kept.
+
+    Other engineers edit other sections concurrently, so the file is re-read just before the write.
+    """
     old = path.read_text() if path.exists() else "# Benchmarks\n"
-    parts = old.split("\n## ")
-    head, sections = parts[0], parts[1:]
-    body = text.removeprefix("## ").rstrip() + "\n"
-    replaced = False
-    for i, sec in enumerate(sections):
-        if sec.split("\n", 1)[0].strip() == heading:
-            sections[i], replaced = body, True
-    if not replaced:
-        sections.append(body)
-    path.write_text("\n## ".join([head.rstrip() + "\n", *[s.rstrip() + "\n" for s in sections]]))
+    body = "## " + text.removeprefix("## ").strip() + "\n"
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*$", old, flags=re.MULTILINE)
+    if match is None:
+        new = old.rstrip("\n") + "\n\n" + body
+    else:
+        nxt = re.search(r"^## ", old[match.end() :], flags=re.MULTILINE)
+        end = match.end() + nxt.start() if nxt else len(old)
+        new = old[: match.start()] + body + ("\n" if nxt else "") + old[end:]
+    path.write_text(new)
 
 
 def main(argv: Sequence[str] = ()) -> int:

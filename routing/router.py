@@ -8,6 +8,8 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,8 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from routing.build import GRAPH_FILE, META_FILE, RISK_FILE, STREETS_FILE
-from routing.engine import LENGTH, LowerBound, PathEngine, edges_from_tree, make_engine
-from routing.graph import FloatArray, IntArray, StreetGraph
+from routing.engine import LENGTH, LowerBound, PathEngine, make_engine
+from routing.graph import FloatArray, Int32Array, IntArray, StreetGraph
 from routing.risk import (
     Hotspot,
     HotspotIndex,
@@ -32,16 +34,12 @@ from routing.risk import (
 
 WALK_SPEED_MPS = 1.3  # about 4.7 km/h, an unhurried walk
 MAX_SNAP_M = 250.0
-SAFER_ALPHAS = (
-    0.5,
-    1.0,
-    2.0,
-    4.0,
-    8.0,
-    16.0,
-)  # risk weights tried for `safer`, largest that fits the cap wins
+# Risk weights tried for `safer`: the middle one first, then the larger (if it fit the cap) or the smaller one,
+# so a route costs three searches (shortest + two); the largest weight that fits wins.
+SAFER_ALPHAS = (0.5, 2.0, 8.0)
 MIN_SAVING_PCT = 5.0
 HAVEN_NEARBY_M = 100.0
+MAX_TREE_BYTES = 96 * 2**20  # per-origin shortest-path trees kept per snapshot (int32 predecessor edges)
 CAVEAT = (
     "Risk is a statistical summary of past police reports and officer information, not a promise of safety. "
     "Stay on busy, lit streets, keep your phone charged, and call 999 in an emergency."
@@ -82,7 +80,27 @@ class _Snapshot:
     hotspots: tuple[Hotspot, ...]
     contribs: dict[int, FloatArray]
     costs: OrderedDict[Any, FloatArray] = field(default_factory=OrderedDict)
-    trees: OrderedDict[Any, tuple[FloatArray, IntArray]] = field(default_factory=OrderedDict)
+    trees: OrderedDict[Any, Int32Array] = field(default_factory=OrderedDict)  # predecessor edge per node
+    pending: set[Any] = field(default_factory=set)
+    futures: list[Future[None]] = field(default_factory=list)
+
+
+_TREE_POOL: list[ThreadPoolExecutor] = []
+
+
+def _tree_pool() -> ThreadPoolExecutor:
+    """One background thread for per-origin trees (the compiled Dijkstra releases the GIL)."""
+    if not _TREE_POOL:
+        _TREE_POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="route-trees"))
+    return _TREE_POOL[0]
+
+
+def tree_edges(graph: StreetGraph, pred: Int32Array, src: int, dst: int) -> IntArray:
+    """Edge ids src -> dst read off a shortest-path tree (empty when dst is not reachable)."""
+    from routing import _numba_kernels as k
+
+    edges: IntArray = k.tree_path(graph.indptr, pred, src, dst)
+    return edges
 
 
 class Router:
@@ -111,10 +129,15 @@ class Router:
         self._to_xy = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform
         gx, gy = self._to_xy(graph.geom_lon, graph.geom_lat)
         self._geom_x, self._geom_y = np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64)
+        self._geom_lon6, self._geom_lat6 = np.round(graph.geom_lon, 6), np.round(graph.geom_lat, 6)
+        self._node_lon6, self._node_lat6 = np.round(graph.node_lon, 6), np.round(graph.node_lat, 6)
+        self._edge_texts: dict[int, str] = {}
+        self._haven_xy_cache: tuple[Any, FloatArray] | None = None
         self._lighting = lighting_penalty(graph, config=self.config)
         self._lit = effective_lit(graph)
         self._hotspot_index: HotspotIndex | None = None
         self._lock = threading.Lock()
+        self._tree_lock = threading.Lock()
         self._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
         self._floors: OrderedDict[Any, FloatArray] = OrderedDict()
         self.centre = (float(np.mean(graph.node_lat)), float(np.mean(graph.node_lon)))
@@ -141,6 +164,7 @@ class Router:
         """A router sharing this one's arrays and indexes, with its own (empty) hotspot state."""
         twin = copy.copy(self)
         twin._lock = threading.Lock()
+        twin._tree_lock = threading.Lock()
         twin._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
         return twin
 
@@ -178,6 +202,12 @@ class Router:
         dist, node = self._tree.query(self.project(lat, lon))
         return int(node), float(dist)
 
+    def snap_many(self, lats: Sequence[float], lons: Sequence[float]) -> tuple[list[int], list[float]]:
+        """Nearest graph node and its distance (m) for several points: one projection, one KD-tree query."""
+        x, y = self._to_xy(np.asarray(lons, dtype=np.float64), np.asarray(lats, dtype=np.float64))
+        dist, node = self._tree.query(np.column_stack([x, y]))
+        return [int(v) for v in node], [float(d) for d in dist]
+
     def _haven_mask(self, havens: Sequence[HavenRef]) -> FloatArray | None:
         if not havens:
             return None
@@ -189,8 +219,10 @@ class Router:
             mask[np.asarray(near, dtype=np.int64)] = 1.0
         return mask
 
-    def _risk(self, snap: _Snapshot, at: dt.datetime, havens: Sequence[HavenRef]) -> tuple[Any, FloatArray]:
-        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
+    def _risk(
+        self, snap: _Snapshot, at: dt.datetime, havens: Sequence[HavenRef], ctx: TimeContext | None = None
+    ) -> tuple[Any, FloatArray]:
+        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1]) if ctx is None else ctx
         active = tuple(sorted(h.id for h in snap.hotspots if h.active(at)))
         open_ids = tuple(sorted(h.id for h in havens if h.open_now))
         key = ("risk", ctx, active, open_ids)
@@ -206,13 +238,15 @@ class Router:
             self._remember(snap.costs, key, risk, limit=64)
         return key, snap.costs[key]
 
-    def _floor(self, at: dt.datetime, havens: Sequence[HavenRef], alpha: float) -> LowerBound:
+    def _floor(
+        self, at: dt.datetime, havens: Sequence[HavenRef], alpha: float, ctx: TimeContext | None = None
+    ) -> LowerBound:
         """Cost <= the real one on every edge whatever hotspots and open havens: no hotspots, every haven open.
 
         Hotspots only add risk and havens only lower it, so landmark tables built on this floor stay exact
         bounds across hotspot changes and opening hours, and are rebuilt only when the time context changes.
         """
-        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
+        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1]) if ctx is None else ctx
         key = ("floor", ctx, tuple(sorted(h.id for h in havens)), alpha)
         floor = self._floors.get(key)
         if floor is None:
@@ -263,13 +297,44 @@ class Router:
         fixed_origin: bool,
         floor: LowerBound | None = None,
     ) -> IntArray:
-        if not fixed_origin:
-            return self.engine.path(cost, src, dst, floor=floor)[1]
-        tkey = (key, src)
-        if tkey not in snap.trees:
-            self._remember(snap.trees, tkey, self.engine.tree(cost, src), limit=48)
-        _, pred = snap.trees[tkey]
-        return edges_from_tree(pred, self.sources, dst, src)
+        """Edges of the cheapest path; from a fixed origin (a school) read off its cached shortest-path tree.
+
+        A missing tree is built in the background (one full Dijkstra per origin and weight snapshot) while
+        this query is answered by a point-to-point search, so a hotspot change never waits on tree builds.
+        """
+        if fixed_origin:
+            tkey = (key, src)
+            with self._tree_lock:
+                pred = snap.trees.get(tkey)
+                if pred is not None:
+                    snap.trees.move_to_end(tkey)
+            if pred is not None:
+                return tree_edges(self.graph, pred, src, dst)
+            self._build_tree_later(snap, tkey, cost, src)
+        return self.engine.path(cost, src, dst, floor=floor)[1]
+
+    def _build_tree_later(self, snap: _Snapshot, tkey: Any, cost: FloatArray, src: int) -> None:
+        with self._tree_lock:
+            if tkey in snap.pending or tkey in snap.trees:
+                return
+            snap.pending.add(tkey)
+
+        def build() -> None:
+            try:
+                pred = self.engine.tree(cost, src)[1].astype(np.int32)
+                with self._tree_lock:
+                    self._remember(
+                        snap.trees, tkey, pred, limit=max(8, MAX_TREE_BYTES // max(pred.nbytes, 1))
+                    )
+            finally:
+                with self._tree_lock:
+                    snap.pending.discard(tkey)
+
+        snap.futures.append(_tree_pool().submit(build))
+
+    def wait_for_trees(self, timeout_s: float = 60.0) -> None:
+        """Block until background per-origin trees of the current snapshot are built (benchmarks, tests)."""
+        futures_wait(list(self._snapshot.futures), timeout=timeout_s)
 
     # ---- public queries -----------------------------------------------------------------------------
 
@@ -287,7 +352,37 @@ class Router:
         out[ok] = total[ok]
         return out
 
-    def routes(
+    def routes(self, **query: Any) -> dict[str, Any]:
+        """GeoJSON FeatureCollection with a `shortest` and a `safer` route (arguments: see `solve`)."""
+        envelope, parts, src = self.solve(**query)
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": self._coords_list(edges, src)},
+                "properties": props,
+            }
+            for props, edges in parts
+        ]
+        return {**envelope, "features": features}
+
+    def routes_json(self, **query: Any) -> bytes:
+        """The same document as `routes`, serialised as UTF-8 JSON without building Python coordinate lists.
+
+        Street geometry is most of the response: each edge's coordinate text is formatted once and reused.
+        """
+        envelope, parts, src = self.solve(**query)
+        head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        features = ",".join(
+            '{"type":"Feature","geometry":{"type":"LineString","coordinates":'
+            + self._coords_text(edges, src)
+            + '},"properties":'
+            + json.dumps(props, ensure_ascii=False, separators=(",", ":"))
+            + "}"
+            for props, edges in parts
+        )
+        return (head[:-1] + ',"features":[' + features + "]}").encode()
+
+    def solve(
         self,
         *,
         from_lat: float,
@@ -299,12 +394,16 @@ class Router:
         cap: DetourCap | None = None,
         fixed_origin: bool = False,
         notes: Sequence[str] = (),
-    ) -> dict[str, Any]:
-        """GeoJSON FeatureCollection with a `shortest` and a `safer` route."""
+        data_as_of: Any = None,
+    ) -> tuple[dict[str, Any], list[tuple[dict[str, Any], IntArray]], int]:
+        """(envelope without features, [(properties, edge ids)] for shortest and safer, snapped origin node).
+
+        `data_as_of` replaces the artefacts' crime month in the envelope (the API passes the pack's dates).
+        """
         cap = cap or DetourCap()
         snap = self._snapshot
-        src, s_snap = self.snap(from_lat, from_lon)
-        dst, d_snap = self.snap(to_lat, to_lon)
+        (src, dst), (s_snap, d_snap) = self.snap_many([from_lat, to_lat], [from_lon, to_lon])
+        ctx = time_context(at, lat=self.centre[0], lon=self.centre[1])
         for which, dist_m in (("from", s_snap), ("to", d_snap)):
             if dist_m > MAX_SNAP_M:
                 raise RoutingError(
@@ -312,7 +411,7 @@ class Router:
                     f"The '{which}' point is more than {MAX_SNAP_M:.0f} m from any street we have data for.",
                     {"point": which, "area": self.slug},
                 )
-        risk_key, risk = self._risk(snap, at, havens)
+        risk_key, risk = self._risk(snap, at, havens, ctx)
         short_cost = self.graph.length_m
         short = self._path(snap, "length", short_cost, src, dst, fixed_origin, (LENGTH, short_cost))
         if src != dst and short.size == 0:
@@ -336,7 +435,7 @@ class Router:
                 src,
                 dst,
                 fixed_origin,
-                None if fixed_origin else self._floor(at, havens, alpha),
+                self._floor(at, havens, alpha, ctx),
             )
             length = float(self.graph.length_m[edges].sum())
             if length <= allowed + 1e-6:
@@ -355,14 +454,14 @@ class Router:
                 "No meaningfully safer route within the detour limit: the shortest route is also the safer one."
             )
         all_notes.append(CAVEAT)
-        features = [
-            self._feature("shortest", short, risk, short_len, short_exp, 0.0, havens, src),
-            self._feature("safer", best, risk, short_len, best_exp, saved_pct, havens, src),
+        parts = [
+            (self._properties("shortest", short, risk, short_len, short_exp, 0.0, havens, src), short),
+            (self._properties("safer", best, risk, short_len, best_exp, saved_pct, havens, src), best),
         ]
-        return {
+        envelope = {
             "type": "FeatureCollection",
             "area": self.slug,
-            "data_as_of": self.data_as_of,
+            "data_as_of": self.data_as_of if data_as_of is None else data_as_of,
             "safer_found": found,
             "detour_cap": {
                 "max_pct": cap.max_pct,
@@ -371,10 +470,44 @@ class Router:
             },
             "walking_speed_mps": WALK_SPEED_MPS,
             "notes": all_notes,
-            "features": features,
         }
+        return envelope, parts, src
 
-    def _feature(
+    def _geom_index(self, edges: IntArray) -> IntArray:
+        """Geometry point indices along the edges, skipping each edge's first (the previous edge's last)."""
+        g = self.graph
+        starts, ends = g.geom_offsets[edges] + 1, g.geom_offsets[edges + 1]
+        counts = ends - starts
+        base = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        return np.asarray(base + np.arange(counts.sum()), dtype=np.int64)
+
+    def _coords_list(self, edges: IntArray, src: int) -> list[list[float]]:
+        if not edges.size:
+            return [[float(self._node_lon6[src]), float(self._node_lat6[src])]] * 2
+        idx = self._geom_index(edges)
+        lons = np.concatenate([[self._node_lon6[src]], self._geom_lon6[idx]])
+        lats = np.concatenate([[self._node_lat6[src]], self._geom_lat6[idx]])
+        coords: list[list[float]] = np.column_stack([lons, lats]).tolist()
+        return coords
+
+    def _edge_text(self, e: int) -> str:
+        """`,[lon,lat]` for an edge's geometry after its first point (the same text json.dumps would write)."""
+        text = self._edge_texts.get(e)
+        if text is None:
+            g = self.graph
+            a, b = int(g.geom_offsets[e]) + 1, int(g.geom_offsets[e + 1])
+            lons, lats = self._geom_lon6[a:b].tolist(), self._geom_lat6[a:b].tolist()
+            text = "".join(f",[{lo!r},{la!r}]" for lo, la in zip(lons, lats, strict=True))
+            self._edge_texts[e] = text
+        return text
+
+    def _coords_text(self, edges: IntArray, src: int) -> str:
+        first = f"[{float(self._node_lon6[src])!r},{float(self._node_lat6[src])!r}]"
+        if not edges.size:
+            return f"[{first},{first}]"
+        return "[" + first + "".join([self._edge_text(e) for e in edges.tolist()]) + "]"
+
+    def _properties(
         self,
         kind: str,
         edges: IntArray,
@@ -387,20 +520,6 @@ class Router:
     ) -> dict[str, Any]:
         g = self.graph
         length = float(g.length_m[edges].sum())
-        xs = ys = None
-        if edges.size:
-            starts, ends = g.geom_offsets[edges] + 1, g.geom_offsets[edges + 1]
-            counts = ends - starts
-            # indices of every geometry point after each edge's first (that one repeats the previous edge's last)
-            idx = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(
-                counts.sum()
-            )
-            lats = np.concatenate([[g.node_lat[src]], g.geom_lat[idx]])
-            lons = np.concatenate([[g.node_lon[src]], g.geom_lon[idx]])
-            xs, ys = self._geom_x[idx], self._geom_y[idx]
-        else:
-            lats = np.repeat(g.node_lat[src], 2)
-            lons = np.repeat(g.node_lon[src], 2)
         ni = g.name_idx[edges]
         ni = ni[ni >= 0]
         if ni.size:
@@ -409,29 +528,34 @@ class Router:
         lit_fraction = float(np.sum(g.length_m[edges] * self._lit[edges]) / length) if length > 0 else 1.0
         nearby: list[int] = []
         if havens:
-            if xs is None or ys is None:
+            if edges.size:
+                idx = self._geom_index(edges)
+                xs, ys = self._geom_x[idx], self._geom_y[idx]
+            else:
                 xs, ys = g.node_x[[src]], g.node_y[[src]]
-            hx, hy = self._to_xy(np.array([h.lon for h in havens]), np.array([h.lat for h in havens]))
-            dist, _ = cKDTree(np.column_stack([xs, ys])).query(np.column_stack([hx, hy]))
+            hxy = self._haven_xy(havens)
+            dist, _ = cKDTree(np.column_stack([xs, ys])).query(hxy)
             nearby = [h.id for h, d in zip(havens, dist.tolist(), strict=True) if d <= HAVEN_NEARBY_M]
         return {
-            "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": np.column_stack([lons, lats]).round(6).tolist(),
-            },
-            "properties": {
-                "kind": kind,
-                "length_m": round(length, 1),
-                "duration_s": round(length / WALK_SPEED_MPS),
-                "exposure": round(exposure / 1000.0, 4),
-                "exposure_saved_pct": round(saved_pct, 1),
-                "extra_length_m": round(length - short_len, 1),
-                "lit_fraction": round(lit_fraction, 3),
-                "havens_nearby": nearby,
-                "streets": names,
-            },
+            "kind": kind,
+            "length_m": round(length, 1),
+            "duration_s": round(length / WALK_SPEED_MPS),
+            "exposure": round(exposure / 1000.0, 4),
+            "exposure_saved_pct": round(saved_pct, 1),
+            "extra_length_m": round(length - short_len, 1),
+            "lit_fraction": round(lit_fraction, 3),
+            "havens_nearby": nearby,
+            "streets": names,
         }
+
+    def _haven_xy(self, havens: Sequence[HavenRef]) -> FloatArray:
+        """Projected haven points, cached for the last haven list (the API reuses one list per minute)."""
+        key = tuple((h.id, h.lat, h.lon) for h in havens)
+        cached = self._haven_xy_cache
+        if cached is None or cached[0] != key:
+            hx, hy = self._to_xy(np.array([h.lon for h in havens]), np.array([h.lat for h in havens]))
+            cached = self._haven_xy_cache = (key, np.column_stack([hx, hy]))
+        return cached[1]
 
 
 def context_for(router: Router, at: dt.datetime) -> TimeContext:

@@ -30,14 +30,15 @@ DEFAULT_RETRY_AFTER_S = 60.0
 
 
 _PG_CLAIM = """
-UPDATE alerts_delivery SET claimed_until = $1, claim_token = $2
-WHERE id IN (
+WITH picked AS MATERIALIZED (
     SELECT id FROM alerts_delivery
     WHERE status = 'pending' AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3)
     ORDER BY id LIMIT $4
     FOR UPDATE SKIP LOCKED
-) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)
-RETURNING id
+)
+UPDATE alerts_delivery AS d SET claimed_until = $1, claim_token = $2
+FROM picked WHERE d.id = picked.id
+RETURNING d.id
 """
 
 
@@ -79,13 +80,13 @@ def decide(
 
 
 async def claim(*, limit: int, lease_s: float, now: dt.datetime, skip_locked: bool) -> list[Delivery]:
-    """Atomically lease up to `limit` due rows. The outer re-check of the lease keeps concurrent claims apart
-    on PostgreSQL (rows re-evaluated after a lock wait); SKIP LOCKED avoids waiting at all."""
+    """Atomically lease up to `limit` due rows: PostgreSQL locks them with SKIP LOCKED, so concurrent workers
+    take disjoint rows without waiting; SQLite serialises writers."""
     token = str(uuid.uuid4())
     until = now + dt.timedelta(seconds=lease_s)
     if skip_locked:
-        _, rows = await Delivery._meta.db.execute_query(_PG_CLAIM, [until, token, now, limit])
-        changed = len(rows)
+        # A CTE, not `id IN (subquery LIMIT n)`: PostgreSQL may re-run such a subquery and claim far more than n.
+        changed = len(await Delivery._meta.db.execute_query_dict(_PG_CLAIM, [until, token, now, limit]))
     else:  # SQLite: writers are serialised, so the conditional UPDATE alone keeps claims apart
         free = Q(claimed_until=None) | Q(claimed_until__lt=now)
         inner = Delivery.filter(free, status="pending", next_attempt_at__lte=now).order_by("id").limit(limit)

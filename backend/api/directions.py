@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
@@ -158,7 +157,7 @@ async def router_for(state: AppState, area: str) -> Router:
     "than the shortest; when no meaningfully safer route fits, both features are the same route and a note "
     "says so. Risk is a statistical summary of past reports, not a promise of safety.",
 )
-async def get_routes(request: Request) -> JSONResponse:
+async def get_routes(request: Request) -> Response:
     state = app_state(request)
     origin = resolve_point(state, query_str(request, "from", max_len=100), field="from")
     target = resolve_point(state, query_str(request, "to", max_len=100), field="to")
@@ -177,7 +176,7 @@ async def get_routes(request: Request) -> JSONResponse:
     router = await router_for(state, origin.area)
     havens = await _havens(state, origin.area, at)
     try:
-        result: dict[str, Any] = router.routes(
+        body = router.routes_json(
             from_lat=origin.lat,
             from_lon=origin.lon,
             to_lat=target.lat,
@@ -187,11 +186,11 @@ async def get_routes(request: Request) -> JSONResponse:
             cap=cap,
             fixed_origin=origin.kind == "school",
             notes=_notes(state, origin.area, router),
+            data_as_of=state.areas[origin.area].data_as_of,
         )
     except RoutingError as exc:
         raise ApiError(422, exc.code, exc.message, exc.details) from None
-    result["data_as_of"] = state.areas[origin.area].data_as_of
-    return JSONResponse(result, headers={"cache-control": "no-store"})
+    return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
 
 
 routes: list[BaseRoute] = [Route("/api/v1/routes", get_routes, methods=["GET"])]

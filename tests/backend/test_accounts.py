@@ -293,15 +293,19 @@ async def test_totp_second_factor(client: httpx.AsyncClient) -> None:
         "/api/v1/auth/totp", json={"secret": setup["secret"], "code": "000000", "password": TEST_PASSWORD}
     )
     assert wrong.status_code == 422
+    setup_code = totp.now()
     enabled = await client.post(
-        "/api/v1/auth/totp", json={"secret": setup["secret"], "code": totp.now(), "password": TEST_PASSWORD}
+        "/api/v1/auth/totp", json={"secret": setup["secret"], "code": setup_code, "password": TEST_PASSWORD}
     )
     assert enabled.status_code == 200 and enabled.json()["totp_enabled"] is True
     needs = await sign_in(client, user.email)
     assert needs.status_code == 401 and needs.json()["error"]["code"] == "totp_required"
-    bad = await sign_in(client, user.email, totp="123456" if totp.now() != "123456" else "654321")
+    valid_now = {totp.at(time.time() + k * totp.interval) for k in (-1, 0, 1, 2)}
+    bad = await sign_in(
+        client, user.email, totp=next(c for c in ("123456", "654321", "111111") if c not in valid_now)
+    )
     assert bad.status_code == 401
-    replayed_setup_code = await sign_in(client, user.email, totp=totp.now())
+    replayed_setup_code = await sign_in(client, user.email, totp=setup_code)
     assert replayed_setup_code.status_code == 401  # the code used to enable TOTP is spent
     next_code = totp.at(time.time() + totp.interval)  # one step ahead is within the allowed drift
     good = await sign_in(client, user.email, totp=next_code)

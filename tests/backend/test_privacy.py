@@ -239,3 +239,32 @@ async def test_privacy_notice_is_served_without_cookies(client: httpx.AsyncClien
     assert response.headers["content-type"].startswith("text/markdown")
     assert response.text == (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
     assert "set-cookie" not in response.headers
+
+
+async def test_real_server_logs_hold_no_client_address_or_location(
+    settings: Settings, captured_logs: io.StringIO
+) -> None:
+    """The same scan through real uvicorn on loopback, configured as `wayhome serve` runs it."""
+    import asyncio
+    import json
+
+    from tests.support.server import live_server
+
+    def exercise(base: str) -> None:
+        with httpx.Client(base_url=base, timeout=30) as http:
+            http.get("/api/v1/havens", params={"lat": LAT, "lon": LON})
+            http.get("/api/v1/geocode", params={"q": POSTCODE})
+            http.get("/api/v1/routes", params={"from": f"{LAT},{LON}", "to": "school:100823"})
+            http.post("/api/v1/push/subscriptions", json=push_body())
+            http.get("/api/v1/havens", params={"lat": "not-a-number", "lon": LON})
+
+    with live_server(settings.with_changes(log_level="DEBUG", rate_limits_enabled=True)) as base:
+        await asyncio.to_thread(exercise, base)
+    entries = [json.loads(line) for line in captured_logs.getvalue().splitlines() if line.startswith("{")]
+    assert any(e["logger"] == "wayhome.access" for e in entries)
+    for entry in entries:
+        if entry["logger"] == "uvicorn.error" and entry["msg"].startswith("Uvicorn running on"):
+            continue  # the server's own listening address, not a client's
+        text = json.dumps(entry)
+        for value in ("127.0.0.1", LAT, LON, POSTCODE, ENDPOINT, "privacy-canary"):
+            assert value not in text, (value, entry)

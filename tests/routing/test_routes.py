@@ -106,3 +106,38 @@ def test_walk_lengths(wood_green: Router) -> None:
         assert out[i + 1] == pytest.approx(nx.dijkstra_path_length(nxg, 0, node, weight="w"), abs=0.5)
     limited = wood_green.walk_lengths_m(float(g.node_lat[0]), float(g.node_lon[0]), targets, max_m=1.0)
     assert np.isinf(limited[1:]).all()
+
+
+def test_routes_json_is_the_same_document_as_routes(wood_green: Router) -> None:
+    """The API's fast serialisation (per-edge coordinate text) says exactly what `routes` says."""
+    import json
+
+    g = wood_green.graph
+    rng = np.random.default_rng(8)
+    for a, b in [*rng.integers(0, g.n_nodes, (15, 2)).tolist(), [7, 7]]:
+        args = dict(
+            from_lat=g.node_lat[a], from_lon=g.node_lon[a], to_lat=g.node_lat[b], to_lon=g.node_lon[b]
+        )
+        assert json.loads(wood_green.routes_json(**args, at=AT)) == wood_green.routes(**args, at=AT)
+
+
+def test_school_trees_give_the_point_to_point_routes(wood_green: Router) -> None:
+    """From a fixed origin the routes come from cached shortest-path trees once built: same lengths, exposures."""
+    router = wood_green.fork()
+    g = router.graph
+    rng = np.random.default_rng(9)
+    school = 42
+    homes = rng.integers(0, g.n_nodes, 25).tolist()
+    src = dict(from_lat=g.node_lat[school], from_lon=g.node_lon[school])
+
+    def props(home: int, fixed: bool) -> list[tuple[float, float]]:
+        doc = router.routes(
+            **src, to_lat=g.node_lat[home], to_lon=g.node_lon[home], at=AT, fixed_origin=fixed
+        )
+        return [(f["properties"]["length_m"], f["properties"]["exposure"]) for f in doc["features"]]
+
+    point = [props(h, False) for h in homes]
+    assert [props(h, True) for h in homes] == point  # first pass: trees still building, point searches
+    router.wait_for_trees()
+    assert len(router._snapshot.trees) >= 2
+    assert [props(h, True) for h in homes] == point
