@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import os
 import sys
@@ -73,7 +74,24 @@ def build_area_artefacts(*, settings: Any, area: Any, force: bool = False) -> di
     sources = area_sources(area, settings=settings)
     if not sources.osm_files:
         return {}
-    return build_area(sources, Path(settings.build_dir) / area.slug, config=RiskConfig(), force=force)
+    out_dir = Path(settings.build_dir) / area.slug
+    result = build_area(sources, out_dir, config=RiskConfig(), force=force)
+    warm_route_kernels(out_dir, slug=area.slug)
+    return result
+
+
+def warm_route_kernels(out_dir: Path, *, slug: str) -> None:
+    """Compile the route kernels into numba's on-disk cache now (once), so `serve` starts in about a second."""
+    cache = os.environ.get("NUMBA_CACHE_DIR")
+    if cache is None or any(Path(cache).rglob("*.nbc")):
+        return
+    router = Router.load(out_dir, slug=slug)
+    g, now = router.graph, dt.datetime.now(dt.UTC)
+    ends = dict(from_lat=g.node_lat[0], from_lon=g.node_lon[0], to_lat=g.node_lat[-1], to_lon=g.node_lon[-1])
+    router.routes(**ends, at=now)
+    router.routes(**ends, at=now, fixed_origin=True)  # queues the per-origin trees
+    router.wait_for_trees()
+    router.routes(**ends, at=now, fixed_origin=True)  # reads them
 
 
 def fetch_streets(*, settings: Any, area: Any, source: Path | None) -> Path:

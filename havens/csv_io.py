@@ -36,7 +36,18 @@ class ImportFailed(ValueError):
 def _read(
     text: str, *, required: Collection[str], allowed: Collection[str]
 ) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read_rows(reader, required=required, allowed=allowed)
+    except csv.Error as exc:
+        raise ImportFailed(
+            [{"row": reader.line_num or 1, "field": None, "message": f"not readable as CSV: {exc}"}]
+        ) from None
+
+
+def _read_rows(
+    reader: csv.DictReader[str], *, required: Collection[str], allowed: Collection[str]
+) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise ImportFailed([{"row": 1, "field": None, "message": "the file has no header row"}])

@@ -146,23 +146,6 @@ class _Workspace:
         self.heap_key = np.empty(n_edges + 1)
         self.heap_val = np.empty(n_edges + 1, dtype=np.int64)
         self.stamp = 0
-        self._bidir: tuple[Any, ...] | None = None
-
-    def bidir(self) -> tuple[Any, ...]:
-        """Arrays of the bidirectional search (backward labels, potentials, a second heap), made on first use."""
-        if self._bidir is None:
-            n, m = self.g.shape[0], self.heap_key.shape[0]
-            self._bidir = (
-                np.empty(n),
-                np.empty(n, dtype=np.int64),
-                np.zeros(n, dtype=np.int64),
-                np.zeros(n, dtype=np.int64),
-                np.empty(n),
-                np.zeros(n, dtype=np.int64),
-                np.empty(m),
-                np.empty(m, dtype=np.int64),
-            )
-        return self._bidir
 
 
 class AltEngine:
@@ -170,9 +153,7 @@ class AltEngine:
 
     name = "numba-alt"
 
-    def __init__(
-        self, graph: StreetGraph, *, landmarks: int = 16, max_tables: int = 24, bidirectional: bool = True
-    ) -> None:
+    def __init__(self, graph: StreetGraph, *, landmarks: int = 16, max_tables: int = 24) -> None:
         from routing import _numba_kernels as k
 
         self._k = k
@@ -181,7 +162,6 @@ class AltEngine:
         order = np.argsort(graph.indices, kind="stable")
         self._rev_perm = order.astype(np.int64)  # reverse-graph edge i = forward edge order[i]
         self._rev_indices = self.sources[order]
-        self.bidirectional = bidirectional
         self._rev_indptr = np.concatenate(
             [[0], np.cumsum(np.bincount(graph.indices, minlength=graph.n_nodes))]
         ).astype(np.int64)
@@ -266,18 +246,10 @@ class AltEngine:
             tables = self._length_tables
             scale = self._scale(cost, g.length_m)
         ws = self._workspace()
-        if self.bidirectional:
-            gr, pr, seen_r, closed_r, pot, pot_seen, hkr, hvr = ws.bidir()
-            total, edges = self._k.alt_bidir(
-                *(g.indptr, g.indices, self._rev_indptr, self._rev_indices, self._rev_perm, cost),
-                *(tables[0], tables[1], src, dst, scale, ws.g, gr, ws.pred, pr, ws.seen, seen_r),
-                *(ws.closed, closed_r, pot, pot_seen, ws.stamp, ws.heap_key, ws.heap_val, hkr, hvr),
-            )
-        else:
-            total, edges = self._k.alt_astar(
-                *(g.indptr, g.indices, cost, tables[0], tables[1], src, dst, scale),
-                *(ws.g, ws.pred, ws.h, ws.seen, ws.closed, ws.stamp, ws.heap_key, ws.heap_val),
-            )
+        total, edges = self._k.alt_astar(
+            *(g.indptr, g.indices, cost, tables[0], tables[1], src, dst, scale),
+            *(ws.g, ws.pred, ws.h, ws.seen, ws.closed, ws.stamp, ws.heap_key, ws.heap_val),
+        )
         if not math.isfinite(total):
             return math.inf, np.empty(0, dtype=np.int64)
         return float(total), edges

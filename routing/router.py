@@ -8,8 +8,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,26 +18,24 @@ from scipy.spatial import cKDTree
 
 from routing.build import GRAPH_FILE, META_FILE, RISK_FILE, STREETS_FILE
 from routing.engine import LENGTH, LowerBound, PathEngine, make_engine
-from routing.graph import FloatArray, Int32Array, IntArray, StreetGraph
+from routing.graph import FloatArray, IntArray, StreetGraph
+from routing.render import WALK_SPEED_MPS, HavenRef, RouteRenderer
 from routing.risk import (
     Hotspot,
     HotspotIndex,
     RiskConfig,
     TimeContext,
-    effective_lit,
     lighting_penalty,
     risk_at,
     time_context,
 )
+from routing.trees import OriginTrees
 
-WALK_SPEED_MPS = 1.3  # about 4.7 km/h, an unhurried walk
 MAX_SNAP_M = 250.0
 # Risk weights tried for `safer`: the middle one first, then the larger (if it fit the cap) or the smaller one,
 # so a route costs three searches (shortest + two); the largest weight that fits wins.
 SAFER_ALPHAS = (0.5, 2.0, 8.0)
 MIN_SAVING_PCT = 5.0
-HAVEN_NEARBY_M = 100.0
-MAX_TREE_BYTES = 96 * 2**20  # per-origin shortest-path trees kept per snapshot (int32 predecessor edges)
 CAVEAT = (
     "Risk is a statistical summary of past police reports and officer information, not a promise of safety. "
     "Stay on busy, lit streets, keep your phone charged, and call 999 in an emergency."
@@ -64,14 +60,6 @@ class DetourCap:
         return min(shortest_m * self.max_pct / 100.0, self.max_m)
 
 
-@dataclass(frozen=True)
-class HavenRef:
-    id: int
-    lat: float
-    lon: float
-    open_now: bool | None
-
-
 @dataclass
 class _Snapshot:
     """Hotspot state; replaced whole on change so requests in flight keep the one they started with."""
@@ -80,27 +68,7 @@ class _Snapshot:
     hotspots: tuple[Hotspot, ...]
     contribs: dict[int, FloatArray]
     costs: OrderedDict[Any, FloatArray] = field(default_factory=OrderedDict)
-    trees: OrderedDict[Any, Int32Array] = field(default_factory=OrderedDict)  # predecessor edge per node
-    pending: set[Any] = field(default_factory=set)
-    futures: list[Future[None]] = field(default_factory=list)
-
-
-_TREE_POOL: list[ThreadPoolExecutor] = []
-
-
-def _tree_pool() -> ThreadPoolExecutor:
-    """One background thread for per-origin trees (the compiled Dijkstra releases the GIL)."""
-    if not _TREE_POOL:
-        _TREE_POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="route-trees"))
-    return _TREE_POOL[0]
-
-
-def tree_edges(graph: StreetGraph, pred: Int32Array, src: int, dst: int) -> IntArray:
-    """Edge ids src -> dst read off a shortest-path tree (empty when dst is not reachable)."""
-    from routing import _numba_kernels as k
-
-    edges: IntArray = k.tree_path(graph.indptr, pred, src, dst)
-    return edges
+    trees: OriginTrees = field(default_factory=OriginTrees)
 
 
 class Router:
@@ -127,17 +95,10 @@ class Router:
         mid_x, mid_y = graph.edge_xy_midpoints()
         self._edge_mid_tree = cKDTree(np.column_stack([mid_x, mid_y]))
         self._to_xy = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform
-        gx, gy = self._to_xy(graph.geom_lon, graph.geom_lat)
-        self._geom_x, self._geom_y = np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64)
-        self._geom_lon6, self._geom_lat6 = np.round(graph.geom_lon, 6), np.round(graph.geom_lat, 6)
-        self._node_lon6, self._node_lat6 = np.round(graph.node_lon, 6), np.round(graph.node_lat, 6)
-        self._edge_texts: dict[int, str] = {}
-        self._haven_xy_cache: tuple[Any, FloatArray] | None = None
+        self._render = RouteRenderer(graph, to_xy=self._to_xy)
         self._lighting = lighting_penalty(graph, config=self.config)
-        self._lit = effective_lit(graph)
         self._hotspot_index: HotspotIndex | None = None
         self._lock = threading.Lock()
-        self._tree_lock = threading.Lock()
         self._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
         self._floors: OrderedDict[Any, FloatArray] = OrderedDict()
         self.centre = (float(np.mean(graph.node_lat)), float(np.mean(graph.node_lon)))
@@ -164,7 +125,6 @@ class Router:
         """A router sharing this one's arrays and indexes, with its own (empty) hotspot state."""
         twin = copy.copy(self)
         twin._lock = threading.Lock()
-        twin._tree_lock = threading.Lock()
         twin._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
         return twin
 
@@ -297,44 +257,18 @@ class Router:
         fixed_origin: bool,
         floor: LowerBound | None = None,
     ) -> IntArray:
-        """Edges of the cheapest path; from a fixed origin (a school) read off its cached shortest-path tree.
-
-        A missing tree is built in the background (one full Dijkstra per origin and weight snapshot) while
-        this query is answered by a point-to-point search, so a hotspot change never waits on tree builds.
-        """
+        """Edges of the cheapest path; from a fixed origin (a school) read off its cached shortest-path tree,
+        queueing a missing tree and answering this query with a point-to-point search meanwhile."""
         if fixed_origin:
-            tkey = (key, src)
-            with self._tree_lock:
-                pred = snap.trees.get(tkey)
-                if pred is not None:
-                    snap.trees.move_to_end(tkey)
-            if pred is not None:
-                return tree_edges(self.graph, pred, src, dst)
-            self._build_tree_later(snap, tkey, cost, src)
+            edges = snap.trees.path(self.graph, key, src, dst)
+            if edges is not None:
+                return edges
+            snap.trees.build_later(key, src, lambda: self.engine.tree(cost, src)[1])
         return self.engine.path(cost, src, dst, floor=floor)[1]
-
-    def _build_tree_later(self, snap: _Snapshot, tkey: Any, cost: FloatArray, src: int) -> None:
-        with self._tree_lock:
-            if tkey in snap.pending or tkey in snap.trees:
-                return
-            snap.pending.add(tkey)
-
-        def build() -> None:
-            try:
-                pred = self.engine.tree(cost, src)[1].astype(np.int32)
-                with self._tree_lock:
-                    self._remember(
-                        snap.trees, tkey, pred, limit=max(8, MAX_TREE_BYTES // max(pred.nbytes, 1))
-                    )
-            finally:
-                with self._tree_lock:
-                    snap.pending.discard(tkey)
-
-        snap.futures.append(_tree_pool().submit(build))
 
     def wait_for_trees(self, timeout_s: float = 60.0) -> None:
         """Block until background per-origin trees of the current snapshot are built (benchmarks, tests)."""
-        futures_wait(list(self._snapshot.futures), timeout=timeout_s)
+        self._snapshot.trees.wait(timeout_s)
 
     # ---- public queries -----------------------------------------------------------------------------
 
@@ -358,7 +292,7 @@ class Router:
         features = [
             {
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": self._coords_list(edges, src)},
+                "geometry": {"type": "LineString", "coordinates": self._render.coords_list(edges, src)},
                 "properties": props,
             }
             for props, edges in parts
@@ -374,7 +308,7 @@ class Router:
         head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
         features = ",".join(
             '{"type":"Feature","geometry":{"type":"LineString","coordinates":'
-            + self._coords_text(edges, src)
+            + self._render.coords_text(edges, src)
             + '},"properties":'
             + json.dumps(props, ensure_ascii=False, separators=(",", ":"))
             + "}"
@@ -455,8 +389,8 @@ class Router:
             )
         all_notes.append(CAVEAT)
         parts = [
-            (self._properties("shortest", short, risk, short_len, short_exp, 0.0, havens, src), short),
-            (self._properties("safer", best, risk, short_len, best_exp, saved_pct, havens, src), best),
+            (self._render.properties("shortest", short, short_len, short_exp, 0.0, havens, src), short),
+            (self._render.properties("safer", best, short_len, best_exp, saved_pct, havens, src), best),
         ]
         envelope = {
             "type": "FeatureCollection",
@@ -472,90 +406,6 @@ class Router:
             "notes": all_notes,
         }
         return envelope, parts, src
-
-    def _geom_index(self, edges: IntArray) -> IntArray:
-        """Geometry point indices along the edges, skipping each edge's first (the previous edge's last)."""
-        g = self.graph
-        starts, ends = g.geom_offsets[edges] + 1, g.geom_offsets[edges + 1]
-        counts = ends - starts
-        base = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        return np.asarray(base + np.arange(counts.sum()), dtype=np.int64)
-
-    def _coords_list(self, edges: IntArray, src: int) -> list[list[float]]:
-        if not edges.size:
-            return [[float(self._node_lon6[src]), float(self._node_lat6[src])]] * 2
-        idx = self._geom_index(edges)
-        lons = np.concatenate([[self._node_lon6[src]], self._geom_lon6[idx]])
-        lats = np.concatenate([[self._node_lat6[src]], self._geom_lat6[idx]])
-        coords: list[list[float]] = np.column_stack([lons, lats]).tolist()
-        return coords
-
-    def _edge_text(self, e: int) -> str:
-        """`,[lon,lat]` for an edge's geometry after its first point (the same text json.dumps would write)."""
-        text = self._edge_texts.get(e)
-        if text is None:
-            g = self.graph
-            a, b = int(g.geom_offsets[e]) + 1, int(g.geom_offsets[e + 1])
-            lons, lats = self._geom_lon6[a:b].tolist(), self._geom_lat6[a:b].tolist()
-            text = "".join(f",[{lo!r},{la!r}]" for lo, la in zip(lons, lats, strict=True))
-            self._edge_texts[e] = text
-        return text
-
-    def _coords_text(self, edges: IntArray, src: int) -> str:
-        first = f"[{float(self._node_lon6[src])!r},{float(self._node_lat6[src])!r}]"
-        if not edges.size:
-            return f"[{first},{first}]"
-        return "[" + first + "".join([self._edge_text(e) for e in edges.tolist()]) + "]"
-
-    def _properties(
-        self,
-        kind: str,
-        edges: IntArray,
-        risk: FloatArray,
-        short_len: float,
-        exposure: float,
-        saved_pct: float,
-        havens: Sequence[HavenRef],
-        src: int,
-    ) -> dict[str, Any]:
-        g = self.graph
-        length = float(g.length_m[edges].sum())
-        ni = g.name_idx[edges]
-        ni = ni[ni >= 0]
-        if ni.size:
-            ni = ni[np.concatenate([[True], ni[1:] != ni[:-1]])]
-        names = [g.names[i] for i in ni.tolist()]
-        lit_fraction = float(np.sum(g.length_m[edges] * self._lit[edges]) / length) if length > 0 else 1.0
-        nearby: list[int] = []
-        if havens:
-            if edges.size:
-                idx = self._geom_index(edges)
-                xs, ys = self._geom_x[idx], self._geom_y[idx]
-            else:
-                xs, ys = g.node_x[[src]], g.node_y[[src]]
-            hxy = self._haven_xy(havens)
-            dist, _ = cKDTree(np.column_stack([xs, ys])).query(hxy)
-            nearby = [h.id for h, d in zip(havens, dist.tolist(), strict=True) if d <= HAVEN_NEARBY_M]
-        return {
-            "kind": kind,
-            "length_m": round(length, 1),
-            "duration_s": round(length / WALK_SPEED_MPS),
-            "exposure": round(exposure / 1000.0, 4),
-            "exposure_saved_pct": round(saved_pct, 1),
-            "extra_length_m": round(length - short_len, 1),
-            "lit_fraction": round(lit_fraction, 3),
-            "havens_nearby": nearby,
-            "streets": names,
-        }
-
-    def _haven_xy(self, havens: Sequence[HavenRef]) -> FloatArray:
-        """Projected haven points, cached for the last haven list (the API reuses one list per minute)."""
-        key = tuple((h.id, h.lat, h.lon) for h in havens)
-        cached = self._haven_xy_cache
-        if cached is None or cached[0] != key:
-            hx, hy = self._to_xy(np.array([h.lon for h in havens]), np.array([h.lat for h in havens]))
-            cached = self._haven_xy_cache = (key, np.column_stack([hx, hy]))
-        return cached[1]
 
 
 def context_for(router: Router, at: dt.datetime) -> TimeContext:

@@ -83,6 +83,7 @@ class LoopbackPushService:
     verify: bool = True
     received: list[Received] = field(default_factory=list)
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
+    answered: list[tuple[str, int, float]] = field(default_factory=list)  # every push: token, status, time
     default_reply: Reply = field(default_factory=Reply)
     _keys: dict[str, _Keys] = field(default_factory=dict)
     _script: dict[str, deque[Reply]] = field(default_factory=dict)
@@ -167,6 +168,7 @@ class LoopbackPushService:
         reply = self._next_reply(token)
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
+        self.answered.append((token, reply.status, time.time()))
         if reply.status >= 300:
             headers = {"Retry-After": reply.retry_after} if reply.retry_after else {}
             return Response(status_code=reply.status, headers=headers)

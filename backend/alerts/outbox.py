@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from backend.alerts.endpoints import EndpointRefused, PushEndpointPolicy, check_
 from backend.alerts.models import Delivery, Notice, Subscription
 from backend.alerts.notices import notice_payload_bytes, topic_header, ttl_s
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES, PushResult, PushSender, PushTarget
+from backend.alerts.vapid import origin_of
 
 log = logging.getLogger("wayhome.alerts.outbox")
 
@@ -44,7 +46,7 @@ RETURNING d.id
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # done | delete_subscription | fail | retry | give_up
+    action: str  # done | delete_subscription | fail | retry | give_up | defer | expired
     delay_s: float = 0.0
     alarm: bool = False
 
@@ -95,7 +97,7 @@ async def claim(*, limit: int, lease_s: float, now: dt.datetime, skip_locked: bo
         )
     if not changed:
         return []
-    return await Delivery.filter(claim_token=token).select_related("notice", "subscription")
+    return await Delivery.filter(claim_token=token).order_by("id").select_related("notice", "subscription")
 
 
 @dataclass
@@ -112,9 +114,15 @@ async def process(
     concurrency: int,
     now_fn: type[dt.datetime] = dt.datetime,
     retry_window_s: float = MAX_RETRY_WINDOW_S,
+    paused_until: dict[str, float] | None = None,
 ) -> OutboxStats:
-    """Send a claimed batch with at most `concurrency` requests in flight, then write the outcomes in bulk."""
+    """Send a claimed batch with at most `concurrency` requests in flight, then write the outcomes in bulk.
+
+    `paused_until` (push-service origin -> time.monotonic() deadline) is shared across rounds: after a 429 the
+    whole origin waits for its Retry-After instead of every queued message hitting it again.
+    """
     gate = asyncio.Semaphore(concurrency)
+    pauses = {} if paused_until is None else paused_until
     payloads: dict[int, bytes] = {}
     outcomes: list[tuple[Delivery, Decision, int | None]] = []
 
@@ -137,7 +145,12 @@ async def process(
             log.error("notice payload over the Web Push limit", extra={"notice_id": notice.id})
             outcomes.append((delivery, Decision("fail"), None))
             return
+        origin = origin_of(sub.endpoint)
         async with gate:
+            wait_s = pauses.get(origin, 0.0) - time.monotonic()
+            if wait_s > 0:
+                outcomes.append((delivery, Decision("defer", delay_s=wait_s), None))
+                return
             result = await sender.send(
                 target=PushTarget(sub.endpoint, sub.p256dh, sub.auth),
                 payload=body,
@@ -145,6 +158,9 @@ async def process(
                 urgency=notice.urgency,
                 topic=topic_header(notice),
             )
+        if result.status == 429:
+            pause_s = result.retry_after_s if result.retry_after_s is not None else DEFAULT_RETRY_AFTER_S
+            pauses[origin] = max(pauses.get(origin, 0.0), time.monotonic() + min(pause_s, BACKOFF_CAP_S))
         age_s = (now_fn.now(dt.UTC) - delivery.created_at).total_seconds()
         window = min(retry_window_s, max(0.0, (notice.expires_at - now).total_seconds()))
         decision = decide(result, attempts=delivery.attempts + 1, age_s=age_s, retry_window_s=window)
@@ -177,7 +193,11 @@ async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now:
             continue
         if dec.alarm:
             stats.alarm = True
-        if dec.action == "retry":
+        if dec.action == "defer":  # not attempted: the push service asked us to wait
+            await Delivery.filter(id=delivery.id).update(
+                next_attempt_at=now + dt.timedelta(seconds=dec.delay_s), claimed_until=None
+            )
+        elif dec.action == "retry":
             await Delivery.filter(id=delivery.id).update(
                 attempts=delivery.attempts + 1,
                 next_attempt_at=now + dt.timedelta(seconds=dec.delay_s),

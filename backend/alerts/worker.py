@@ -68,6 +68,7 @@ class OutboxWorker:
     config: WorkerConfig = field(default_factory=WorkerConfig)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     alarm: bool = False
+    paused_until: dict[str, float] = field(default_factory=dict)
     _last_purge: float = 0.0
 
     @property
@@ -104,6 +105,7 @@ class OutboxWorker:
             sender=self.sender,
             policy=endpoint_policy(self.settings),
             concurrency=self.config.concurrency,
+            paused_until=self.paused_until,
         )
         self.alarm = self.alarm or stats.alarm
         log.info("outbox batch", extra={"outbox_" + k: v for k, v in stats.counts.items()})

@@ -218,3 +218,22 @@ async def test_newer_finish_time_change_supersedes_an_undelivered_older_one(
     counts = (await client.get(f"/api/v1/admin/notices/{first['id']}")).json()["deliveries"]
     assert counts == {"superseded": 1}
     assert (await client.get(f"/api/v1/admin/notices/{second['id']}")).json()["deliveries"] == {"done": 1}
+
+
+async def test_a_429_pauses_the_whole_push_service_origin(
+    client: httpx.AsyncClient, settings: Settings, push_service: LoopbackPushService
+) -> None:
+    first = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    others = [await subscribe(client, push_service, [f"school:{SCHOOL_A}"]) for _ in range(4)]
+    push_service.script(first["endpoint"], Reply(429, retry_after="2"))
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    started = time.time()
+    await send_notice(client, schools=[SCHOOL_A])
+    await drain(settings, until_s=5, concurrency=1)
+    answered = sorted(push_service.answered, key=lambda a: a[2])
+    assert answered[0][1] == 429
+    assert all(at - started >= 2.0 for _, _, at in answered[1:])  # nobody else was hammered meanwhile
+    assert len(answered) == 6  # one 429, then each of the five exactly once
+    for sub in [first, *others]:
+        assert len(decoded(push_service, sub["endpoint"])) == 1
+    assert {d.attempts for d in await Delivery.all()} <= {0, 1}  # deferral is not an attempt

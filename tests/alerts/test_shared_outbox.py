@@ -59,3 +59,33 @@ async def test_three_workers_deliver_each_message_once(
     assert sum(claimed_by.values()) == SUBSCRIBERS
     assert len(claimed_by) >= 2  # the work really was shared
     assert await Delivery.filter(status="done").count() == SUBSCRIBERS
+
+
+async def test_concurrent_claims_take_disjoint_batches_of_the_asked_size(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Regression: `UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` claimed every row on
+    PostgreSQL (the subquery was re-run); the claim must lease exactly n rows per worker."""
+    from backend.alerts.models import Subscription
+    from backend.alerts.outbox import claim
+
+    now = dt.datetime.now(dt.UTC)
+    notice = await Notice.create(kind="patrol", title="t", body="b", expires_at=now + dt.timedelta(hours=1))
+    subs = [
+        await Subscription.create(
+            endpoint=f"https://fcm.googleapis.com/fcm/send/{i}", p256dh="x", auth="y", last_ok_at=now
+        )
+        for i in range(60)
+    ]
+    await Delivery.bulk_create(
+        [Delivery(notice_id=notice.id, subscription_id=s.id, next_attempt_at=now) for s in subs]
+    )
+    skip_locked = settings.database_url.startswith("postgres")
+    batches = await asyncio.gather(
+        *(claim(limit=10, lease_s=60, now=now, skip_locked=skip_locked) for _ in range(3))
+    )
+    ids = [d.id for batch in batches for d in batch]
+    assert [len(b) for b in batches] == [10, 10, 10]
+    assert len(set(ids)) == 30
+    assert await Delivery.filter(claimed_until__not_isnull=True).count() == 30
+    assert await claim(limit=100, lease_s=60, now=now, skip_locked=skip_locked) != []  # the other 30 are free

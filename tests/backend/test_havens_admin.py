@@ -156,3 +156,14 @@ async def test_export_round_trips_through_import(client: httpx.AsyncClient) -> N
     assert r.status_code == 200, r.text
     assert r.json()["updated"] == count and r.json()["created"] == 0
     assert await Haven.filter(area="southwark").count() == count
+
+
+async def test_import_of_a_file_that_is_not_csv_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    await login_as(client, role="editor", areas=("southwark",))
+    before = await Haven.all().count()
+    too_long_cell = "name,needs\n" + "x" * 140_000 + ",feeling_low\n"  # beyond the csv module's field limit
+    for path in ("/api/v1/admin/imports/havens", "/api/v1/admin/imports/services"):
+        r = await client.post(path, content=too_long_cell.encode(), headers={"Content-Type": "text/csv"})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "import_rejected"
+    assert await Haven.all().count() == before
