@@ -180,10 +180,15 @@ async def process(
 async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now: dt.datetime) -> OutboxStats:
     stats = OutboxStats(Counter(d.action for _, d, _ in outcomes))
     done = [d for d, dec, _ in outcomes if dec.action == "done"]
-    if done:
-        await Delivery.filter(id__in=[d.id for d in done]).update(
-            status="done", done_at=now, claimed_until=None, last_status=201
+    by_status: dict[int | None, list[int]] = {}
+    for delivery, dec, status in outcomes:
+        if dec.action == "done":
+            by_status.setdefault(status, []).append(delivery.id)
+    for status, ids in by_status.items():  # done even if our lease ran out meanwhile: it was delivered
+        await Delivery.filter(id__in=ids).update(
+            status="done", done_at=now, claimed_until=None, last_status=status
         )
+    if done:
         await Subscription.filter(id__in=list({d.subscription_id for d in done})).update(last_ok_at=now)  # type: ignore[attr-defined]
     dead = {d.subscription_id for d, dec, _ in outcomes if dec.action == "delete_subscription"}  # type: ignore[attr-defined]
     if dead:
@@ -193,12 +198,13 @@ async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now:
             continue
         if dec.alarm:
             stats.alarm = True
+        mine = Delivery.filter(
+            id=delivery.id, claim_token=delivery.claim_token
+        )  # not if re-claimed meanwhile
         if dec.action == "defer":  # not attempted: the push service asked us to wait
-            await Delivery.filter(id=delivery.id).update(
-                next_attempt_at=now + dt.timedelta(seconds=dec.delay_s), claimed_until=None
-            )
+            await mine.update(next_attempt_at=now + dt.timedelta(seconds=dec.delay_s), claimed_until=None)
         elif dec.action == "retry":
-            await Delivery.filter(id=delivery.id).update(
+            await mine.update(
                 attempts=delivery.attempts + 1,
                 next_attempt_at=now + dt.timedelta(seconds=dec.delay_s),
                 claimed_until=None,
@@ -206,7 +212,7 @@ async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now:
             )
         else:
             final = {"fail": "failed", "give_up": "gave_up", "expired": "expired"}[dec.action]
-            await Delivery.filter(id=delivery.id).update(
+            await mine.update(
                 status=final,
                 attempts=delivery.attempts + 1,
                 claimed_until=None,

@@ -43,6 +43,10 @@ def endpoint_policy(settings: Settings) -> PushEndpointPolicy:
 
 
 def signer_for(settings: Settings) -> VapidSigner:
+    if settings.vapid_subject.endswith(".invalid") and not settings.testing:
+        log.warning(
+            "WAYHOME_VAPID_SUBJECT is a placeholder; push services want a real mailto: or https: contact"
+        )
     return VapidSigner(vapid=load_or_create(var_dir=settings.var_dir), subject=settings.vapid_subject)
 
 

@@ -237,3 +237,30 @@ async def test_a_429_pauses_the_whole_push_service_origin(
     for sub in [first, *others]:
         assert len(decoded(push_service, sub["endpoint"])) == 1
     assert {d.attempts for d in await Delivery.all()} <= {0, 1}  # deferral is not an attempt
+
+
+async def test_delivery_logs_never_carry_endpoints_or_keys(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    push_service: LoopbackPushService,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="wayhome")
+    ok = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    gone = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    bad = await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
+    push_service.script(gone["endpoint"], Reply(410))
+    push_service.script(bad["endpoint"], Reply(413))
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    await send_notice(client, schools=[SCHOOL_A])
+    await drain(settings)
+    assert any(r.name.startswith("wayhome.alerts") for r in caplog.records)  # it did log
+    secrets = [s["endpoint"].rsplit("/", 1)[1] for s in (ok, gone, bad)] + [
+        ok["keys"]["p256dh"],
+        ok["keys"]["auth"],
+    ]
+    for record in caplog.records:
+        text = record.getMessage() + " " + repr(record.__dict__)
+        assert not any(secret in text for secret in secrets), record.name

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from backend.alerts import notices, subscriptions
 from backend.alerts.loopback_push import LoopbackPushService
@@ -90,3 +91,17 @@ def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
         t.join()
     assert len(keys) == 8 and len(set(keys)) == 1
     assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_key_from_secret_store_env_wins_and_var_is_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py_vapid import Vapid02
+
+    from backend.alerts.vapid import ENV_PRIVATE_KEY, load_or_create, new_private_pem, public_key_b64
+
+    pem = new_private_pem().decode()
+    monkeypatch.setenv(ENV_PRIVATE_KEY, pem.replace("\n", "\\n"))  # as a one-line secret
+    loaded = load_or_create(var_dir=tmp_path)
+    assert public_key_b64(loaded) == public_key_b64(Vapid02.from_pem(pem.encode()))
+    assert not (tmp_path / KEY_FILE).exists()
