@@ -99,6 +99,9 @@ class SecurityMiddleware:
 
     def _reject(self, scope: Scope) -> tuple[int, str, str, dict[str, Any]] | None:
         query = scope.get("query_string", b"")
+        if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+            # No field anywhere takes a NUL character, and PostgreSQL cannot store one in text.
+            return (400, "invalid_characters", "The address contains a NUL character.", {})
         if len(query) > self.settings.max_query_bytes:
             return (
                 414,

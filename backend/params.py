@@ -151,9 +151,28 @@ async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
     if not body:
         raise ApiError(400, "empty_body", "Send a JSON body with this request.")
     try:
-        return json.loads(body)
+        value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+    if _has_nul(value):
+        raise ApiError(422, "invalid_characters", "Text in the request must not contain NUL characters.")
+    return value
+
+
+def _has_nul(value: Any) -> bool:
+    """NUL is never meaningful in our text fields, and PostgreSQL refuses to store it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 async def read_json_object(request: Request, *, max_bytes: int = 64_000) -> dict[str, Any]:

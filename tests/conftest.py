@@ -88,6 +88,17 @@ def make_settings(database_url: str, var_dir: Path, **changes: object) -> Settin
     return base.with_changes(**changes)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def street_artefacts(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build every area's street artefacts and compile the routing kernels once, before any app starts,
+    so no test's start-up pays for it (or times out on a fresh clone)."""
+    from backend.directions import load_route_engines
+    from content.areas import load_all_areas
+
+    settings = make_settings("sqlite://:memory:", tmp_path_factory.mktemp("warm") / "var")
+    asyncio.run(load_route_engines(settings=settings, areas=load_all_areas()))
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path / "var")

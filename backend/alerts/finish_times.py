@@ -17,7 +17,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_GROUPS = "All pupils"
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
-_TEXT = {"type": "string", "minLength": 1, "maxLength": 80}
+_PLAIN = "^[^\\x00-\\x1f\\x7f]*$"  # no control characters (PostgreSQL JSON refuses NUL)
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _PLAIN}
 
 RULES_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -71,7 +72,7 @@ RULES_SCHEMA: dict[str, Any] = {
                     "group": _TEXT,
                     "finish": {"type": ["string", "null"], "pattern": _TIME},
                     "closed": {"type": "boolean"},
-                    "note": {"type": "string", "maxLength": 200},
+                    "note": {"type": "string", "maxLength": 200, "pattern": _PLAIN},
                 },
             },
         },

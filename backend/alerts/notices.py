@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from content.areas import AreaPack
 from content.messages import TIERS as AGE_TIERS
 
 IDLE_SUBSCRIPTION_DAYS = 60
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # PostgreSQL refuses NUL outright
 MAX_TTL_S = 28 * 24 * 3600
 DEFAULT_LIFETIME = dt.timedelta(hours=24)
 _ISO = {"type": ["string", "null"], "format": "date-time"}
@@ -97,6 +99,8 @@ def validate_notice(
             value = body[field]
             if not isinstance(value, str) or not value.strip() or len(value) > limit:
                 raise _bad(field, f"'{field}' must be text of 1 to {limit} characters.")
+            if CONTROL_CHARS.search(value):
+                raise _bad(field, f"'{field}' contains control characters; use plain text and line breaks.")
             out[field] = value.strip()
     if "schools" in body:
         out["schools"] = _strings(body["schools"], "schools", max_items=200)

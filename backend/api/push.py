@@ -86,7 +86,7 @@ async def subscribe(request: Request) -> JSONResponse:
 async def unsubscribe(request: Request) -> Response:
     body = await read_json_object(request, max_bytes=4_000)
     endpoint = body.get("endpoint")
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1024:
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1024 or not endpoint.isprintable():
         raise ApiError(
             422, "invalid_endpoint", "Send the subscription's 'endpoint' URL.", {"field": "endpoint"}
         )

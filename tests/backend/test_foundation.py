@@ -111,3 +111,12 @@ async def test_oversized_body_is_refused_before_reading(client: httpx.AsyncClien
     response = await client.post("/api/v1/geocode", content=b"x" * 2_000_000)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"
+
+
+async def test_nul_characters_are_refused_before_reaching_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/geocode", params={"q": "SE15\x005JR"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_characters"
+    response = await client.post("/api/v1/surveys/journey-home/responses", json={"answers": {"x\x00": "y"}})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_characters"

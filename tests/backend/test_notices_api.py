@@ -186,3 +186,20 @@ async def test_scheduled_notice_is_sent_by_the_worker_when_due(
         == 1
     )
     assert await Delivery.filter(notice_id=notice.id).count() == 0  # nobody subscribed
+
+
+async def test_nul_and_control_characters_are_422_not_a_database_error(client: httpx.AsyncClient) -> None:
+    """PostgreSQL refuses NUL in text and JSON; it must be a clear 422 on both databases, never a 500."""
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    for field in ("title", "body"):
+        response = await client.post("/api/v1/admin/notices", json={**DRAFT, field: "Patrol\x00 tonight"})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["details"]["field"] == field
+    ok = await client.post("/api/v1/admin/notices", json={**DRAFT, "body": "Line one\nLine two\tindented"})
+    assert ok.status_code == 201
+    bad_rules = {"weekly": [{"group": "Year\x007", "days": ["mon"], "finish": "15:00"}]}
+    put = await client.put(f"/api/v1/admin/schools/{SCHOOL_A}/finish-times", json=bad_rules)
+    assert put.status_code == 422 and put.json()["error"]["code"] == "invalid_finish_times"
+    gone = await client.request("DELETE", "/api/v1/push/subscriptions", json={"endpoint": "https://x/\x00"})
+    assert gone.status_code == 422
+    assert await Notice.all().count() == 1

@@ -60,6 +60,8 @@ async def _read_csv(request: Request) -> str:
         if not isinstance(wrapped, dict) or not isinstance(wrapped.get("csv"), str):
             raise ApiError(422, "invalid_body", 'Send the CSV as text/csv, or as JSON {"csv": "..."}.')
         text = wrapped["csv"]
+    if "\x00" in text:
+        raise ApiError(422, "invalid_characters", "The CSV file must not contain NUL characters.")
     return text
 
 
