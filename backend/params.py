@@ -154,25 +154,35 @@ async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
         value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
-    if _has_nul(value):
-        raise ApiError(422, "invalid_characters", "Text in the request must not contain NUL characters.")
+    where = _nul_path(value)
+    if where is not None:
+        raise ApiError(
+            422,
+            "invalid_characters",
+            "Text in the request must not contain NUL characters.",
+            {"field": where},
+        )
     return value
 
 
-def _has_nul(value: Any) -> bool:
-    """NUL is never meaningful in our text fields, and PostgreSQL refuses to store it."""
-    stack = [value]
+def _nul_path(value: Any) -> str | None:
+    """Where a NUL character hides (e.g. "weekly.0.group"): never meaningful in our text, and PostgreSQL
+    refuses to store it. Iterative, so deeply nested JSON cannot exhaust the stack."""
+    stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
-        item = stack.pop()
+        item, path = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                return True
+                return path or "body"
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            for key, inner in item.items():
+                where = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    return where
+                stack.append((inner, where))
         elif isinstance(item, list):
-            stack.extend(item)
-    return False
+            stack.extend((inner, f"{path}.{i}" if path else str(i)) for i, inner in enumerate(item))
+    return None
 
 
 async def read_json_object(request: Request, *, max_bytes: int = 64_000) -> dict[str, Any]:

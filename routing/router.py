@@ -36,6 +36,9 @@ MAX_SNAP_M = 250.0
 # so a route costs three searches (shortest + two); the largest weight that fits wins.
 SAFER_ALPHAS = (0.5, 2.0, 8.0)
 MIN_SAVING_PCT = 5.0
+# `balanced` (only when asked for): the risk weight of the chosen safer route times this factor. With exact
+# searches a smaller weight never gives a longer or less exposed route, so balanced lies between the two.
+BALANCED_FACTOR = 0.25
 CAVEAT = (
     "Risk is a statistical summary of past police reports and officer information, not a promise of safety. "
     "Stay on busy, lit streets, keep your phone charged, and call 999 in an emergency."
@@ -287,7 +290,7 @@ class Router:
         return out
 
     def routes(self, **query: Any) -> dict[str, Any]:
-        """GeoJSON FeatureCollection with a `shortest` and a `safer` route (arguments: see `solve`)."""
+        """GeoJSON FeatureCollection: `shortest`, `safer` (and `balanced` if asked) routes (arguments: see `solve`)."""
         envelope, parts, src = self.solve(**query)
         features = [
             {
@@ -329,10 +332,12 @@ class Router:
         fixed_origin: bool = False,
         notes: Sequence[str] = (),
         data_as_of: Any = None,
+        balanced: bool = False,
     ) -> tuple[dict[str, Any], list[tuple[dict[str, Any], IntArray]], int]:
         """(envelope without features, [(properties, edge ids)] for shortest and safer, snapped origin node).
 
         `data_as_of` replaces the artefacts' crime month in the envelope (the API passes the pack's dates).
+        `balanced=True` appends a third route, kind `balanced`, between shortest and safer.
         """
         cap = cap or DetourCap()
         snap = self._snapshot
@@ -357,7 +362,7 @@ class Router:
         short_len = float(self.graph.length_m[short].sum())
         short_exp = float(np.sum(self.graph.length_m[short] * risk[short]))
         allowed = short_len + cap.allowed_extra_m(short_len)
-        best, best_exp = short, short_exp
+        best, best_exp, best_alpha = short, short_exp, 0.0
         lo, hi = 0, len(SAFER_ALPHAS) - 1
         while lo <= hi and src != dst:  # length grows with alpha: find the largest alpha within the cap
             mid = (lo + hi) // 2
@@ -375,7 +380,7 @@ class Router:
             if length <= allowed + 1e-6:
                 exp = float(np.sum(self.graph.length_m[edges] * risk[edges]))
                 if exp < best_exp:
-                    best, best_exp = edges, exp
+                    best, best_exp, best_alpha = edges, exp, alpha
                 lo = mid + 1
             else:
                 hi = mid - 1
@@ -383,7 +388,7 @@ class Router:
         found = saved_pct >= MIN_SAVING_PCT
         all_notes = list(notes)
         if not found:
-            best, best_exp, saved_pct = short, short_exp, 0.0
+            best, best_exp, saved_pct, best_alpha = short, short_exp, 0.0, 0.0
             all_notes.append(
                 "No meaningfully safer route within the detour limit: the shortest route is also the safer one."
             )
@@ -392,6 +397,23 @@ class Router:
             (self._render.properties("shortest", short, short_len, short_exp, 0.0, havens, src), short),
             (self._render.properties("safer", best, short_len, best_exp, saved_pct, havens, src), best),
         ]
+        if balanced:
+            mid_edges, mid_exp = best, best_exp
+            if best_alpha > 0:
+                alpha = best_alpha * BALANCED_FACTOR
+                cost = self._cost(snap, risk_key, risk, alpha)
+                floor = self._floor(at, havens, alpha, ctx)
+                mid_edges = self._path(snap, (risk_key, alpha), cost, src, dst, fixed_origin, floor)
+                mid_exp = float(np.sum(self.graph.length_m[mid_edges] * risk[mid_edges]))
+                if float(self.graph.length_m[mid_edges].sum()) > allowed + 1e-6 or mid_exp > short_exp:
+                    mid_edges, mid_exp = best, best_exp  # only on exact ties; keeps the guarantees
+            mid_pct = 100.0 * (short_exp - mid_exp) / short_exp if short_exp > 0 else 0.0
+            parts.append(
+                (
+                    self._render.properties("balanced", mid_edges, short_len, mid_exp, mid_pct, havens, src),
+                    mid_edges,
+                )
+            )
         envelope = {
             "type": "FeatureCollection",
             "area": self.slug,

@@ -56,7 +56,7 @@ ROUTE_FEATURE = {
                 "streets",
             ],
             "properties": {
-                "kind": {"enum": ["shortest", "safer"]},
+                "kind": {"enum": ["shortest", "safer", "balanced"]},
                 "length_m": {"type": "number", "minimum": 0},
                 "duration_s": {"type": "number", "minimum": 0},
                 "exposure": {
@@ -78,7 +78,7 @@ ROUTES_SCHEMA = {
     "required": ["type", "features", "area", "data_as_of", "notes"],
     "properties": {
         "type": {"const": "FeatureCollection"},
-        "features": {"type": "array", "items": ROUTE_FEATURE, "minItems": 2, "maxItems": 2},
+        "features": {"type": "array", "items": ROUTE_FEATURE, "minItems": 2, "maxItems": 3},
         "area": {"type": "string"},
         "data_as_of": {"type": "object"},
         "notes": {"type": "array", "items": {"type": "string"}},
@@ -151,11 +151,20 @@ async def router_for(state: AppState, area: str) -> Router:
             "required": False,
             "schema": {"type": "number", "minimum": 0, "maximum": 3000, "default": 800},
         },
+        {
+            "name": "alternatives",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["balanced"]},
+            "description": "`balanced` adds a third feature between shortest and safer (same properties).",
+        },
     ],
     responses={200: ROUTES_SCHEMA, 422: "error"},
     description="The safer route is at most max_detour_pct or max_detour_m longer (whichever is stricter) "
     "than the shortest; when no meaningfully safer route fits, both features are the same route and a note "
-    "says so. Risk is a statistical summary of past reports, not a promise of safety.",
+    "says so. With alternatives=balanced a third feature, kind `balanced`, follows them: a milder risk weight "
+    "than the safer route's, so its length and exposure lie between the two and it respects the same cap. "
+    "Risk is a statistical summary of past reports, not a promise of safety.",
 )
 async def get_routes(request: Request) -> Response:
     state = app_state(request)
@@ -166,6 +175,7 @@ async def get_routes(request: Request) -> Response:
         max_pct=query_float(request, "max_detour_pct", min=0.0, max=100.0, default=35.0),
         max_m=query_float(request, "max_detour_m", min=0.0, max=3000.0, default=800.0),
     )
+    balanced = query_str(request, "alternatives", max_len=20, default=None, choices=("balanced",)) is not None
     if origin.area != target.area:
         raise ApiError(
             422,
@@ -187,6 +197,7 @@ async def get_routes(request: Request) -> Response:
             fixed_origin=origin.kind == "school",
             notes=_notes(state, origin.area, router),
             data_as_of=state.areas[origin.area].data_as_of,
+            balanced=balanced,
         )
     except RoutingError as exc:
         raise ApiError(422, exc.code, exc.message, exc.details) from None

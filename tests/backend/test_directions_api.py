@@ -76,3 +76,20 @@ async def test_street_layer_geojson_with_etag(client: httpx.AsyncClient) -> None
     assert again.status_code == 304
     missing = await client.get("/api/v1/areas/atlantis/streets")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_area"
+
+
+async def test_balanced_route_only_when_asked(client: httpx.AsyncClient) -> None:
+    params = {"from": FROM, "to": TO, "at": "2026-11-26T16:30:00+00:00"}
+    plain = await client.get("/api/v1/routes", params=params)
+    asked = await client.get("/api/v1/routes", params={**params, "alternatives": "balanced"})
+    assert plain.status_code == asked.status_code == 200, asked.text
+    assert [f["properties"]["kind"] for f in plain.json()["features"]] == ["shortest", "safer"]
+    features = asked.json()["features"]
+    assert [f["properties"]["kind"] for f in features] == ["shortest", "safer", "balanced"]
+    assert features[:2] == plain.json()["features"]
+    sp, fp, bp = (f["properties"] for f in features)
+    assert set(bp) == set(sp)
+    assert fp["exposure"] - 1e-4 <= bp["exposure"] <= sp["exposure"] + 1e-4
+    assert bp["extra_length_m"] <= min(0.35 * sp["length_m"], 800) + 0.5
+    bad = await client.get("/api/v1/routes", params={**params, "alternatives": "scenic"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_choice"

@@ -120,3 +120,14 @@ async def test_nul_characters_are_refused_before_reaching_the_database(client: h
     response = await client.post("/api/v1/surveys/journey-home/responses", json={"answers": {"x\x00": "y"}})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_characters"
+
+
+async def test_deeply_nested_json_is_a_clear_error(client: httpx.AsyncClient) -> None:
+    for depth in (900, 100_000):
+        body = "[" * depth + "]" * depth
+        response = await client.post(
+            "/api/v1/surveys/journey-home/responses",
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+        assert 400 <= response.status_code < 500, response.text

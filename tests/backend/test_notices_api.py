@@ -199,7 +199,8 @@ async def test_nul_and_control_characters_are_422_not_a_database_error(client: h
     assert ok.status_code == 201
     bad_rules = {"weekly": [{"group": "Year\x007", "days": ["mon"], "finish": "15:00"}]}
     put = await client.put(f"/api/v1/admin/schools/{SCHOOL_A}/finish-times", json=bad_rules)
-    assert put.status_code == 422 and put.json()["error"]["code"] == "invalid_finish_times"
+    assert put.status_code == 422, put.text
+    assert put.json()["error"]["details"]["field"] == "weekly.0.group"
     gone = await client.request("DELETE", "/api/v1/push/subscriptions", json={"endpoint": "https://x/\x00"})
     assert gone.status_code == 422
     assert await Notice.all().count() == 1

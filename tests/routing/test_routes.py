@@ -141,3 +141,31 @@ def test_school_trees_give_the_point_to_point_routes(wood_green: Router) -> None
     router.wait_for_trees()
     assert len(router._snapshot.trees) >= 2
     assert [props(h, True) for h in homes] == point
+
+
+def test_balanced_lies_between_shortest_and_safer_within_the_cap(wood_green: Router) -> None:
+    g = wood_green.graph
+    rng = np.random.default_rng(77)
+    strictly_between = 0
+    for cap in (DetourCap(), DetourCap(max_pct=10.0, max_m=150.0)):
+        for _ in range(60):
+            a, b = (int(v) for v in rng.integers(0, g.n_nodes, 2))
+            args = dict(
+                from_lat=g.node_lat[a], from_lon=g.node_lon[a], to_lat=g.node_lat[b], to_lon=g.node_lon[b]
+            )
+            plain = wood_green.routes(**args, at=AT, cap=cap)
+            doc = wood_green.routes(**args, at=AT, cap=cap, balanced=True)
+            assert [f["properties"]["kind"] for f in doc["features"]] == ["shortest", "safer", "balanced"]
+            assert doc["features"][:2] == plain["features"]  # asking for balanced changes nothing else
+            short, safer, mid = (f["properties"] for f in doc["features"])
+            assert safer["exposure"] - 1e-4 <= mid["exposure"] <= short["exposure"] + 1e-4
+            assert short["length_m"] - 0.1 <= mid["length_m"] <= safer["length_m"] + 0.1
+            assert mid["extra_length_m"] <= cap.allowed_extra_m(short["length_m"]) + 0.2
+            assert mid["exposure_saved_pct"] <= safer["exposure_saved_pct"] + 0.1
+            coords = doc["features"][2]["geometry"]["coordinates"]
+            assert coords[0] == [round(g.node_lon[a], 6), round(g.node_lat[a], 6)]
+            assert coords[-1] == [round(g.node_lon[b], 6), round(g.node_lat[b], 6)]
+            if not doc["safer_found"]:
+                assert mid == {**short, "kind": "balanced"}
+            strictly_between += safer["exposure"] < mid["exposure"] < short["exposure"]
+    assert strictly_between >= 5  # a real third option, not a copy of one of the other two
