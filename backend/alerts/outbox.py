@@ -224,3 +224,11 @@ async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now:
     if stats.alarm:
         log.critical("push service rejected our VAPID signature (401/403): check the VAPID key and subject")
     return stats
+
+
+async def outbox_health() -> dict[str, Any]:
+    """Aggregate outbox state for /healthz: queue depth, and whether push services are refusing our VAPID
+    signature (pending rows whose last answer was 401/403), which no worker can fix by retrying."""
+    pending = await Delivery.filter(status="pending").count()
+    refused = await Delivery.filter(status="pending", last_status__in=(401, 403)).count()
+    return {"pending": pending, "vapid_refused": refused, "vapid_alarm": refused > 0}

@@ -36,6 +36,15 @@ async def _db_status() -> str:
     return "ok"
 
 
+async def _push_status() -> dict[str, Any] | None:
+    try:
+        from backend.alerts.outbox import outbox_health
+
+        return await outbox_health()
+    except Exception:  # the outbox is optional for readiness
+        return None
+
+
 @doc(
     summary="Readiness: database, areas and the age of their data",
     tags=["meta"],
@@ -53,12 +62,15 @@ async def healthz(request: Request) -> JSONResponse:
         }
         for slug, pack in state.areas.items()
     }
+    push = await _push_status()
     reasons = []
     if db not in ("ok", "no models"):
         reasons.append(f"database: {db}")
     if not areas:
         reasons.append("no area packs loaded")
     body: dict[str, Any] = {"status": "degraded" if reasons else "ok", "db": db, "areas": areas}
+    if push is not None:
+        body["push"] = push  # reported, but never takes web workers out of service
     if reasons:
         body["reasons"] = reasons
     return JSONResponse(body, status_code=503 if reasons else 200)
