@@ -226,7 +226,7 @@ async def _record(outcomes: list[tuple[Delivery, Decision, int | None]], *, now:
     return stats
 
 
-async def outbox_health() -> dict[str, Any]:
+async def outbox_health() -> dict[str, int | bool]:
     """Aggregate outbox state for /healthz: queue depth, and whether push services are refusing our VAPID
     signature (pending rows whose last answer was 401/403), which no worker can fix by retrying."""
     pending = await Delivery.filter(status="pending").count()
