@@ -36,8 +36,12 @@ def parse_hours(expr: str) -> OpeningHours:
     try:
         return OpeningHours(expr, timezone=LONDON, country="GB")
     except Exception as exc:  # the library raises its own ParserError/SyntaxError types
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "parse error"
-        raise InvalidHours(f"not valid opening_hours syntax: {first_line}") from exc
+        where = re.search(r"--> \d+:(\d+)", str(exc))
+        near = f" (the problem is near character {where.group(1)})" if where else ""
+        raise InvalidHours(
+            "is not in OpenStreetMap opening_hours format, for example "
+            f"'Mo-Fr 08:00-18:00; Sa 10:00-16:00; PH off'{near}"
+        ) from exc
 
 
 def validate_hours(expr: str | None) -> str | None:

@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "2026.11.25-1";
+const VERSION = "2026.11.26-2";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;
@@ -219,7 +219,15 @@ self.addEventListener("pushsubscriptionchange", (event) => {
     const topics = saved ? await saved.json() : [];
     if (!topics.length) return;
     let sub = event.newSubscription;
-    if (!sub && event.oldSubscription) sub = await self.registration.pushManager.subscribe(event.oldSubscription.options);
+    if (!sub) {
+      // Some browsers give no options (or no old subscription): ask the server for the key again.
+      let options = event.oldSubscription && event.oldSubscription.options;
+      if (!options || !options.applicationServerKey) {
+        const { vapid_public_key } = await (await fetch("/api/v1/push/key")).json();
+        options = { userVisibleOnly: true, applicationServerKey: vapid_public_key };
+      }
+      sub = await self.registration.pushManager.subscribe(options);
+    }
     if (!sub) return;
     const json = sub.toJSON();
     await fetch("/api/v1/push/subscriptions", {

@@ -122,6 +122,16 @@ async function warmOffline() {
   }
 }
 
+/** Alerts: the PWA re-registers an existing push subscription on load (see push.js reRegister). */
+async function refreshAlerts() {
+  try {
+    const { reRegister } = await import("./push.js");
+    document.documentElement.dataset.alertsRefreshed = String(await reRegister());
+  } catch (err) {
+    document.documentElement.dataset.alertsRefreshed = "failed"; // offline or refused: tried again next load
+  }
+}
+
 /** Fill the static shell's text from strings.js (the HTML keeps English as a no-JavaScript fallback). */
 function translateShell() {
   const lookup = (path) => path.split(".").reduce((o, k) => (o ? o[k] : undefined), strings);
@@ -146,6 +156,7 @@ function start() {
   registerServiceWorker();
   const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1500));
   idle(() => warmOffline());
+  idle(() => refreshAlerts());
 }
 
 start();

@@ -1,10 +1,11 @@
 // Leaflet map with a canvas renderer. Base layer: the area's own streets from our backend (works offline,
 // nothing sent to third parties); a deployment may configure a tile server instead.
 import { h } from "./dom.js";
-import { areas, areaList, getJson } from "./api.js";
+import { areas, areaList, getJson, query } from "./api.js";
 import { strings } from "./strings.js";
 
 let leafletPromise = null;
+const SCHOOL_GAP_PX = 26;
 const streetsByArea = new Map();
 
 export function loadLeaflet() {
@@ -45,11 +46,17 @@ async function streets(slug) {
   return streetsByArea.get(slug);
 }
 
+async function schoolsOf(slug) {
+  const data = await getJson(`/api/v1/schools?${query({ area: slug, limit: 500 })}`);
+  return (data && data.schools) || [];
+}
+
 /**
  * Create a map in `container`. Returns {L, map, layers, setArea(slug)}; layers are havens, schools, routes,
  * hotspots and picks (L.LayerGroup), added in that order so routes draw above streets.
+ * With `onSchool`, the area's schools are drawn as small labelled markers; tapping one calls onSchool(school).
  */
-export async function createMap(container, { label, area = null } = {}) {
+export async function createMap(container, { label, area = null, onSchool = null } = {}) {
   container.classList.add("map");
   container.setAttribute("role", "region");
   container.setAttribute("aria-label", label);
@@ -59,7 +66,8 @@ export async function createMap(container, { label, area = null } = {}) {
   map.attributionControl.setPrefix(false);
   const base = L.layerGroup().addTo(map);
   const layers = {};
-  for (const name of ["hotspots", "routes", "schools", "havens", "picks"]) layers[name] = L.layerGroup().addTo(map);
+  // Feature groups fire layeradd/layerremove, which the schools layer uses to keep clear of the other markers.
+  for (const name of ["hotspots", "routes", "schools", "havens", "picks"]) layers[name] = L.featureGroup().addTo(map);
   let areaSlug = null;
   const view = {
     L,
@@ -81,6 +89,7 @@ export async function createMap(container, { label, area = null } = {}) {
         const [minLon, minLat, maxLon, maxLat] = info.bbox;
         map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
       }
+      if (onSchool) drawSchools(slug);
       const tiles = tileConfig(payload, info);
       if (tiles) {
         L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(base);
@@ -105,6 +114,55 @@ export async function createMap(container, { label, area = null } = {}) {
       map.fitBounds(L.latLngBounds(latlngs).pad(0.15), { maxZoom: 17 });
     },
   };
+  let schoolMarkers = [];
+  async function drawSchools(slug) {
+    let found;
+    try {
+      found = await schoolsOf(slug);
+    } catch (err) {
+      return; // offline or not served: the map still works without the schools layer
+    }
+    if (areaSlug !== slug) return;
+    layers.schools.clearLayers();
+    schoolMarkers = found.filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon)).map((school) => {
+      const marker = labelledMarker(L, school.lat, school.lon, { title: strings.map.school(school.name), className: "pin-school-small", size: 24 });
+      marker.on("click", () => onSchool(school));
+      return marker;
+    });
+    declutter();
+  }
+  /** Show only school markers that keep a 24 px target clear of every other marker (WCAG 2.5.8); zoom in for more. */
+  let pending = false;
+  function declutter() {
+    if (pending || !schoolMarkers.length) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const taken = [];
+      const keep = new Set();
+      for (const name of ["havens", "picks"]) layers[name].eachLayer((l) => l.getLatLng && taken.push(map.latLngToLayerPoint(l.getLatLng())));
+      const size = map.getSize();
+      // Fully inside the map and clear of the zoom buttons and attribution links, or its target would be clipped.
+      const inside = (c) => c.x >= 14 && c.y >= 14 && c.x <= size.x - 14 && c.y <= size.y - 30 && !(c.x < 60 && c.y < 90);
+      for (const marker of schoolMarkers) {
+        if (!inside(map.latLngToContainerPoint(marker.getLatLng()))) continue;
+        const pt = map.latLngToLayerPoint(marker.getLatLng());
+        if (taken.some((o) => Math.abs(o.x - pt.x) < SCHOOL_GAP_PX && Math.abs(o.y - pt.y) < SCHOOL_GAP_PX)) continue;
+        taken.push(pt);
+        keep.add(marker);
+      }
+      // Change only what differs: re-adding every marker on each move would churn the DOM under screen readers.
+      for (const marker of schoolMarkers) {
+        if (keep.has(marker) && !layers.schools.hasLayer(marker)) layers.schools.addLayer(marker);
+        else if (!keep.has(marker) && layers.schools.hasLayer(marker)) layers.schools.removeLayer(marker);
+      }
+    });
+  }
+  if (onSchool) {
+    map.on("moveend resize", declutter);
+    layers.havens.on("layeradd layerremove", declutter);
+    layers.picks.on("layeradd layerremove", declutter);
+  }
   map.setView([51.5, -0.09], 13);
   if (area) await view.setArea(area);
   setTimeout(() => map.invalidateSize(), 0);
@@ -120,7 +178,20 @@ function streetWeight(feature) {
 }
 
 /** A marker that is a real focusable control with a text label (keyboard and screen-reader usable). */
-export function labelledMarker(L, lat, lon, { title, className }) {
-  const icon = L.divIcon({ className: `pin ${className || ""}`, iconSize: [22, 22], iconAnchor: [11, 11] });
-  return L.marker([lat, lon], { icon, title, alt: title, keyboard: true });
+export function labelledMarker(L, lat, lon, { title, className, size = 22 }) {
+  const icon = L.divIcon({ className: `pin ${className || ""}`, iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
+  const marker = L.marker([lat, lon], { icon, title, alt: title, keyboard: true });
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el || el.dataset.labelled) return;
+    el.dataset.labelled = "1";
+    el.setAttribute("aria-label", title);
+    // Leaflet markers are focusable buttons but ignore Enter and Space; a keyboard user must be able to choose one.
+    el.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      marker.fire("click", { latlng: marker.getLatLng(), originalEvent: ev });
+    });
+  });
+  return marker;
 }

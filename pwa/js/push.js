@@ -81,3 +81,19 @@ export async function unsubscribeTopic(topic) {
   saveTopics(topics);
   return topics;
 }
+
+/**
+ * On every load: send this browser's existing subscription again with the saved topics. The server forgets
+ * subscriptions that failed or sat idle, and browsers may rotate keys without a pushsubscriptionchange event.
+ * Returns true when a subscription was re-registered. Asks for nothing: no permission prompt, no new subscription.
+ */
+export async function reRegister() {
+  const topics = savedTopics();
+  if (!topics.length || !("serviceWorker" in navigator) || !("PushManager" in window)) return false;
+  const reg = await navigator.serviceWorker.ready;
+  const sub = await reg.pushManager.getSubscription();
+  if (!sub) return false;
+  await register(sub, topics);
+  saveTopics(topics); // refresh the service worker's copy, which pushsubscriptionchange reads
+  return true;
+}

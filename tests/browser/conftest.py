@@ -147,14 +147,32 @@ async def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 async def screenshot(page: Any, name: str) -> Path:
+    """The whole screen as a phone would scroll through it. Only <main> scrolls in the app, so a full-page
+    capture would stop at the viewport: grow the viewport to fit main's content for the picture instead."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    # Sticky bars would be painted mid-page in a full-page capture: lay them out statically for the picture.
-    await page.evaluate(
-        "for (const el of document.querySelectorAll('header.top, nav.tabs')) el.style.position = 'static'"
+    # Every screen we picture is also checked for leaked programming values in the visible text.
+    leaked = await page.evaluate(
+        "() => (document.body.innerText.match(/\\b(null|undefined|NaN|\\[object Object\\])\\b/g) || [])"
     )
-    await page.screenshot(path=str(path), full_page=True)
+    assert not leaked, f"screen {name!r} shows {leaked}"
+    size = page.viewport_size
+    needed = await page.evaluate(
+        """() => {
+            const main = document.querySelector('main');
+            const chrome = window.innerHeight - (main ? main.clientHeight : 0);
+            return Math.ceil(chrome + (main ? main.scrollHeight : document.documentElement.scrollHeight));
+        }"""
+    )
+    scroll_top = await page.evaluate("() => document.querySelector('main')?.scrollTop ?? 0")
+    await page.set_viewport_size(
+        {"width": size["width"], "height": max(size["height"], min(int(needed), 4000))}
+    )
+    await page.evaluate("() => { const m = document.querySelector('main'); if (m) m.scrollTop = 0; }")
+    await page.wait_for_timeout(300)  # let the map redraw at the new size
+    await page.screenshot(path=str(path))
+    await page.set_viewport_size(size)
     await page.evaluate(
-        "for (const el of document.querySelectorAll('header.top, nav.tabs')) el.style.position = ''"
+        f"() => {{ const m = document.querySelector('main'); if (m) m.scrollTop = {scroll_top}; }}"
     )
     return path

@@ -3,7 +3,6 @@ a hotspot placed on the map is stored, and every section renders without a page 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -92,17 +91,19 @@ async def test_console_sections_work_against_the_api(browser: Any, settings: Set
         assert checked["verified_at"] and not checked["stale"]
         await page.goto("/#/staff/messages")
         await page.wait_for_selector(".console-body li.card")
-        await page.click("text=New entry")
-        draft = {
-            "tier": "14-17",
-            "topic": "test-topic",
-            "title": "A test draft",
-            "body_markdown": "Hello.",
-            "status": "draft",
-        }
-        await page.fill(".console-body textarea", json.dumps(draft))
-        await page.click(".console-body form button[type=submit]")
+        await page.click("#new-messages")
+        form = page.locator(".console-body form.resource-form")
+        await form.get_by_label("Title").fill("A test draft")
+        await form.get_by_label("Age group").select_option("14-17")
+        await form.get_by_label("Topic").fill("test-topic")
+        await form.get_by_label("Message text").fill("Hello.")
+        await form.locator("button[type=submit]").click()
         await page.wait_for_selector(".console-body li.card h3 >> text=A test draft")
+        stored_messages = (await page.evaluate("fetch('/api/v1/admin/messages').then(r => r.json())"))[
+            "messages"
+        ]
+        draft = next(m for m in stored_messages if m["title"] == "A test draft")
+        assert (draft["tier"], draft["topic"], draft["status"]) == ("14-17", "test-topic", "draft")
 
         for section in ("havens", "services", "messages", "audit", "notices"):
             await page.goto(f"/#/staff/{section}")
@@ -120,4 +121,92 @@ async def test_console_sections_work_against_the_api(browser: Any, settings: Set
         await page.click("#staff-sign-out")
         await wait_until(page, "location.hash === '#/'")
         assert (await page.evaluate("fetch('/api/v1/me').then(r => r.status)")) == 401
+        await context.close()
+
+
+async def test_officer_adds_a_haven_through_the_form_and_the_public_finds_it(
+    browser: Any, settings: Settings
+) -> None:
+    """The form shows the API's field error beside the input; once fixed, the place is a public nearest result."""
+    from tests.browser.test_young_person import AT, WOOD_GREEN
+
+    email, password = create_staff_account(settings, role="editor", areas=("north-london-demo",))
+    name = "Test Library Wood Green"
+    with live_server(settings) as base:
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await sign_in(page, email, password)
+        await page.goto("/#/staff/havens")
+        await page.wait_for_selector(".console-body li.card")
+        await page.click("#new-havens")
+        form = page.locator(".console-body form.resource-form")
+        await form.get_by_label("Name").fill(name)
+        await form.get_by_label("Kind of place").select_option("public_place")
+        await form.get_by_label("Status").select_option("active")
+        await form.get_by_label("Postcode").fill("N22 6XD")
+        # About 15 m from where the young person stands: nearer than any real place in the demo area.
+        await form.get_by_label("Latitude").fill(str(WOOD_GREEN["latitude"] + 0.0001))
+        await form.get_by_label("Longitude").fill(str(WOOD_GREEN["longitude"] + 0.0001))
+        hours = form.get_by_label("Opening hours")
+        await hours.fill("Monday to Friday 9 till 5")
+        await form.get_by_label("Source").fill("Browser test")
+        await form.locator("button[type=submit]").click()
+
+        error = form.locator(".field-error:not([hidden])")
+        await error.wait_for()
+        assert await error.count() == 1, "only the opening hours are wrong"
+        assert await hours.get_attribute("aria-invalid") == "true"
+        hours_id = await hours.get_attribute("id")
+        assert await error.get_attribute("id") == f"{hours_id}-error", "the message sits beside its input"
+        assert f"{hours_id}-error" in (await hours.get_attribute("aria-describedby") or "")
+        assert "opening hours" in (await error.inner_text()).lower()
+        assert not await axe_violations(page)
+        await screenshot(page, "staff-haven-form")
+        stored = (await page.evaluate("fetch('/api/v1/admin/havens').then(r => r.json())"))["havens"]
+        assert not [h for h in stored if h["name"] == name], "a refused form writes nothing"
+
+        await hours.fill("24/7")
+        await form.locator("button[type=submit]").click()
+        await page.wait_for_selector(f".console-body li.card h3 >> text={name}")
+        stored = (await page.evaluate("fetch('/api/v1/admin/havens').then(r => r.json())"))["havens"]
+        haven = next(h for h in stored if h["name"] == name)
+        assert (haven["kind"], haven["status"], haven["opening_hours"], haven["area"]) == (
+            "public_place",
+            "active",
+            "24/7",
+            "north-london-demo",
+        )
+        assert haven["needs_verification"] is True, "a new entry is marked as needing verification"
+        card = page.locator(".console-body li.card", has=page.locator(f"h3:text-is('{name}')"))
+        assert "Needs verification" in await card.inner_text()
+
+        # Filters: search narrows the list; "not checked for 6 months" asks the API for stale entries only.
+        await page.fill("#havens-search", "test library")
+        assert await page.locator(".console-body li.card").count() == 1
+        await page.fill("#havens-search", "")
+        await page.locator(".console-body li.card").first.wait_for()
+        await card.locator("text=Mark as checked today").click()
+        await page.wait_for_selector(".console-body >> text=Marked as checked today.")
+        await page.check("#havens-stale")
+        await page.wait_for_selector(".console-body .resource-list p.hint")
+        stale_names = await page.locator(".console-body li.card h3").all_inner_texts()
+        api_stale = (await page.evaluate("fetch('/api/v1/admin/havens?stale=1').then(r => r.json())"))[
+            "havens"
+        ]
+        assert sorted(n.strip() for n in stale_names) == sorted(h["name"] for h in api_stale)
+        assert name not in [n.strip() for n in stale_names], "just checked, so not stale"
+        assert not errors, errors
+
+        public_context = await new_phone(browser, base, geolocation=WOOD_GREEN, permissions=["geolocation"])
+        public = await public_context.new_page()
+        await public.clock.set_fixed_time(AT)
+        await public.goto("/#/haven")
+        await public.click("#use-location")
+        await public.wait_for_selector("ol.havens li.card")
+        first = public.locator("ol.havens li.card").first
+        assert (await first.locator("h3").inner_text()).strip() == name
+        assert "Open now" in await first.inner_text()
+        await public_context.close()
         await context.close()

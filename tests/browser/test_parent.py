@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations, get_json, new_phone, screenshot
+from tests.browser.conftest import axe_violations, get_json, new_phone, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,52 @@ async def test_parent_gets_a_route_home_from_a_school(browser: Any, server: str)
     for note in routes.get("notes", []):
         assert note in results
     await page.wait_for_selector("#route-map canvas")
+    # Let the map finish zooming to the routes (markers move during the animation) before checking targets.
+    await wait_until(page, "!document.querySelector('#route-map .leaflet-zoom-anim')")
+    await page.wait_for_timeout(300)
     assert not await axe_violations(page)
     await screenshot(page, "route")
+    await context.close()
+
+
+async def test_schools_layer_on_the_route_and_haven_maps(browser: Any, server: str) -> None:
+    """The area's schools are small labelled markers; choosing one (keyboard or tap) picks it as the school."""
+    areas = await get_json(f"{server}/api/v1/areas")
+    slug = (areas["areas"] if isinstance(areas, dict) else areas)[0]["slug"]
+    schools = (await get_json(f"{server}/api/v1/schools", area=slug, limit=500))["schools"]
+    placed = [s for s in schools if s.get("lat") is not None and s.get("lon") is not None]
+    assert placed, "the area pack lists schools with locations"
+
+    context = await new_phone(browser, server)
+    page = await context.new_page()
+    await page.goto("/#/route")
+    markers = page.locator("#route-map .pin-school-small")
+    await markers.first.wait_for()
+    boxes = await markers.evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {label: e.getAttribute('aria-label'), x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width}; })"
+    )
+    expected = {f"School: {s['name']}" for s in placed}
+    assert {b["label"] for b in boxes} <= expected and len(boxes) == len({b["label"] for b in boxes})
+    assert all(b["w"] >= 24 for b in boxes), "each marker is a 24 px target"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert max(abs(a["x"] - b["x"]), abs(a["y"] - b["y"])) >= 24, "markers never overlap"
+    by_label = {f"School: {s['name']}": s for s in placed}
+    chosen = by_label[boxes[len(boxes) // 2]["label"]]
+    marker = page.locator(f"#route-map .pin-school-small[aria-label='School: {chosen['name']}']")
+    await marker.focus()
+    await page.keyboard.press("Enter")
+    assert (await page.inner_text(".school-picker .chosen")).strip() == f"Chosen: {chosen['name']}"
+    assert await page.input_value(".school-picker input") == chosen["name"]
+    assert not await axe_violations(page)
+
+    await page.goto("/#/haven")
+    haven_markers = page.locator("#haven-map .pin-school-small")
+    await haven_markers.first.wait_for()
+    other = by_label[await haven_markers.first.get_attribute("aria-label")]
+    marker = page.locator(f"#haven-map .pin-school-small[aria-label='School: {other['name']}']")
+    await marker.dispatch_event("click")
+    await page.wait_for_selector("ol.havens li.card")
+    assert other["name"] in await page.inner_text("#haven-results-title")
     await context.close()

@@ -54,7 +54,9 @@ export async function render(main) {
   const getMap = async () => {
     if (!view) {
       try {
-        view = await createMap(mapBox, { label: S.mapLabel, area: origin ? await areaFor(origin.lat, origin.lon) : null });
+        // Tapping a school on the map looks for the nearest places from that school.
+        const onSchool = (s) => { forgetLocation(); search({ lat: s.lat, lon: s.lon, label: s.name }); };
+        view = await createMap(mapBox, { label: S.mapLabel, area: origin ? await areaFor(origin.lat, origin.lon) : null, onSchool });
         if (!origin) {
           const anyArea = await areaFor(0, 0).catch(() => null);
           if (anyArea) await view.setArea(anyArea);
@@ -122,7 +124,7 @@ export async function render(main) {
     if (!havens.length) results.append(status(S.none, "warn"));
     const list = h("ol", { class: "cards havens" });
     for (const haven of havens) list.append(card(haven));
-    results.append(escalationBox(escalation), list);
+    results.append(...[escalationBox(escalation), list].filter(Boolean));
     results.querySelector("#haven-results-title").focus();
     announce(S.resultsNear(place.label));
     await drawPlaces(havens);

@@ -6,6 +6,7 @@ import { createMap, labelledMarker } from "../map.js";
 import { placePicker } from "../places.js";
 import { schoolPicker } from "../schools.js";
 import { requestLocation, forgetLocation } from "../location.js";
+import { areaFor } from "../directory.js";
 
 const S = strings.route;
 
@@ -33,7 +34,9 @@ export async function render(main, params) {
   const getMap = async () => {
     if (!view) {
       try {
-        view = await createMap(mapBox, { label: S.mapLabel, area: school ? school.area : null });
+        // Tapping a school on the map picks it, like choosing it from the search.
+        const area = school ? school.area : await areaFor(0, 0).catch(() => null);
+        view = await createMap(mapBox, { label: S.mapLabel, area, onSchool: (s) => schools.pick(s) });
       } catch (err) {
         mapBox.replaceChildren(status(err.message, "warn"));
       }
