@@ -335,13 +335,19 @@ def bench_http(
         try:
             import httpx
 
-            for _ in range(600):
+            for _ in range(1200):
                 try:
                     if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"the benchmark server exited with code {proc.returncode} before it was ready"
+                    )
                 time.sleep(0.1)
+            else:
+                raise RuntimeError("the benchmark server was not ready after 120 s")
             g = router.graph
             rng = np.random.default_rng(5)
             paths = [
