@@ -47,10 +47,6 @@ def _env_config() -> dict[str, Any]:
 TORTOISE_ORM = _env_config()
 
 
-def has_models() -> bool:
-    return bool(tortoise_config("sqlite://:memory:")["apps"])
-
-
 def _guard_sqlite_comments() -> None:
     """Tortoise 1.1.9 runs SQLite migrations by splitting the DDL on ';', including inside table and column
     comments taken from docstrings; a docstring with a semicolon then breaks the migration. Comments are

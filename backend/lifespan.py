@@ -51,7 +51,6 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         async with contextlib.AsyncExitStack() as stack:
             if config["apps"]:
                 await stack.enter_async_context(RegisterTortoise(app, config=config, generate_schemas=False))
-            state.db_ready = True
             await _seed(state)
             state.routers = await directions.load_route_engines(settings=settings, areas=areas)
             await stack.enter_async_context(worker.in_process_worker(state))
@@ -60,7 +59,6 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 extra={"areas": sorted(areas), "startup_ms": round(1000 * (time.perf_counter() - started))},
             )
             yield
-        state.db_ready = False
 
     return lifespan
 

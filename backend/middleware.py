@@ -72,19 +72,16 @@ class SecurityMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500}
 
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                self._decorate(MutableHeaders(scope=message), scope, request_id)
+            await send(message)
+
         rejection = self._reject(scope)
         if rejection is not None:
-            response = error_response(*rejection)
-            await self._send_with_headers(response, scope, receive, send, request_id, status_holder)
+            await error_response(*rejection)(scope, receive, send_wrapper)
         else:
-
-            async def send_wrapper(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    status_holder["status"] = message["status"]
-                    headers = MutableHeaders(scope=message)
-                    self._decorate(headers, scope, request_id)
-                await send(message)
-
             await self.app(scope, receive, send_wrapper)
         access_log.info(
             "request",
@@ -130,23 +127,6 @@ class SecurityMiddleware:
             headers.setdefault("strict-transport-security", "max-age=63072000; includeSubDomains")
         if scope["path"].startswith("/api/") and "cache-control" not in headers:
             headers["cache-control"] = "no-store"
-
-    async def _send_with_headers(
-        self,
-        response: Any,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        request_id: str,
-        holder: dict[str, Any],
-    ) -> None:
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                holder["status"] = message["status"]
-                self._decorate(MutableHeaders(scope=message), scope, request_id)
-            await send(message)
-
-        await response(scope, receive, send_wrapper)
 
 
 def _route_template(scope: Scope) -> str:

@@ -128,26 +128,25 @@ def query_datetime(request: Request, name: str = "at", *, default_now: bool = Tr
     return parse_datetime(raw, field=name)
 
 
-async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
-    """The request's JSON body (any JSON value), size-capped."""
+async def read_body(request: Request, *, max_bytes: int, what: str = "The request body") -> bytes:
+    """The raw body, refused with a 413 as soon as it passes `max_bytes` (declared or streamed)."""
+    too_large = ApiError(
+        413, "body_too_large", f"{what} must be at most {max_bytes} bytes.", {"max_bytes": max_bytes}
+    )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise ApiError(
-            413,
-            "body_too_large",
-            f"The request body must be at most {max_bytes} bytes.",
-            {"max_bytes": max_bytes},
-        )
-    body = b""
+        raise too_large
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:
-            raise ApiError(
-                413,
-                "body_too_large",
-                f"The request body must be at most {max_bytes} bytes.",
-                {"max_bytes": max_bytes},
-            )
+            raise too_large
+    return bytes(body)
+
+
+async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
+    """The request's JSON body (any JSON value), size-capped."""
+    body = await read_body(request, max_bytes=max_bytes)
     if not body:
         raise ApiError(400, "empty_body", "Send a JSON body with this request.")
     try:

@@ -17,7 +17,6 @@ class AppState:
     areas: dict[str, AreaPack]
     routers: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
-    db_ready: bool = False
 
 
 def app_state(request: Request) -> AppState:

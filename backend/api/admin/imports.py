@@ -14,6 +14,7 @@ from backend.api.admin.havens import EDITORS
 from backend.api.admin.services import may_edit
 from backend.errors import ApiError
 from backend.openapi import doc
+from backend.params import read_body
 from backend.state import app_state
 from havens.csv_io import ImportFailed, import_havens, import_services
 
@@ -36,16 +37,7 @@ CSV_BODY = {
 
 
 async def _read_csv(request: Request) -> str:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_CSV_BYTES:
-            raise ApiError(
-                413,
-                "body_too_large",
-                f"The CSV file must be at most {MAX_CSV_BYTES} bytes.",
-                {"max_bytes": MAX_CSV_BYTES},
-            )
+    body = await read_body(request, max_bytes=MAX_CSV_BYTES, what="The CSV file")
     if not body.strip():
         raise ApiError(400, "empty_body", "Send the CSV file as the request body.")
     try:
