@@ -39,6 +39,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy routing
+	$(BIN)/mypy bench
 	$(BIN)/mypy backend havens content
 
 test-sqlite: setup

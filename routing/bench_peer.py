@@ -48,15 +48,21 @@ def saferoute_engine_class(*, cache_dir: Path) -> tuple[Any, str] | str:
 
 
 def lsoa_crime_points(
-    graph: StreetGraph, *, sources: AreaSources, config: RiskConfig, seed: int = 5
+    graph: StreetGraph,
+    *,
+    sources: AreaSources,
+    config: RiskConfig,
+    seed: int = 5,
+    months: Sequence[str] | None = None,
 ) -> list[dict[str, float]]:
     """Crime points sampled deterministically from MPS LSOA counts (the pack has no police.uk points).
 
     One point per unit of each LSOA's recency- and category-weighted count (the numbers our LSOA surface
-    spreads over the LSOA's streets), at length-weighted random edge midpoints of that LSOA.
+    spreads over the LSOA's streets), at length-weighted random edge midpoints of that LSOA. `months` limits
+    the counts (training months for `wayhome eval routes`).
     """
     codes = assign_lsoa(graph, sources.lsoa_geojson)
-    weights = lsoa_weights(sources, config)
+    weights = lsoa_weights(sources, config, months=months)
     src = graph.edge_sources()
     lat = (graph.node_lat[src] + graph.node_lat[graph.indices]) / 2
     lon = (graph.node_lon[src] + graph.node_lon[graph.indices]) / 2
@@ -192,7 +198,7 @@ def _peer_rows(
             f"saferoute {res.label}: load_graph (its KDE + Rust graph) {res.load_s * 1000:.0f} ms after "
             f"{res.convert_s * 1000:.0f} ms turning our arrays into a networkx graph; its `shortest` equals the "
             f"exact shortest (within 0.5%) in {res.shortest_exact_pct:.0f}% of pairs; its `safest` is longer than "
-            f"our detour cap (35% or 800 m) in {res.safest_over_cap_pct:.0f}%; a `balanced` route in "
+            f"our detour cap ({cap.max_pct:g}% or {cap.max_m:g} m) in {res.safest_over_cap_pct:.0f}%; a `balanced` route in "
             f"{res.balanced_pct:.0f}%; {res.n_failed} of {len(pairs)} queries failed (budget or no route)"
         )
     text = (

@@ -33,9 +33,11 @@ from routing.trees import OriginTrees
 
 MAX_SNAP_M = 250.0
 # Risk weights tried for `safer`: the middle one first, then the larger (if it fit the cap) or the smaller one,
-# so a route costs three searches (shortest + two); the largest weight that fits wins.
-SAFER_ALPHAS = (0.5, 2.0, 8.0)
-MIN_SAVING_PCT = 5.0
+# so a route costs three searches (shortest + two); the largest weight that fits wins. These, the minimum saving
+# and the detour cap are chosen by `wayhome eval routes` (held-out months; BENCHMARKS.md): before it they were
+# 0.5/2/8, 5% and 35%/800 m, which walked 4.5% further on average for no more held-out saving.
+SAFER_ALPHAS = (0.5, 1.0, 2.0)
+MIN_SAVING_PCT = 0.0
 # `balanced` (only when asked for): the risk weight of the chosen safer route times this factor. With exact
 # searches a smaller weight never gives a longer or less exposed route, so balanced lies between the two.
 BALANCED_FACTOR = 0.25
@@ -55,12 +57,20 @@ class RoutingError(Exception):
 
 @dataclass(frozen=True)
 class DetourCap:
-    max_pct: float = 35.0
-    max_m: float = 800.0
+    max_pct: float = 25.0  # defaults from `wayhome eval routes`
+    max_m: float = 500.0
 
     def allowed_extra_m(self, shortest_m: float) -> float:
         """Extra length allowed: the stricter of max_pct of the shortest route and max_m."""
         return min(shortest_m * self.max_pct / 100.0, self.max_m)
+
+
+@dataclass(frozen=True)
+class SaferChoice:
+    """How `safer` is picked: the risk weights tried (ascending) and the least exposure saving worth a detour."""
+
+    alphas: tuple[float, ...] = SAFER_ALPHAS
+    min_saving_pct: float = MIN_SAVING_PCT
 
 
 @dataclass
@@ -87,8 +97,10 @@ class Router:
         streets_path: Path | None = None,
         streets_etag: str = "",
         engine: PathEngine | None = None,
+        safer: SaferChoice | None = None,
     ) -> None:
         self.slug, self.graph, self.base_risk = slug, graph, base_risk
+        self.safer = safer or SaferChoice()
         self.config = config or RiskConfig()
         self.data_as_of, self.streets_coverage = data_as_of, streets_coverage
         self.streets_path, self.streets_etag = streets_path, streets_etag
@@ -234,7 +246,7 @@ class Router:
         tables = getattr(self.engine, "tables", None)
         if tables is None:
             return
-        for alpha in SAFER_ALPHAS:
+        for alpha in self.safer.alphas:
             key, floor = self._floor(at, havens, alpha)
             tables(key, floor, wait=wait)
 
@@ -363,10 +375,10 @@ class Router:
         short_exp = float(np.sum(self.graph.length_m[short] * risk[short]))
         allowed = short_len + cap.allowed_extra_m(short_len)
         best, best_exp, best_alpha = short, short_exp, 0.0
-        lo, hi = 0, len(SAFER_ALPHAS) - 1
+        lo, hi = 0, len(self.safer.alphas) - 1
         while lo <= hi and src != dst:  # length grows with alpha: find the largest alpha within the cap
             mid = (lo + hi) // 2
-            alpha = SAFER_ALPHAS[mid]
+            alpha = self.safer.alphas[mid]
             edges = self._path(
                 snap,
                 (risk_key, alpha),
@@ -385,7 +397,7 @@ class Router:
             else:
                 hi = mid - 1
         saved_pct = 100.0 * (short_exp - best_exp) / short_exp if short_exp > 0 else 0.0
-        found = saved_pct >= MIN_SAVING_PCT
+        found = saved_pct > 0 and saved_pct >= self.safer.min_saving_pct
         all_notes = list(notes)
         if not found:
             best, best_exp, saved_pct, best_alpha = short, short_exp, 0.0, 0.0
@@ -435,4 +447,4 @@ def context_for(router: Router, at: dt.datetime) -> TimeContext:
     return time_context(at, lat=router.centre[0], lon=router.centre[1])
 
 
-__all__ = ["CAVEAT", "DetourCap", "HavenRef", "Router", "RoutingError", "context_for"]
+__all__ = ["CAVEAT", "DetourCap", "HavenRef", "Router", "RoutingError", "SaferChoice", "context_for"]

@@ -143,13 +143,13 @@ async def router_for(state: AppState, area: str) -> Router:
             "name": "max_detour_pct",
             "in": "query",
             "required": False,
-            "schema": {"type": "number", "minimum": 0, "maximum": 100, "default": 35},
+            "schema": {"type": "number", "minimum": 0, "maximum": 100, "default": DetourCap().max_pct},
         },
         {
             "name": "max_detour_m",
             "in": "query",
             "required": False,
-            "schema": {"type": "number", "minimum": 0, "maximum": 3000, "default": 800},
+            "schema": {"type": "number", "minimum": 0, "maximum": 3000, "default": DetourCap().max_m},
         },
         {
             "name": "alternatives",
@@ -172,8 +172,8 @@ async def get_routes(request: Request) -> Response:
     target = resolve_point(state, query_str(request, "to", max_len=100), field="to")
     at = query_datetime(request, "at")
     cap = DetourCap(
-        max_pct=query_float(request, "max_detour_pct", min=0.0, max=100.0, default=35.0),
-        max_m=query_float(request, "max_detour_m", min=0.0, max=3000.0, default=800.0),
+        max_pct=query_float(request, "max_detour_pct", min=0.0, max=100.0, default=DetourCap().max_pct),
+        max_m=query_float(request, "max_detour_m", min=0.0, max=3000.0, default=DetourCap().max_m),
     )
     balanced = query_str(request, "alternatives", max_len=20, default=None, choices=("balanced",)) is not None
     if origin.area != target.area:

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations that measure the product from outside; never imported by the service."""
