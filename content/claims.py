@@ -66,7 +66,9 @@ FEATURE_CLAIMS: tuple[FeatureClaim, ...] = (
     ),
 )
 # Sentences that talk about what the app does: each must match one claim above.
-APP_SENTENCE_RE = re.compile(r"\b(WayHome|the app|safer (walking )?routes?)\b", re.I)
+APP_SENTENCE_RE = re.compile(
+    r"\b(WayHome|the app)\b|\bsafer (walking )?routes?\b.*\b(steers?|avoids?|favou?rs?|keeps?|shows?)\b", re.I
+)
 # Wording that was found untrue and must not come back.
 RETIRED_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"favou?rs busier", re.I), "the router has no measure of how busy a street is"),

@@ -38,7 +38,10 @@ async def test_seeded_places_are_flagged_public_places(client: httpx.AsyncClient
     # nobody has verified a seeded place: no verified_at, but the source's own date and name
     assert all(h.needs_verification and h.verified_at is None and h.source and h.source_date for h in places)
     library = await Haven.filter(seed_key__startswith="southwark:library:").first()
-    assert library is not None and (library.source_date, library.source_name) == ("2022", "Arts Council England")
+    assert library is not None and (library.source_date, library.source_name) == (
+        "2022",
+        "Arts Council England",
+    )
     assert "2022" in library.caveat
     walworth = await Haven.get(name="Walworth Police Station")
     assert walworth.opening_hours == "Mo-Fr 10:00-22:00; Sa,Su 09:00-19:00; PH unknown"
@@ -46,7 +49,9 @@ async def test_seeded_places_are_flagged_public_places(client: httpx.AsyncClient
     assert guys.opening_hours is None  # hours not stated: unknown
     assert "No A&E" in guys.caveat and "NOT verified" in guys.caveat  # the seed's own doubts reach the public
     assert "find_string" not in guys.caveat and "general knowledge" not in guys.caveat
-    assert "walk-in status NOT re-verified" in (await Haven.get(name__startswith="Lister Health Centre")).caveat
+    assert (
+        "walk-in status NOT re-verified" in (await Haven.get(name__startswith="Lister Health Centre")).caveat
+    )
     blue_anchor = await Haven.get(name="Blue Anchor Library")
     assert blue_anchor.opening_hours is not None and "We off" in blue_anchor.opening_hours
     assert not await Haven.filter(name__icontains="No.1 London Bridge").exists()  # no coordinates: not placed
