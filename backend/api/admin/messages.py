@@ -84,7 +84,12 @@ async def list_messages(request: Request) -> JSONResponse:
         query = query.filter(status=status)
     due_only = query_str(request, "review_due", max_len=1, default="0", choices=("0", "1")) == "1"
     rows = [admin.message_staff(m) for m in await query]
-    return JSONResponse({"messages": [m for m in rows if m["review_due"] or not due_only]})
+    return JSONResponse(
+        {
+            "messages": [m for m in rows if m["review_due"] or not due_only],
+            "reviewer_roles": list(REVIEWER_ROLES),
+        }
+    )
 
 
 @doc(summary="Write a key message (draft, or publish straight away with status=published)",
