@@ -1,6 +1,8 @@
 """Loader for the national help-services seed (content/services/national.csv). No web or DB imports.
 
-Contact details are taken exactly from the file; rows marked `needs_check` are kept but not verified.
+Contact details are taken exactly from the file; rows marked `needs_check` are kept but not verified (and not
+shown to the public until an editor verifies them). Every `checked` row carries the day it was checked: in its
+status (`checked 2026-11-25`) or its `checked_on` column; there is no default day.
 """
 
 from __future__ import annotations
@@ -30,7 +32,17 @@ NEED_ALIASES = {
 }
 CHANNEL_KINDS = ("phone", "text", "web", "walk_in")
 _CHECKED = re.compile(r"^checked(?:\s+(\d{4}-\d{2}-\d{2}))?$")
-DEFAULT_CHECKED_ON = date(2026, 11, 25)  # the staged file says every `checked` row was checked on this day
+# When nothing for a need fits a person's age, these needs' services are offered instead (in this order), with
+# a sentence saying so. e.g. Childline (under 19) is the only listed service for want_to_stop_carrying.
+RELATED_NEEDS: dict[str, tuple[str, ...]] = {
+    "in_danger_now": ("report_anonymously",),
+    "report_anonymously": ("victim_of_crime",),
+    "victim_of_crime": ("in_danger_now",),
+    "worried_about_friend": ("report_anonymously", "feeling_low"),
+    "want_to_stop_carrying": ("feeling_low", "victim_of_crime", "report_anonymously"),
+    "feeling_low": ("victim_of_crime",),
+    "parent_carer_worried": ("victim_of_crime", "worried_about_friend"),
+}
 PHONE_RE = re.compile(r"^(?:999|101|111|116 ?\d{3}|0(?:\s?\d){7,10})$")
 SHORT_CODE_RE = re.compile(r"^\d{5,6}$")
 URL_RE = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?$", re.IGNORECASE)
@@ -116,10 +128,18 @@ def _age(raw: str) -> int | None:
 def parse_row(row: dict[str, str]) -> ServiceSeed:
     status_raw = row["status"].strip()
     m = _CHECKED.match(status_raw)
+    column_day = (row.get("checked_on") or "").strip()
     if m:
         status = "checked"
-        checked_on = date.fromisoformat(m.group(1)) if m.group(1) else DEFAULT_CHECKED_ON
+        day = m.group(1) or column_day
+        if not day:
+            raise ServiceDataError(f"{row['name']}: a checked row needs the day it was checked")
+        if m.group(1) and column_day and column_day != m.group(1):
+            raise ServiceDataError(f"{row['name']}: status and checked_on give different days")
+        checked_on: date | None = date.fromisoformat(day)
     elif status_raw == "needs_check":
+        if column_day:
+            raise ServiceDataError(f"{row['name']}: a needs_check row has not been checked")
         status, checked_on = "needs_check", None
     else:
         raise ServiceDataError(f"{row['name']}: unknown status {status_raw!r}")

@@ -6,15 +6,20 @@ These functions validate, write and keep the nearest-haven index fresh; the HTTP
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from content.messages import LAW_TOPICS, REVIEWER_ROLES, next_review, review_due
 from havens.hours import LONDON
 from havens.index_cache import invalidate
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
 from havens.validation import Invalid, clean_haven, clean_message, clean_service
 
 STALE_AFTER = timedelta(days=183)  # six months
+
+
+class NeedsSecondPerson(Exception):
+    """A law message may not be published by the account that last edited it."""
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -28,6 +33,7 @@ def haven_staff(h: Haven) -> dict[str, Any]:
         "lat": h.lat, "lon": h.lon, "opening_hours": h.opening_hours, "status": h.status,
         "verified_at": _iso(h.verified_at), "verified_by": h.verified_by, "contact": h.contact, "website": h.website,
         "accessibility": h.accessibility, "source": h.source, "notes": h.notes, "sample": h.sample,
+        "source_date": h.source_date, "source_name": h.source_name, "caveat": h.caveat,
         "needs_verification": h.needs_verification, "stale": is_stale(h.verified_at),
         "created_at": _iso(h.created_at), "updated_at": _iso(h.updated_at),
     }  # fmt: skip
@@ -37,7 +43,8 @@ def service_staff(s: HelpService) -> dict[str, Any]:
     return {
         "id": s.id, "name": s.name, "description": s.description, "needs": list(s.needs),
         "channels": list(s.channels), "age_min": s.age_min, "age_max": s.age_max, "area": s.area,
-        "website": s.website, "verified_at": _iso(s.verified_at), "source": s.source, "status": s.status,
+        "website": s.website, "verified_at": _iso(s.verified_at), "verified_by": s.verified_by, "source": s.source,
+        "evidence": s.evidence, "source_date": s.source_date, "status": s.status,
         "stale": is_stale(s.verified_at), "updated_at": _iso(s.updated_at),
     }  # fmt: skip
 
@@ -46,6 +53,11 @@ def message_staff(m: KeyMessage, versions: list[KeyMessageVersion] | None = None
     out: dict[str, Any] = {
         "id": m.id, "tier": m.tier, "topic": m.topic, "title": m.title, "body_markdown": m.body_markdown,
         "status": m.status, "version": m.version, "author_id": m.author_id, "updated_at": _iso(m.updated_at),
+        "owner": m.owner, "sources": list(m.sources), "reviewed_by": m.reviewed_by,
+        "reviewed_on": m.reviewed_on.isoformat() if m.reviewed_on else None,
+        "review_by": m.review_by.isoformat() if m.review_by else None,
+        "review_due": review_due(reviewed_on=m.reviewed_on, review_by=m.review_by, today=_today()),
+        "last_edited_by": m.last_edited_by, "law": m.topic in LAW_TOPICS,
     }  # fmt: skip
     if versions is not None:
         out["versions"] = [
@@ -54,6 +66,10 @@ def message_staff(m: KeyMessage, versions: list[KeyMessageVersion] | None = None
             for v in sorted(versions, key=lambda v: v.version, reverse=True)
         ]  # fmt: skip
     return out
+
+
+def _today() -> date:
+    return datetime.now(LONDON).date()
 
 
 def is_stale(verified_at: datetime | None, *, now: datetime | None = None) -> bool:
@@ -147,8 +163,10 @@ async def update_service(
     return changes
 
 
-async def verify_service(service: HelpService, *, now: datetime | None = None) -> HelpService:
+async def verify_service(service: HelpService, *, staff_id: int, now: datetime | None = None) -> HelpService:
+    """A person has checked the details: record when and who; a needs_check service becomes public."""
     service.verified_at = now or datetime.now(UTC)
+    service.verified_by = staff_id
     service.status = "checked"
     await service.save()
     return service
@@ -163,7 +181,9 @@ async def create_message(data: Mapping[str, Any], *, author_id: int) -> KeyMessa
     if await KeyMessage.exists(tier=fields["tier"], topic=fields["topic"]):
         raise Invalid({"topic": "a message for this tier and topic already exists; edit it instead"})
     publish = fields.pop("status") == "published"
-    msg = await KeyMessage.create(**fields, status="draft", version=0, author_id=author_id)
+    msg = await KeyMessage.create(
+        **fields, status="draft", version=0, author_id=author_id, last_edited_by=author_id
+    )
     if publish:
         await publish_message(msg, author_id=author_id)
     return msg
@@ -178,12 +198,16 @@ async def update_message(msg: KeyMessage, data: Mapping[str, Any], *, author_id:
             raise Invalid({"topic": "a message for this tier and topic already exists"})
     status = fields.pop("status", None)
     changes = {k: [getattr(msg, k), v] for k, v in fields.items() if getattr(msg, k) != v}
+    topic = fields.get("topic", msg.topic)
+    if status == "published" and topic in LAW_TOPICS and (changes or msg.last_edited_by == author_id):
+        raise NeedsSecondPerson()
     for key, value in fields.items():
         setattr(msg, key, value)
     if changes:
         msg.status = "draft"
         msg.seeded = False
         msg.author_id = author_id
+        msg.last_edited_by = author_id
     if status == "published":
         await msg.save()
         await publish_message(msg, author_id=author_id)
@@ -199,7 +223,12 @@ async def update_message(msg: KeyMessage, data: Mapping[str, Any], *, author_id:
 async def publish_message(
     msg: KeyMessage, *, author_id: int, now: datetime | None = None
 ) -> KeyMessageVersion:
-    """Snapshot the working copy as the next version; earlier versions are kept."""
+    """Snapshot the working copy as the next version; earlier versions are kept.
+
+    A law message needs a second person: the account that last edited it may not publish it.
+    """
+    if msg.topic in LAW_TOPICS and msg.last_edited_by is not None and msg.last_edited_by == author_id:
+        raise NeedsSecondPerson()
     msg.version += 1
     msg.status = "published"
     msg.author_id = author_id
@@ -208,3 +237,24 @@ async def publish_message(
         message=msg, version=msg.version, title=msg.title, body_markdown=msg.body_markdown, author_id=author_id,
         published_at=now or datetime.now(UTC),
     )  # fmt: skip
+
+
+async def review_message(
+    msg: KeyMessage, *, reviewer_role: str, staff_id: int, today: date | None = None
+) -> dict[str, Any]:
+    """Record that a person in a named role reviewed the message today; the next review is due in 12 months.
+
+    Law messages: the account that last edited the text may not be its reviewer either.
+    """
+    if reviewer_role not in REVIEWER_ROLES:
+        raise Invalid({"reviewed_by": "must be one of the roles " + ", ".join(REVIEWER_ROLES)})
+    if msg.topic in LAW_TOPICS and msg.last_edited_by is not None and msg.last_edited_by == staff_id:
+        raise NeedsSecondPerson()
+    day = today or _today()
+    before = {
+        "reviewed_by": msg.reviewed_by,
+        "reviewed_on": msg.reviewed_on.isoformat() if msg.reviewed_on else None,
+    }
+    msg.reviewed_by, msg.reviewed_on, msg.review_by = reviewer_role, day, next_review(day)
+    await msg.save()
+    return {"before": before, "reviewed_by": reviewer_role, "reviewed_on": day.isoformat()}

@@ -111,6 +111,11 @@ def hsds_service(s: HelpService) -> dict[str, Any]:
         out["maximum_age"] = s.age_max
     if s.status == "checked" and s.verified_at is not None:
         out["assured_date"] = s.verified_at.date().isoformat()
+    elif s.status == "checked" and s.source_date:
+        out["assured_date"] = s.source_date
+        out["alert"] = (
+            f"Details checked against the service's own pages on {s.source_date}; not yet verified by council staff."
+        )
     else:
         out["alert"] = "Contact details not yet verified by WayHome staff: check before relying on them."
     return out

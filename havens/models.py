@@ -31,8 +31,13 @@ class Haven(Model):
     lon = fields.FloatField()
     opening_hours = fields.TextField(null=True)  # OSM opening_hours syntax; null = hours unknown
     status = fields.CharField(max_length=12, default="pending", db_index=True)
-    verified_at = fields.DatetimeField(null=True)
+    verified_at = fields.DatetimeField(null=True)  # set only when a staff member verifies it in the console
     verified_by = fields.IntField(null=True)
+    source_date = fields.CharField(
+        max_length=10, default=""
+    )  # when the source listed it: "2022" or "2026-11-25"
+    source_name = fields.CharField(max_length=120, default="")  # who listed it, for "Source: <name>, <date>"
+    caveat = fields.TextField(default="")  # public: what the source itself says is uncertain
     contact = fields.CharField(max_length=200, default="")
     website = fields.CharField(max_length=500, default="")
     accessibility = fields.TextField(default="")
@@ -60,8 +65,11 @@ class HelpService(Model):
     age_max = fields.IntField(null=True)
     area = fields.CharField(max_length=64, default="national", db_index=True)
     website = fields.CharField(max_length=500, default="")
-    verified_at = fields.DatetimeField(null=True)
+    verified_at = fields.DatetimeField(null=True)  # set only when a staff member verifies it in the console
+    verified_by = fields.IntField(null=True)
     source = fields.TextField(default="")
+    evidence = fields.TextField(default="")  # where the details were checked (pages, links)
+    source_date = fields.CharField(max_length=10, default="")  # the day the evidence was checked, if it was
     status = fields.CharField(max_length=12, default="needs_check")
     seed_key = fields.CharField(max_length=200, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -82,7 +90,13 @@ class KeyMessage(Model):
     status = fields.CharField(max_length=12, default="draft")
     version = fields.IntField(default=0)  # latest published version number; 0 = never published
     author_id = fields.IntField(null=True)
+    last_edited_by = fields.IntField(null=True)  # law messages: this account may not publish (second person)
     seeded = fields.BooleanField(default=False)
+    owner = fields.CharField(max_length=80, default="")  # a role, never a person's name
+    sources: fields.Field[list[str]] = fields.JSONField(default=list)
+    reviewed_by = fields.CharField(max_length=80, default="")  # a role; empty until a review happened
+    reviewed_on = fields.DateField(null=True)
+    review_by = fields.DateField(null=True)  # next review due
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

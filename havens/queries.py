@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from content.messages import TIERS
-from content.services import load_national_services
+from content.services import RELATED_NEEDS, load_national_services
 from havens.hours import LONDON, is_open, open_state
 from havens.index_cache import area_index
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
@@ -76,6 +76,10 @@ def haven_public(haven: Haven, *, at: datetime) -> dict[str, Any]:
         "closes_in_min": state.closes_in_min,
         "closing_soon": state.closing_soon,
         "verified_at": _iso(haven.verified_at),
+        "verified": haven.verified_at is not None,
+        "source_date": haven.source_date or None,
+        "source_name": haven.source_name,
+        "caveat": haven.caveat,
         "needs_verification": haven.needs_verification,
         "sample": haven.sample,
         "website": haven.website,
@@ -93,7 +97,11 @@ def escalation(*, needed: bool, reason: str | None = None) -> dict[str, Any]:
             continue
         phone = next((c.value for c in seed.channels if c.kind == "phone"), None)
         if phone:
-            contacts.append({"name": seed.name, "phone": phone, "when": _ESCALATION_WHEN[slug]})
+            contacts.append({
+                "name": seed.name, "phone": phone, "when": _ESCALATION_WHEN[slug],
+                "age_max": seed.age_max, "evidence": seed.evidence,
+                "checked_on": seed.checked_on.isoformat() if seed.checked_on else None,
+            })  # fmt: skip
     if reason is not None:
         message = f"{reason} If you are in danger now, call 999."
     elif needed:
@@ -169,15 +177,19 @@ def service_public(service: HelpService, *, at: datetime) -> dict[str, Any]:
         "status": service.status,
         "verified": verified,
         "verified_at": _iso(service.verified_at) if verified else None,
+        "checked_on": service.source_date or None,
     }
 
 
 async def list_services(
     *, need: str | None, age: int | None, at: datetime, area: str | None = None
 ) -> list[dict[str, Any]]:
-    """Services for a need and age, national plus the area's own; verified ones first, then by name."""
+    """Services for a need and age, national plus the area's own, by name.
+
+    Only `checked` services are public: a `needs_check` row stays hidden until an editor verifies it.
+    """
     areas = ["national", area] if area else ["national"]
-    rows = await HelpService.filter(area__in=areas).order_by("name", "id")
+    rows = await HelpService.filter(area__in=areas, status="checked").order_by("name", "id")
     out = []
     for s in rows:
         if need is not None and need not in s.needs:
@@ -189,6 +201,33 @@ async def list_services(
         out.append(service_public(s, at=at))
     out.sort(key=lambda item: (not item["verified"], item["name"].lower()))
     return out
+
+
+def fits_age(service: dict[str, Any], age: int | None) -> bool:
+    if age is None:
+        return True
+    low, high = service.get("age_min"), service.get("age_max")
+    return (low is None or age >= low) and (high is None or age <= high)
+
+
+async def help_for_need(
+    *, need: str, age: int | None, at: datetime, area: str | None = None
+) -> dict[str, Any]:
+    """Services for a need and age, or, when none fits that age, services of related needs that do.
+
+    `fallback` says so in a sentence; nothing is left empty while any public service fits the age.
+    """
+    services = await list_services(need=need, age=age, at=at, area=area)
+    if services:
+        return {"services": services, "fallback": None}
+    everything = await list_services(need=None, age=age, at=at, area=area)
+    related: list[dict[str, Any]] = []
+    for other in (*RELATED_NEEDS.get(need, ()), "in_danger_now"):
+        related += [s for s in everything if other in s["needs"] and s not in related]
+    return {
+        "services": [],
+        "fallback": {"needs": [*RELATED_NEEDS.get(need, ()), "in_danger_now"], "services": related},
+    }
 
 
 async def published_messages(*, tier: str) -> list[dict[str, Any]]:

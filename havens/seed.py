@@ -2,15 +2,18 @@
 
 Existing rows are never overwritten (staff may have edited or verified them); only missing rows are added,
 and a seeded message that staff have not touched is republished when its file's version goes up.
-Libraries and public places are `public_place`, never CitySafe Havens.
+Libraries and public places are `public_place`, never CitySafe Havens. Nothing seeded is "verified": `verified_at`
+stays empty until a staff member verifies the entry in the console; the source's own date is `source_date` and
+its own doubts are the public `caveat`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from content.messages import load_messages
@@ -21,8 +24,14 @@ from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion, hav
 
 log = logging.getLogger("wayhome.havens.seed")
 
-LIBRARIES_DATA_DATE = date(2022, 1, 1)  # Arts Council England public library data 2022 (year only)
-SAFE_PLACES_DATA_DATE = date(2026, 11, 25)  # compiled from public web pages on this day
+LIBRARIES_SOURCE_DATE = "2022"  # Arts Council England public library data 2022 (year only)
+LIBRARIES_SOURCE_NAME = "Arts Council England"
+LIBRARIES_CAVEAT = "Opening hours are the staffed hours listed in 2022 and may have changed."
+SAFE_PLACES_SOURCE_DATE = "2026-11-25"  # compiled from public web pages on this day (PROVENANCE.md)
+SAFE_PLACES_SOURCE_NAME = "public web pages"
+# Sentences of the seed's notes written for the people who compiled it, not for the public.
+_COMPILER_ONLY = re.compile(r"find_string|third-party code|general knowledge|shipping", re.I)
+_AREA_CODE = re.compile(r"\s*\(E\d{8}\)")
 _WEEKDAYS = {"Mo": "monday", "Tu": "tuesday", "We": "wednesday", "Th": "thursday", "Fr": "friday",
              "Sa": "saturday", "Su": "sunday"}  # fmt: skip
 # Hours of seeded public places, only where the seed's own `hours_or_status` text states them.
@@ -34,10 +43,6 @@ SAFE_PLACE_HOURS = {
     "Walworth Police Station": "Mo-Fr 10:00-22:00; Sa,Su 09:00-19:00; PH unknown",
     "Lewisham Police Station": "24/7",  # "one of only two 24/7 Met front counters"
 }
-
-
-def _midday_utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
 def _cell(row: Mapping[str, Any], key: str) -> str:
@@ -63,6 +68,18 @@ def _rows(pack: Any, name: str) -> list[dict[str, Any]]:
     return [dict(r) for r in frame.to_dict(orient="records")]
 
 
+def public_caveat(row: Mapping[str, Any]) -> str:
+    """The seed's own doubts about a place (no A&E, walk-in status not re-verified, ...) in public words."""
+    sentences = []
+    for text in (_cell(row, "hours_or_status"), _cell(row, "caveat")):
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if sentence and not _COMPILER_ONLY.search(sentence):
+                sentences.append(_AREA_CODE.sub("", sentence).strip())
+    if re.search(r"before shipping", _cell(row, "caveat"), re.I):
+        sentences.append("Check the opening hours before relying on them.")
+    return " ".join(s if s.endswith((".", ";")) else s + "." for s in sentences if s)[:2000]
+
+
 def library_havens(pack: Any) -> list[dict[str, Any]]:
     """Haven fields for the pack's libraries (staffed hours -> opening_hours; PH unknown)."""
     out = []
@@ -84,7 +101,10 @@ def library_havens(pack: Any) -> list[dict[str, Any]]:
                 "lon": lon,
                 "opening_hours": hours,
                 "status": "active",
-                "verified_at": _midday_utc(LIBRARIES_DATA_DATE),
+                "verified_at": None,
+                "source_date": LIBRARIES_SOURCE_DATE,
+                "source_name": LIBRARIES_SOURCE_NAME,
+                "caveat": LIBRARIES_CAVEAT,
                 "website": _cell(row, "url")[:500] if _cell(row, "url").startswith("http") else "",
                 "source": "Arts Council England public library data 2022, compiled by LibrariesHacked (MIT)",
                 "notes": "Public library (not a CitySafe Haven). Staffed hours from 2022 data: check before relying.",
@@ -115,7 +135,10 @@ def safe_place_havens(pack: Any) -> list[dict[str, Any]]:
                 "lon": lon,
                 "opening_hours": SAFE_PLACE_HOURS.get(name),
                 "status": "active",
-                "verified_at": _midday_utc(SAFE_PLACES_DATA_DATE),
+                "verified_at": None,
+                "source_date": SAFE_PLACES_SOURCE_DATE,
+                "source_name": SAFE_PLACES_SOURCE_NAME,
+                "caveat": public_caveat(row),
                 "source": _cell(row, "source"),
                 "notes": f"{_cell(row, 'category')}: {notes}"[:2000],
                 "needs_verification": True,
@@ -132,6 +155,14 @@ async def _seed_havens(packs: Iterable[Any]) -> int:
             continue
         keys = [r["seed_key"] for r in rows]
         existing = set(await Haven.filter(seed_key__in=keys).values_list("seed_key", flat=True))
+        undated = set(
+            await Haven.filter(seed_key__in=keys, source_date="").values_list("seed_key", flat=True)
+        )
+        for r in rows:  # rows seeded before sources carried their own date and caveat
+            if r["seed_key"] in undated:
+                await Haven.filter(seed_key=r["seed_key"]).update(
+                    source_date=r["source_date"], source_name=r["source_name"], caveat=r["caveat"]
+                )
         new = [Haven(**r) for r in rows if r["seed_key"] not in existing]
         if new:
             await Haven.bulk_create(new)
@@ -156,12 +187,24 @@ async def _seed_services() -> int:
             age_max=seed.age_max,
             area="national",
             website=seed.website,
-            verified_at=_midday_utc(seed.checked_on) if seed.checked_on else None,
-            source=f"{seed.source}; evidence: {seed.evidence}",
+            verified_at=None,
+            source=seed.source,
+            evidence=seed.evidence,
+            source_date=seed.checked_on.isoformat() if seed.checked_on else "",
             status=seed.status,
         )
         created += 1
     return created
+
+
+def _review_fields(seed: Any) -> dict[str, Any]:
+    return {
+        "owner": seed.owner,
+        "sources": list(seed.sources),
+        "reviewed_by": seed.reviewed_by,
+        "reviewed_on": seed.reviewed_on,
+        "review_by": seed.review_by,
+    }
 
 
 async def _seed_messages() -> int:
@@ -181,9 +224,12 @@ async def _seed_messages() -> int:
                     status="published",
                     version=seed.version,
                     seeded=True,
+                    **_review_fields(seed),
                 )
             else:
                 msg.title, msg.body_markdown, msg.version = seed.title, seed.body_markdown, seed.version
+                for key, value in _review_fields(seed).items():
+                    setattr(msg, key, value)
                 await msg.save()
             await KeyMessageVersion.create(
                 message=msg, version=seed.version, title=seed.title, body_markdown=seed.body_markdown,
@@ -193,10 +239,22 @@ async def _seed_messages() -> int:
     return changed
 
 
+async def _correct_seeded_verification() -> int:
+    """Earlier versions stamped seeded rows with the source's date as `verified_at`; nobody verified them."""
+    fixed = await Haven.filter(
+        seed_key__not_isnull=True, verified_by__isnull=True, verified_at__not_isnull=True
+    ).update(verified_at=None)
+    fixed += await HelpService.filter(
+        seed_key__not_isnull=True, verified_by__isnull=True, verified_at__not_isnull=True
+    ).update(verified_at=None)
+    return int(fixed)
+
+
 async def seed_from_content(*, areas: Mapping[str, Any] | Iterable[Any]) -> dict[str, int]:
     """Add missing seed rows for the given area packs (dict slug -> AreaPack, or packs); returns counts."""
     packs = list(areas.values()) if isinstance(areas, Mapping) else list(areas)
     counts = {
+        "unverified": await _correct_seeded_verification(),
         "havens": await _seed_havens(packs),
         "services": await _seed_services(),
         "messages": await _seed_messages(),

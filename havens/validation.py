@@ -104,8 +104,10 @@ def _unknown_keys(data: Mapping[str, Any], allowed: Collection[str], errors: dic
 
 HAVEN_FIELDS = (
     "area", "name", "kind", "address", "postcode", "lat", "lon", "opening_hours", "status", "contact", "website",
-    "accessibility", "source", "notes", "sample", "needs_verification",
+    "accessibility", "source", "notes", "sample", "needs_verification", "source_date", "source_name", "caveat",
 )  # fmt: skip
+SOURCE_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z")
+MESSAGE_SOURCE_RE = re.compile(r"^(https://[^\s]+|services:[a-z0-9-]+|claims:[a-z0-9-]+)\Z")
 
 
 def clean_haven(data: Mapping[str, Any], *, areas: Collection[str], partial: bool = False) -> dict[str, Any]:
@@ -128,6 +130,15 @@ def clean_haven(data: Mapping[str, Any], *, areas: Collection[str], partial: boo
             out[key] = _text(data, key, errors, max_len=max_len, required=False)
     if want("notes"):
         out["notes"] = _text(data, "notes", errors, max_len=2000, required=False)
+    if want("caveat"):
+        out["caveat"] = _text(data, "caveat", errors, max_len=2000, required=False)
+    if want("source_name"):
+        out["source_name"] = _text(data, "source_name", errors, max_len=120, required=False)
+    if want("source_date"):
+        day = _text(data, "source_date", errors, max_len=10, required=False)
+        if day and not SOURCE_DATE_RE.match(day):
+            errors["source_date"] = "must be a year, month or day such as 2022 or 2026-11-25"
+        out["source_date"] = day
     if want("postcode"):
         pc = _text(data, "postcode", errors, max_len=10, required=False).upper()
         if pc and not POSTCODE_RE.match(pc):
@@ -245,7 +256,20 @@ def clean_service(
     return out
 
 
-MESSAGE_FIELDS = ("tier", "topic", "title", "body_markdown", "status")
+MESSAGE_FIELDS = ("tier", "topic", "title", "body_markdown", "status", "sources")
+
+
+def _sources(value: Any, errors: dict[str, str]) -> list[str]:
+    if isinstance(value, str):
+        value = [line.strip() for line in value.splitlines() if line.strip()]
+    if not isinstance(value, list) or len(value) > 40 or not all(isinstance(v, str) for v in value):
+        errors["sources"] = "must be a list of up to 40 links, one per line"
+        return []
+    bad = [v for v in value if not MESSAGE_SOURCE_RE.match(v.strip()) or len(v) > 500]
+    if bad:
+        errors["sources"] = "must each be an https:// link (for the law, a legislation.gov.uk section)"
+        return []
+    return [v.strip() for v in value]
 
 
 def clean_message(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -269,6 +293,8 @@ def clean_message(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         out["body_markdown"] = _text(data, "body_markdown", errors, max_len=20_000, required=True)
     if want("status"):
         out["status"] = _choice(data.get("status", "draft"), "status", errors, MESSAGE_STATUSES)
+    if "sources" in data:
+        out["sources"] = _sources(data.get("sources"), errors)
     if errors:
         raise Invalid(errors)
     return out

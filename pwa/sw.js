@@ -21,6 +21,7 @@ const PRECACHE = [
   "/icons/maskable-512.png",
   "/js/app.js",
   "/js/api.js",
+  "/js/checked.js",
   "/js/directory.js",
   "/js/dom.js",
   "/js/geo.js",

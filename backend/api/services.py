@@ -11,10 +11,10 @@ from starlette.routing import BaseRoute, Route
 from backend.openapi import doc
 from backend.params import query_datetime, query_int, query_str
 from backend.state import app_state
-from content.services import NEEDS
+from content.services import NEEDS, RELATED_NEEDS
 from havens.hsds import hsds_page
 from havens.models import HelpService
-from havens.queries import list_services
+from havens.queries import help_for_need, list_services
 
 CHANNEL_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -44,12 +44,19 @@ SERVICE_SCHEMA: dict[str, Any] = {
         "status": {"enum": ["checked", "needs_check"]},
         "verified": {"type": "boolean"},
         "verified_at": {"type": ["string", "null"], "format": "date-time"},
+        "checked_on": {"type": ["string", "null"], "description": "the day the details were checked against the evidence"},
     },
+}  # fmt: skip
+FALLBACK_SCHEMA: dict[str, Any] = {
+    "type": ["object", "null"],
+    "description": "when nothing for the need fits the age: services of related needs that do",
+    "properties": {"needs": {"type": "array", "items": {"enum": list(NEEDS)}},
+                   "services": {"type": "array", "items": SERVICE_SCHEMA}},
 }  # fmt: skip
 
 
 @doc(
-    summary="Help services for a need and an age, with open state per channel",
+    summary="Help services for a need and an age (checked ones only), with open state per channel",
     tags=["services"],
     params=[
         {"name": "need", "required": False, "schema": {"enum": list(NEEDS)}},
@@ -57,8 +64,10 @@ SERVICE_SCHEMA: dict[str, Any] = {
         {"name": "area", "required": False, "schema": {"type": "string", "maxLength": 64}},
         {"name": "at", "required": False, "schema": {"type": "string", "format": "date-time"}},
     ],
-    responses={200: {"type": "object", "required": ["services"],
-                     "properties": {"services": {"type": "array", "items": SERVICE_SCHEMA}}}, 422: "error"},
+    responses={200: {"type": "object", "required": ["services", "related_needs"],
+                     "properties": {"services": {"type": "array", "items": SERVICE_SCHEMA},
+                                    "fallback": FALLBACK_SCHEMA,
+                                    "related_needs": {"type": "object"}}}, 422: "error"},
 )  # fmt: skip
 async def get_services(request: Request) -> JSONResponse:
     state = app_state(request)
@@ -66,8 +75,12 @@ async def get_services(request: Request) -> JSONResponse:
     age = query_int(request, "age", min=5, max=120, default=None)
     area = query_str(request, "area", max_len=64, default=None, choices=tuple(sorted(state.areas)))
     at = query_datetime(request, "at")
-    services = await list_services(need=need, age=age, at=at, area=area)
-    return JSONResponse({"services": services})
+    related = {k: list(v) for k, v in RELATED_NEEDS.items()}
+    if need is None:
+        services = await list_services(need=None, age=age, at=at, area=area)
+        return JSONResponse({"services": services, "fallback": None, "related_needs": related})
+    found = await help_for_need(need=need, age=age, at=at, area=area)
+    return JSONResponse({**found, "related_needs": related})
 
 
 @doc(
@@ -76,7 +89,7 @@ async def get_services(request: Request) -> JSONResponse:
     responses={200: {"type": "object", "required": ["contents", "total_items"]}},
 )
 async def get_hsds(request: Request) -> JSONResponse:
-    services = await HelpService.all().order_by("id")
+    services = await HelpService.filter(status="checked").order_by("id")  # needs_check rows stay unpublished
     return JSONResponse(hsds_page(services))
 
 

@@ -164,6 +164,11 @@ async def _message(ctx: Ctx, which: str) -> Call:
     return Call(path_params={"id": msg.id}, body={"title": "Changed"})
 
 
+async def _message_review(ctx: Ctx, which: str) -> Call:
+    call = await _message(ctx, which)
+    return Call(path_params=call.path_params, body={"reviewed_by": "Safer Schools officer"})
+
+
 async def _new_message(ctx: Ctx, which: str) -> Call:
     return Call(
         body={"tier": "18-24", "topic": f"authz-new-{ctx.unique()}", "title": "T", "body_markdown": "B"}
@@ -202,6 +207,9 @@ ROWS += [
     Row("POST", "/api/v1/admin/messages", roles=EDITOR, prepare=_new_message, scoped=False),
     Row("GET", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
     Row("PATCH", "/api/v1/admin/messages/{id:int}", roles=EDITOR, prepare=_message, scoped=False),
+    Row(
+        "POST", "/api/v1/admin/messages/{id:int}/review", roles=EDITOR, prepare=_message_review, scoped=False
+    ),
     # out-of-area rows are reported per row (422 import_rejected), and nothing is written
     Row("POST", "/api/v1/admin/imports/havens", roles=EDITOR, prepare=_import_havens, denied=(403, 422)),
     Row("POST", "/api/v1/admin/imports/services", roles=EDITOR, prepare=_import_services, denied=(403, 422)),

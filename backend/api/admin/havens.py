@@ -49,6 +49,13 @@ HAVEN_BODY: dict[str, Any] = {
         "notes": {"type": "string", "maxLength": 2000},
         "sample": {"type": "boolean"},
         "needs_verification": {"type": "boolean"},
+        "source_date": {
+            "type": "string",
+            "maxLength": 10,
+            "description": "when the source listed it: 2022 or 2026-11-25",
+        },
+        "source_name": {"type": "string", "maxLength": 120},
+        "caveat": {"type": "string", "maxLength": 2000, "description": "shown to the public"},
     },
 }
 HAVEN_CREATE_BODY = {**HAVEN_BODY, "required": ["area", "name", "kind", "lat", "lon"]}

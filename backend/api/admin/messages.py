@@ -1,4 +1,7 @@
-"""Staff endpoints for key messages: drafts, publishing (each publish is a new kept version), history."""
+"""Staff endpoints for key messages: drafts, publishing (each publish is a new kept version), history, review.
+
+Law messages need a second person: the account that last edited one may neither publish nor review it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_i
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
-from content.messages import TIERS
+from content.messages import REVIEWER_ROLES, TIERS
 from havens import admin
 from havens.models import MESSAGE_STATUSES, KeyMessage, KeyMessageVersion
 from havens.validation import Invalid
@@ -27,15 +30,34 @@ MESSAGE_BODY: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
         "body_markdown": {"type": "string", "minLength": 1, "maxLength": 20000},
         "status": {"enum": list(MESSAGE_STATUSES)},
+        "sources": {"type": "array", "maxItems": 40, "items": {"type": "string", "maxLength": 500}},
     },
+}
+REVIEW_BODY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["reviewed_by"],
+    "properties": {"reviewed_by": {"enum": list(REVIEWER_ROLES), "description": "the role you review as"}},
 }
 MESSAGE_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "tier", "topic", "title", "body_markdown", "status", "version"],
     "properties": {**MESSAGE_BODY["properties"], "id": {"type": "integer"}, "version": {"type": "integer"},
                    "author_id": {"type": ["integer", "null"]}, "updated_at": {"type": ["string", "null"]},
+                   "owner": {"type": "string"}, "reviewed_by": {"type": "string"},
+                   "reviewed_on": {"type": ["string", "null"]}, "review_by": {"type": ["string", "null"]},
+                   "review_due": {"type": "boolean"}, "law": {"type": "boolean"},
+                   "last_edited_by": {"type": ["integer", "null"]},
                    "versions": {"type": "array", "items": {"type": "object"}}},
 }  # fmt: skip
+
+
+def second_person() -> ApiError:
+    return ApiError(
+        409, "second_person_needed",
+        "A law message must be published or reviewed by a different editor from the one who last changed it. "
+        "Save your change as a draft and ask another editor.",
+    )  # fmt: skip
 
 
 async def _load(request: Request) -> KeyMessage:
@@ -47,7 +69,8 @@ async def _load(request: Request) -> KeyMessage:
 
 @doc(summary="List key messages (working copies)", tags=["messages", "staff"],
      params=[{"name": "tier", "required": False, "schema": {"enum": list(TIERS)}},
-             {"name": "status", "required": False, "schema": {"enum": list(MESSAGE_STATUSES)}}],
+             {"name": "status", "required": False, "schema": {"enum": list(MESSAGE_STATUSES)}},
+             {"name": "review_due", "required": False, "schema": {"enum": ["0", "1"]}}],
      responses={200: {"type": "object", "required": ["messages"],
                       "properties": {"messages": {"type": "array", "items": MESSAGE_OUT}}}}, security="staff")  # fmt: skip
 async def list_messages(request: Request) -> JSONResponse:
@@ -59,7 +82,14 @@ async def list_messages(request: Request) -> JSONResponse:
         query = query.filter(tier=tier)
     if status:
         query = query.filter(status=status)
-    return JSONResponse({"messages": [admin.message_staff(m) for m in await query]})
+    due_only = query_str(request, "review_due", max_len=1, default="0", choices=("0", "1")) == "1"
+    rows = [admin.message_staff(m) for m in await query]
+    return JSONResponse(
+        {
+            "messages": [m for m in rows if m["review_due"] or not due_only],
+            "reviewer_roles": list(REVIEWER_ROLES),
+        }
+    )
 
 
 @doc(summary="Write a key message (draft, or publish straight away with status=published)",
@@ -74,6 +104,8 @@ async def create_message(request: Request) -> JSONResponse:
             await audit(msg.id, {"tier": msg.tier, "topic": msg.topic, "status": msg.status})
     except Invalid as exc:
         raise invalid(exc) from None
+    except admin.NeedsSecondPerson:
+        raise second_person() from None
     return JSONResponse(admin.message_staff(msg), status_code=201)
 
 
@@ -99,8 +131,33 @@ async def patch_message(request: Request) -> JSONResponse:
             await audit(msg.id, {"changed": sorted(changes), "version": msg.version, "status": msg.status})
     except Invalid as exc:
         raise invalid(exc) from None
+    except admin.NeedsSecondPerson:
+        raise second_person() from None
     versions = await KeyMessageVersion.filter(message_id=msg.id)
     return JSONResponse(admin.message_staff(msg, versions))
+
+
+@doc(summary="Record that you reviewed a key message today, in a named role (next review due in 12 months)",
+     tags=["messages", "staff"], params=ID_PARAM, body=REVIEW_BODY,
+     responses={200: MESSAGE_OUT, 404: "error", 409: "error", 422: "error"}, security="staff")  # fmt: skip
+async def review_message(request: Request) -> JSONResponse:
+    staff = await require_staff(request, roles=EDITORS)
+    msg = await _load(request)
+    body = await read_json_object(request)
+    unknown = sorted(set(body) - {"reviewed_by"})
+    if unknown:
+        raise invalid(Invalid({key: "is not a field you can set" for key in unknown}))
+    try:
+        async with audited(request, staff, action="message.review", object_type="key_message") as audit:
+            details = await admin.review_message(
+                msg, reviewer_role=str(body.get("reviewed_by") or ""), staff_id=staff.id
+            )
+            await audit(msg.id, details)
+    except Invalid as exc:
+        raise invalid(exc) from None
+    except admin.NeedsSecondPerson:
+        raise second_person() from None
+    return JSONResponse(admin.message_staff(msg))
 
 
 routes: list[BaseRoute] = [
@@ -108,4 +165,5 @@ routes: list[BaseRoute] = [
     Route("/api/v1/admin/messages", create_message, methods=["POST"]),
     Route("/api/v1/admin/messages/{id:int}", get_message, methods=["GET"]),
     Route("/api/v1/admin/messages/{id:int}", patch_message, methods=["PATCH"]),
+    Route("/api/v1/admin/messages/{id:int}/review", review_message, methods=["POST"]),
 ]

@@ -56,6 +56,8 @@ SERVICE_OUT: dict[str, Any] = {
     "required": ["id", "name", "needs", "channels", "area", "status", "verified_at", "stale"],
     "properties": {**SERVICE_BODY["properties"], "id": {"type": "integer"},
                    "verified_at": {"type": ["string", "null"]}, "stale": {"type": "boolean"},
+                   "verified_by": {"type": ["integer", "null"]}, "evidence": {"type": "string"},
+                   "source_date": {"type": "string"},
                    "updated_at": {"type": ["string", "null"]}},
 }  # fmt: skip
 
@@ -157,13 +159,13 @@ async def delete_service(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@doc(summary="Mark a help service's details as checked now", tags=["services", "staff"], params=ID_PARAM,
+@doc(summary="Mark a help service's details as checked now by you (a needs_check service becomes public)", tags=["services", "staff"], params=ID_PARAM,
      responses={200: SERVICE_OUT, 404: "error"}, security="staff")  # fmt: skip
 async def verify_service(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     service = await _load(request, staff)
     async with audited(request, staff, action="service.verify", object_type="service") as audit:
-        await admin.verify_service(service)
+        await admin.verify_service(service, staff_id=staff.id)
         await audit(service.id, None)
     return JSONResponse(admin.service_staff(service))
 

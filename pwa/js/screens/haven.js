@@ -1,6 +1,6 @@
 // Nearest open Haven: location only on tap (indicator while in use, forgotten on leaving), or a school,
 // postcode, street or map point. Offline: the saved directory and distances computed on the phone.
-import { h, clear, status, screenTitle, minutes, distance, time, date, announce } from "../dom.js";
+import { h, clear, status, screenTitle, minutes, distance, time, announce } from "../dom.js";
 import { getJson, query } from "../api.js";
 import { strings } from "../strings.js";
 import { createMap, labelledMarker } from "../map.js";
@@ -9,6 +9,7 @@ import { placePicker } from "../places.js";
 import { nearestOnDevice, openState, openFirst } from "../geo.js";
 import { directoryFor, areaFor } from "../directory.js";
 import { telHref } from "./help.js";
+import { checkedBadge, checkedLines } from "../checked.js";
 
 const S = strings.haven;
 
@@ -139,12 +140,10 @@ export async function render(main) {
       "li",
       { class: "card haven", "data-id": haven.id },
       h("h3", { text: haven.name }),
-      h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), badge(haven),
-        haven.sample ? h("span", { class: "badge unverified", text: S.unverified })
-          : isUnverified(haven) ? h("span", { class: "badge unverified", text: S.needsCheck }) : null),
+      h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), badge(haven), checkedBadge(haven)),
       h("p", { class: "walk", text: walk }),
       haven.address ? h("p", { class: "address", text: [haven.address, haven.postcode].filter(Boolean).join(", ") }) : null,
-      haven.verified_at ? h("p", { class: "hint", text: S.lastVerified(date(haven.verified_at)) }) : null,
+      ...checkedLines(haven),
       h("p", {}, routeButton),
     );
   }

@@ -1,8 +1,9 @@
 // Get help now: 999 first, then the services for the chosen need. Works offline: the whole service list is
 // fetched once (one URL the service worker keeps) and filtered on the phone.
-import { h, clear, status, screenTitle, date } from "../dom.js";
+import { h, clear, status, screenTitle } from "../dom.js";
 import { strings } from "../strings.js";
 import { storedAge } from "./age.js";
+import { serviceCheckedLine } from "../checked.js";
 
 const S = strings.help;
 
@@ -36,7 +37,7 @@ function serviceCard(service) {
     h("h3", { text: service.name }),
     facts.length ? h("p", { class: "facts" }, facts) : null,
     h("ul", { class: "channels" }, channels),
-    service.verified_at ? h("p", { class: "hint", text: S.lastChecked(date(service.verified_at)) }) : null,
+    serviceCheckedLine(service),
   );
 }
 
@@ -66,6 +67,7 @@ export async function render(main, params) {
   main.append(screenTitle(S.title), dangerBox, h("h2", { text: S.chooseNeed }), needs, list);
 
   let services = null;
+  let related = {};
   let offline = false;
   async function load() {
     if (services) return services;
@@ -73,7 +75,9 @@ export async function render(main, params) {
       const res = await fetch("/api/v1/services", { headers: { Accept: "application/json" } });
       offline = res.headers.get("X-WayHome-Cache") === "stale";
       if (!res.ok) throw new Error(String(res.status));
-      services = (await res.json()).services || [];
+      const body = await res.json();
+      services = body.services || [];
+      related = body.related_needs || {};
     } catch (err) {
       services = null;
       throw err;
@@ -95,10 +99,23 @@ export async function render(main, params) {
     const chosen = all.filter((s) => (s.needs || []).includes(need) && matchesAge(s, age)).sort(byUrgency);
     clear(list).append(h("h2", { id: "services-title", tabindex: "-1", text: `${S.servicesFor}: ${S.needs[need] || need}` }));
     if (offline) list.append(status(S.servicesOffline, "warn"));
-    if (!chosen.length) list.append(status(S.noServices, "warn"));
-    else list.append(h("ul", { class: "cards" }, chosen.map(serviceCard)));
+    if (chosen.length) list.append(h("ul", { class: "cards" }, chosen.map(serviceCard)));
+    else showFallback(all, need, age);
     list.querySelector("#services-title").focus();
     history.replaceState(null, "", `#/help?need=${encodeURIComponent(need)}`);
+  }
+
+  /** Nothing for this need fits the age: services of related needs that do (as the API's fallback does). */
+  function showFallback(all, need, age) {
+    const picked = [];
+    for (const other of [...(related[need] || []), "in_danger_now"]) {
+      for (const s of all) if ((s.needs || []).includes(other) && matchesAge(s, age) && !picked.includes(s)) picked.push(s);
+    }
+    if (!picked.length) {
+      list.append(status(S.noServices, "warn"));
+      return;
+    }
+    list.append(h("p", { class: "fallback", id: "services-fallback", text: S.fallbackIntro }), h("ul", { class: "cards" }, picked.map(serviceCard)));
   }
 
   for (const [need, label] of Object.entries(S.needs)) {

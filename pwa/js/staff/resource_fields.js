@@ -33,6 +33,9 @@ export function fieldSpecs(kind, areas) {
       { key: "website", type: "url", max: 500 },
       { key: "accessibility", type: "textarea", max: 2000 },
       { key: "source", type: "textarea", max: 2000, hint: C.hints.source },
+      { key: "source_name", type: "text", max: 120, hint: C.hints.sourceName },
+      { key: "source_date", type: "text", max: 10, hint: C.hints.sourceDate, autocomplete: "off" },
+      { key: "caveat", type: "textarea", max: 2000, hint: C.hints.caveat },
       { key: "notes", type: "textarea", max: 2000 },
       { key: "needs_verification", type: "checkbox" },
       { key: "sample", type: "checkbox", hint: C.hints.sample },
@@ -58,19 +61,21 @@ export function fieldSpecs(kind, areas) {
     { key: "topic", type: "text", max: 64, hint: C.hints.topic, autocomplete: "off" },
     { key: "status", type: "select", options: opts(MESSAGE_STATUSES, C.messageStatuses), hint: C.hints.messageStatus },
     { key: "body_markdown", type: "textarea", rows: "10", max: 20000, hint: C.hints.markdown },
+    { key: "sources", type: "lines", rows: "4", hint: C.hints.sources },
   ];
 }
 
 export function blank(kind, areas) {
   if (kind === "havens") {
     return { area: areas[0] || "", name: "", kind: "citysafe_haven", status: "pending", address: "", postcode: "", lat: "", lon: "",
-      opening_hours: null, contact: "", website: "", accessibility: "", source: "", notes: "", needs_verification: true, sample: false };
+      opening_hours: null, contact: "", website: "", accessibility: "", source: "", source_name: "", source_date: "", caveat: "", notes: "",
+      needs_verification: true, sample: false };
   }
   if (kind === "services") {
     return { name: "", area: "national", status: "needs_check", description: "", needs: [], channels: [{ kind: "phone", value: "", hours: null }],
       age_min: null, age_max: null, website: "", source: "" };
   }
-  return { title: "", tier: "14-17", topic: "", status: "draft", body_markdown: "" };
+  return { title: "", tier: "14-17", topic: "", status: "draft", body_markdown: "", sources: [] };
 }
 
 let counter = 0;
@@ -150,11 +155,13 @@ export function buildFields(kind, item, areas) {
       element.append(group);
       continue;
     }
-    const input = control(spec, value, id);
+    const lines = spec.type === "lines";
+    const input = lines ? control({ ...spec, type: "textarea" }, (value || []).join("\n"), id) : control(spec, value, id);
     input.setAttribute("aria-describedby", [hintEl ? hintEl.id : null, err.id].filter(Boolean).join(" "));
     slots[spec.key] = { input, slot: err };
     readers[spec.key] = () => {
       if (spec.type === "checkbox") return input.checked;
+      if (lines) return input.value.split("\n").map((l) => l.trim()).filter(Boolean);
       const raw = input.value.trim();
       if (spec.type === "number") return raw === "" ? null : Number(raw);
       if (spec.nullable && raw === "") return null;

@@ -5,6 +5,7 @@ import { api, getJson, query, areas as fetchAreas, areaList } from "../api.js";
 import { strings } from "../strings.js";
 import { errorStatus, listOf } from "./form.js";
 import { buildFields, blank, changes } from "./resource_fields.js";
+import { reviewBadges, reviewForm, evidenceLines } from "./review.js";
 
 const C = strings.console;
 const KINDS = {
@@ -52,17 +53,20 @@ export async function render(root, { me, kind }) {
   const tierFilter = h("select", { id: `${kind}-tier-filter` }, h("option", { value: "", text: C.allTiers }),
     Object.entries(C.tiers).map(([v, l]) => h("option", { value: v, text: l })));
   const stale = h("input", { type: "checkbox", id: `${kind}-stale` });
+  const dueOnly = h("input", { type: "checkbox", id: `${kind}-review-due` });
+  let reviewerRoles = [];
   const filters = h("form", { class: "filters", role: "search", "aria-label": C.filtersLabel },
     h("div", { class: "field" }, h("label", { for: search.id, text: C.searchLabel }), search),
     cfg.byArea ? h("div", { class: "field" }, h("label", { for: areaFilter.id, text: C.fields.area }), areaFilter) : null,
     kind === "messages" ? h("div", { class: "field" }, h("label", { for: tierFilter.id, text: C.fields.tier }), tierFilter) : null,
-    cfg.canVerify ? h("div", { class: "check" }, stale, " ", h("label", { for: stale.id, text: C.staleOnly })) : null);
+    cfg.canVerify ? h("div", { class: "check" }, stale, " ", h("label", { for: stale.id, text: C.staleOnly })) : null,
+    kind === "messages" ? h("div", { class: "check" }, dueOnly, " ", h("label", { for: dueOnly.id, text: C.review.dueOnly })) : null);
   filters.addEventListener("submit", (ev) => ev.preventDefault());
   clear(root).append(h("h2", { text: C.sections[kind] }), h("p", {}, newButton), editor, filters, list);
 
   let items = [];
   search.addEventListener("input", () => draw());
-  for (const el of [areaFilter, tierFilter, stale]) el.addEventListener("change", () => load());
+  for (const el of [areaFilter, tierFilter, stale, dueOnly]) el.addEventListener("change", () => load());
 
   function edit(item) {
     const fields = buildFields(kind, item || blank(kind, areas), areas);
@@ -129,7 +133,10 @@ export async function render(root, { me, kind }) {
     return h("li", { class: "card", "data-id": item.id },
       h("h3", { text: label }),
       h("p", { class: "hint", text: [kindText, item.topic, statusText, item.area, item.address, item.opening_hours].filter(Boolean).join(" · ") }),
-      verification(item),
+      kind === "messages" ? null : verification(item),
+      ...(kind === "messages" ? reviewBadges(item, me) : []),
+      ...(kind === "services" ? evidenceLines(item) : []),
+      kind === "messages" ? reviewForm(item, reviewerRoles, async (done) => { clear(editor).append(status(done)); await load(); }) : null,
       h("p", { class: "row" },
         h("button", { type: "button", class: "button secondary", text: C.edit, "aria-label": `${C.edit}: ${label}`, onclick: () => edit(item) }),
         cfg.canVerify ? h("button", { type: "button", class: "button secondary", text: C.verify, onclick: () => verify(item) }) : null,
@@ -146,10 +153,12 @@ export async function render(root, { me, kind }) {
     clear(list).append(status(strings.loading));
     const params = {};
     if (kind === "havens") Object.assign(params, { area: areaFilter.value, stale: stale.checked ? "1" : "" });
-    if (kind === "messages") params.tier = tierFilter.value;
+    if (kind === "messages") Object.assign(params, { tier: tierFilter.value, review_due: dueOnly.checked ? "1" : "" });
     const q = query(params);
     try {
-      items = listOf(await getJson(q ? `${cfg.path}?${q}` : cfg.path, { cache: "no-store" }), cfg.key);
+      const payload = await getJson(q ? `${cfg.path}?${q}` : cfg.path, { cache: "no-store" });
+      items = listOf(payload, cfg.key);
+      reviewerRoles = (payload && payload.reviewer_roles) || reviewerRoles;
       draw();
     } catch (err) {
       clear(list).append(status(C.loadFailed, "warn"), errorStatus(err));
