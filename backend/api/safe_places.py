@@ -13,10 +13,11 @@ from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_json_object
+from backend.params import query_int, read_json_object
 from backend.state import app_state
 from havens.applications import service
 from havens.applications.service import Locate
+from havens.models import Haven
 
 HOURS_ROW = {
     "type": "object",
@@ -140,7 +141,22 @@ async def post_report(request: Request) -> JSONResponse:
     )
 
 
+@doc(
+    summary="The public name of a CitySafe Haven, for the venue's change form (reached from its poster)",
+    tags=["havens"],
+    params=[{"name": "haven", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+    responses={200: {"type": "object", "required": ["id", "name"]}, 404: "error", 422: "error"},
+)
+async def get_venue(request: Request) -> JSONResponse:
+    haven_id = query_int(request, "haven", min=1, max=2**31 - 1)
+    haven = await Haven.get_or_none(id=haven_id, kind="citysafe_haven", status="active")
+    if haven is None:
+        raise ApiError(404, "unknown_venue", "This safe place is not listed. Check the address on your poster.")
+    return JSONResponse({"id": haven.id, "name": haven.name, "opening_hours": haven.opening_hours})
+
+
 routes: list[BaseRoute] = [
+    Route("/api/v1/safe-place-reports/venue", get_venue, methods=["GET"]),
     Route("/api/v1/safe-place-applications/form", get_form, methods=["GET"]),
     Route("/api/v1/safe-place-applications", post_application, methods=["POST"]),
     Route("/api/v1/safe-place-reports", post_report, methods=["POST"]),

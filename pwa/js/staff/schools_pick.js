@@ -29,10 +29,10 @@ export function schoolPicker({ id, label, areas = [], initial = [], single = fal
   const search = h("input", { id: `${id}-search`, type: "search", autocomplete: "off", maxlength: "100" });
   const results = h("ul", { class: "pick-results", id: `${id}-results`, "aria-live": "polite" });
   const chips = h("ul", { class: "chips", id: `${id}-chosen`, "aria-label": S.chosen });
-  const error = h("p", { id: `${id}-error`, class: "field-error", hidden: true });
+  const error = h("p", { id: `${search.id}-error`, class: "field-error", hidden: true });
   const wrapper = h("div", { class: "field school-picker", id },
     h("label", { for: search.id, text: label }), h("p", { class: "hint", id: `${id}-hint`, text: S.hint }), search, results, chips, error);
-  search.setAttribute("aria-describedby", `${id}-hint ${id}-error`);
+  search.setAttribute("aria-describedby", `${id}-hint ${error.id}`);
   let timer = null;
   search.addEventListener("input", () => {
     clearTimeout(timer);
