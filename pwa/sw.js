@@ -42,6 +42,7 @@ const PRECACHE = [
   "/js/screens/notice.js",
   "/js/screens/parents.js",
   "/js/screens/route.js",
+  "/js/screens/safeplace.js",
   "/js/screens/staff.js",
 ];
 // PRECACHE-END

@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 
 from routing.build import GRAPH_FILE, META_FILE, RISK_FILE, STREETS_FILE
 from routing.engine import LENGTH, LowerBound, PathEngine, make_engine
+from routing.flagged import flagged_note, flagged_on_route
 from routing.graph import FloatArray, IntArray, StreetGraph
 from routing.render import WALK_SPEED_MPS, HavenRef, RouteRenderer
 from routing.risk import (
@@ -404,6 +405,12 @@ class Router:
             all_notes.append(
                 "No meaningfully safer route within the detour limit: the shortest route is also the safer one."
             )
+        active = [h.id for h in snap.hotspots if h.active(at)]
+        flagged_ids, flagged_streets = flagged_on_route(
+            self.graph, edges=best, active=active, contribs=snap.contribs
+        )
+        if flagged_ids:  # the safer route could not get round a flagged area within the cap: say where
+            all_notes.append(flagged_note(flagged_streets))
         all_notes.append(CAVEAT)
         parts = [
             (self._render.properties("shortest", short, short_len, short_exp, 0.0, havens, src), short),
@@ -438,6 +445,7 @@ class Router:
             },
             "walking_speed_mps": WALK_SPEED_MPS,
             "notes": all_notes,
+            "flagged_on_route": {"hotspots": len(flagged_ids), "streets": flagged_streets},
         }
         return envelope, parts, src
 

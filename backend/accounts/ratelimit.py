@@ -37,6 +37,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("/api/v1/geocode", limit=1200, window_s=60),
     Rule("/api/v1/push/subscriptions", limit=120, window_s=60),
     Rule("/api/v1/auth/accept-invitation", limit=10, window_s=600),
+    # i12: public forms that store what they are sent (spam and abuse limits)
+    Rule("/api/v1/safe-place-applications", limit=5, window_s=3600, methods=frozenset({"POST"})),
+    Rule("/api/v1/safe-place-reports", limit=10, window_s=3600, methods=frozenset({"POST"})),
 )
 
 

@@ -80,6 +80,52 @@ RULES_SCHEMA: dict[str, Any] = {
 }
 
 
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+_FIELD_SENTENCES = {
+    "finish": "Type the time as 24-hour hours and minutes, for example 14:30.",
+    "last_day_finish": "Type the time as 24-hour hours and minutes, for example 13:30, or leave it empty.",
+    "start": "Pick the first day from the calendar.",
+    "end": "Pick the last day from the calendar.",
+    "date": "Pick the day from the calendar.",
+    "group": "Name the group in 1 to 80 characters of plain text, for example Year 7.",
+    "name": "Name the term in 1 to 80 characters of plain text, for example Autumn term.",
+    "note": "Keep the note to 200 characters of plain text.",
+    "days": "Tick at least one weekday.",
+    "closed": "Choose whether the school is closed that day.",
+}
+_LIST_LIMITS = {
+    "weekly": "There can be at most 40 finish-time rows.",
+    "terms": "There can be at most 12 terms.",
+    "exceptions": "There can be at most 200 changed days.",
+}
+
+
+def plain_message(err: jsonschema.ValidationError) -> str:
+    """A sentence an officer can act on for one schema failure (never the schema's own wording)."""
+    path = [str(p) for p in err.absolute_path]
+    if not path and err.validator == "type":
+        return "The finish times could not be read: reload the page and try again."
+    if err.validator == "additionalProperties":
+        return "This form sent something WayHome does not use: reload the page and try again."
+    if err.validator == "required":
+        missing = str(err.message).split("'")[1] if "'" in str(err.message) else ""
+        return _FIELD_SENTENCES.get(missing, "Something required is missing: fill in every field in the row.")
+    if err.validator == "maxItems" and path and path[-1] in _LIST_LIMITS:
+        return _LIST_LIMITS[path[-1]]
+    name = next((p for p in reversed(path) if not p.isdigit()), "")
+    if name == "days" and err.validator in ("enum", "uniqueItems", "minItems"):
+        return _FIELD_SENTENCES["days"]
+    return _FIELD_SENTENCES.get(name, "This value is not accepted: check it and try again.")
+
+
 class RulesError(ValueError):
     """The finish-time rules are malformed; `errors` lists what to fix, with JSON paths."""
 
@@ -92,7 +138,7 @@ def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        errors.append({"path": path, "message": f"{text!r} is not a real date (YYYY-MM-DD)."})
+        errors.append({"path": path, "message": "This is not a real date: pick one from the calendar."})
         return None
 
 
@@ -100,7 +146,7 @@ def validate_rules(rules: Any) -> dict[str, Any]:
     """Check shape and meaning (real dates, start <= end, one time per group and day); normalised."""
     validator = jsonschema.Draft202012Validator(RULES_SCHEMA)
     errors = [
-        {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": err.message}
+        {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": plain_message(err)}
         for err in sorted(validator.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if errors:
@@ -110,24 +156,33 @@ def validate_rules(rules: Any) -> dict[str, Any]:
         group = entry.get("group", ALL_GROUPS)
         for day in entry["days"]:
             if (group, day) in seen:
-                errors.append({"path": f"/weekly/{i}", "message": f"{group} has two finish times on {day}."})
+                errors.append(
+                    {
+                        "path": f"/weekly/{i}/days",
+                        "message": f"{group} already has a finish time on {DAY_NAMES[day]}: "
+                        "untick it in one of the rows.",
+                    }
+                )
             seen.add((group, day))
     for i, term in enumerate(rules.get("terms", [])):
         start = _date(term["start"], f"/terms/{i}/start", errors)
         end = _date(term["end"], f"/terms/{i}/end", errors)
         if start and end and start > end:
             errors.append(
-                {"path": f"/terms/{i}", "message": "A term must start on or before the day it ends."}
+                {"path": f"/terms/{i}/end", "message": "The last day must be on or after the first day."}
             )
         if start and end and (end - start).days > 200:
             errors.append(
-                {"path": f"/terms/{i}", "message": "A term longer than 200 days is probably a typo."}
+                {"path": f"/terms/{i}/end", "message": "A term longer than 200 days is probably a typo."}
             )
     for i, exc in enumerate(rules.get("exceptions", [])):
         _date(exc["date"], f"/exceptions/{i}/date", errors)
         if not exc.get("closed") and not exc.get("finish"):
             errors.append(
-                {"path": f"/exceptions/{i}", "message": "An exception needs a `finish` time or `closed`."}
+                {
+                    "path": f"/exceptions/{i}/finish",
+                    "message": "Give the finish time for that day, or choose that the school is closed.",
+                }
             )
     if errors:
         raise RulesError(errors[:20])

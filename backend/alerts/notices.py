@@ -43,6 +43,14 @@ NOTICE_BODY_SCHEMA: dict[str, Any] = {
 }
 
 
+LABELS = {"title": "title", "body": "message"}
+REQUIRED_SENTENCES = {
+    "kind": "Choose the type of notice.",
+    "title": "Write a title.",
+    "body": "Write the message.",
+}
+
+
 def _bad(field: str, message: str) -> ApiError:
     return ApiError(422, "invalid_notice", message, {"field": field})
 
@@ -51,23 +59,21 @@ def _when(value: Any, field: str) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _bad(field, f"'{field}' must be an ISO 8601 date-time or null.")
+        raise _bad(field, "Pick a date and a time.")
     try:
         parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise _bad(
-            field, f"'{field}' must be an ISO 8601 date-time, e.g. 2026-11-25T15:30:00+00:00."
-        ) from None
+        raise _bad(field, "This is not a date and time WayHome understands: pick it again.") from None
     if parsed.tzinfo is None:
-        raise _bad(field, f"'{field}' needs a UTC offset, e.g. +00:00.")
+        raise _bad(field, "This date and time has no time zone: pick it again from the calendar.")
     return parsed.astimezone(dt.UTC)
 
 
 def _strings(value: Any, field: str, *, max_items: int) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
-        raise _bad(field, f"'{field}' must be a list of identifiers.")
+        raise _bad(field, "Choose from the list offered.")
     if len(value) > max_items:
-        raise _bad(field, f"'{field}' may list at most {max_items} entries.")
+        raise _bad(field, f"Choose at most {max_items}.")
     return sorted(set(value))
 
 
@@ -84,66 +90,77 @@ def validate_notice(
     """Check a create (current None) or a patch; returns the fields to write. All-or-nothing."""
     unknown = sorted(set(body) - set(NOTICE_BODY_SCHEMA["properties"]))
     if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown field(s): {', '.join(unknown)}.", {"fields": unknown})
+        raise ApiError(
+            422,
+            "unknown_field",
+            "This form sent something WayHome does not use: reload the page and try again.",
+            {"fields": unknown},
+        )
     out: dict[str, Any] = {}
     required = ("kind", "title", "body") if current is None else ()
     for field in required:
         if field not in body:
-            raise _bad(field, f"'{field}' is required.")
+            raise _bad(field, REQUIRED_SENTENCES[field])
     if "kind" in body:
         if body["kind"] not in NOTICE_KINDS:
-            raise _bad("kind", f"'kind' must be one of: {', '.join(NOTICE_KINDS)}.")
+            raise _bad("kind", "Choose the type of notice from the list.")
         out["kind"] = body["kind"]
     for field, limit in (("title", 120), ("body", 1000)):
         if field in body:
             value = body[field]
             if not isinstance(value, str) or not value.strip() or len(value) > limit:
-                raise _bad(field, f"'{field}' must be text of 1 to {limit} characters.")
+                raise _bad(field, f"Write the {LABELS[field]} in 1 to {limit} characters.")
             if CONTROL_CHARS.search(value):
-                raise _bad(field, f"'{field}' contains control characters; use plain text and line breaks.")
+                raise _bad(field, f"The {LABELS[field]} has hidden characters: retype it as plain text.")
             out[field] = value.strip()
     if "schools" in body:
         out["schools"] = _strings(body["schools"], "schools", max_items=200)
         missing = [u for u in out["schools"] if school_area(areas, u) is None]
         if missing:
             raise ApiError(
-                422, "unknown_school", "No school with that URN in the areas served.", {"urns": missing}
+                422,
+                "unknown_school",
+                "One of the schools is not served here: pick it again from the search.",
+                {"field": "schools", "urns": missing},
             )
     if "areas" in body:
         out["areas"] = _strings(body["areas"], "areas", max_items=20)
         missing = [a for a in out["areas"] if a not in areas]
         if missing:
-            raise ApiError(422, "unknown_area", "No such area is served here.", {"areas": missing})
+            raise ApiError(
+                422,
+                "unknown_area",
+                "One of the areas is not served here: choose from the list.",
+                {"field": "areas", "areas": missing},
+            )
     if "age_tiers" in body:
         tiers = _strings(body["age_tiers"], "age_tiers", max_items=len(AGE_TIERS))
         if any(t not in AGE_TIERS for t in tiers):
-            raise _bad("age_tiers", f"'age_tiers' entries must be among: {', '.join(AGE_TIERS)}.")
+            raise _bad("age_tiers", "Choose the age groups from the list.")
         out["age_tiers"] = tiers
     if "urgency" in body:
         if body["urgency"] not in URGENCIES:
-            raise _bad("urgency", f"'urgency' must be one of: {', '.join(URGENCIES)}.")
+            raise _bad("urgency", "Choose the urgency from the list.")
         out["urgency"] = body["urgency"]
     if "send_at" in body:
         out["send_at"] = _when(body["send_at"], "send_at")
     if "expires_at" in body:
         expires = _when(body["expires_at"], "expires_at")
         if expires is None:
-            raise _bad("expires_at", "'expires_at' cannot be null; every notice expires.")
+            raise _bad("expires_at", "Say until when the notice is shown: every notice ends.")
         out["expires_at"] = expires
     if "status" in body:
         if body["status"] not in ("draft", "cancelled") or current is None:
-            raise _bad(
-                "status", "Only an existing notice's status may be set, and only to 'draft' or 'cancelled'."
-            )
+            raise _bad("status", "A saved notice can only be put back to draft or cancelled.")
         out["status"] = body["status"]
     merged = {**(notice_fields(current) if current else {}), **out}
     if not merged.get("schools") and not merged.get("areas"):
-        raise _bad("schools", "Give at least one school or area as the audience.")
+        raise _bad("schools", "Choose at least one school or a whole area to send this to.")
     start = merged.get("send_at") or now
     if current is None and "expires_at" not in out:
         out["expires_at"] = merged["expires_at"] = start + DEFAULT_LIFETIME
     if merged["expires_at"] <= start:
-        raise _bad("expires_at", "'expires_at' must be after the send time.")
+        raise _bad("expires_at", "The end must be after the send time.")
     if merged["expires_at"] - start > dt.timedelta(seconds=MAX_TTL_S):
         raise _bad("expires_at", "A notice can run for at most 28 days.")
     size = len(payload_bytes(merged))

@@ -14,15 +14,17 @@ from backend.api import (
     messages,
     notices,
     push,
+    safe_places,
     schools,
     services,
     streets,
     surveys,
 )
-from backend.api.admin import audit, finish_times, hotspots, imports, users, website_audit
+from backend.api.admin import audit, finish_times, hotspot_preview, hotspots, imports, users, website_audit
 from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
+from backend.api.admin import safe_places as admin_safe_places
 from backend.api.admin import services as admin_services
 
 MODULES = (
@@ -49,6 +51,9 @@ MODULES = (
     hotspots,
     finish_times,
     admin_notices,
+    safe_places,  # i12: public "Become a safe place" form and venues' change reports
+    admin_safe_places,  # i12: officer review, publish, posters, re-checks
+    hotspot_preview,  # i12: a hotspot's effect on sample school routes, before saving
 )
 
 

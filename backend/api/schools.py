@@ -98,7 +98,16 @@ async def list_schools(request: Request) -> JSONResponse:
             404, "unknown_area", "WayHome does not serve that area.", {"areas": sorted(state.areas)}
         )
     packs = [state.areas[area]] if area else list(state.areas.values())
-    found = [s for p in packs for s in p.schools if not text or text in s.name.casefold() or text == s.urn]
+    compact = text.replace(" ", "")
+    found = [
+        s
+        for p in packs
+        for s in p.schools
+        if not text
+        or text in s.name.casefold()
+        or text == s.urn
+        or (len(compact) >= 2 and s.postcode.casefold().replace(" ", "").startswith(compact))
+    ]
     found.sort(key=lambda s: (not s.name.casefold().startswith(text), s.name))
     return JSONResponse(
         {"schools": [school_json(s) for s in found[:limit]], "total": len(found)},

@@ -26,6 +26,10 @@ MAX_POLYGON_KM2 = 5.0
 EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
 
 
+LABELS = {"lat": "latitude", "lon": "longitude", "radius_m": "radius", "weight": "weight"}
+UNITS = {"radius_m": " metres"}
+
+
 def _bad(field_name: str, message: str) -> ApiError:
     return ApiError(422, "invalid_hotspot", message, {"field": field_name})
 
@@ -35,35 +39,33 @@ def _number(payload: dict[str, Any], name: str, *, lo: float, hi: float) -> floa
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(name, f"'{name}' must be a number.")
+        raise _bad(name, f"Give the {LABELS[name]} as a number.")
     if not lo <= float(value) <= hi:
-        raise _bad(name, f"'{name}' must be between {lo:g} and {hi:g}.")
+        raise _bad(name, f"The {LABELS[name]} must be between {lo:g} and {hi:g}{UNITS.get(name, '')}.")
     return float(value)
 
 
 def _windows(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or len(value) > 14:
-        raise _bad("windows", "'windows' must be a list of at most 14 {days, start, end} objects.")
+        raise _bad("windows", "Give at most 14 times of day when the hotspot applies.")
     out = []
     for w in value:
         if not isinstance(w, dict):
-            raise _bad("windows", "Each window must be an object with days, start and end.")
+            raise _bad("windows", "Each time the hotspot applies needs days, a start and an end.")
         days = w.get("days", [1, 2, 3, 4, 5])
         if (
             not isinstance(days, list)
             or not days
             or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in days)
         ):
-            raise _bad(
-                "windows", "Window 'days' must be a non-empty list of ISO weekdays 1 (Mon) to 7 (Sun)."
-            )
+            raise _bad("windows", "Tick at least one day the hotspot applies.")
         start, end = w.get("start"), w.get("end")
         if not (
             isinstance(start, str) and TIME_RE.match(start) and isinstance(end, str) and TIME_RE.match(end)
         ):
-            raise _bad("windows", "Window 'start' and 'end' must be local times like '15:00'.")
+            raise _bad("windows", "Type the start and end as 24-hour times, like 15:00.")
         if start == end:
-            raise _bad("windows", "A window's start and end must differ.")
+            raise _bad("windows", "The start and end times must be different.")
         out.append({"days": sorted(set(days)), "start": start, "end": end})
     return out
 
@@ -76,18 +78,18 @@ def _polygon(value: Any) -> dict[str, Any]:
         or value.get("type") != "Polygon"
         or not isinstance(value.get("coordinates"), list)
     ):
-        raise _bad("polygon", "'polygon' must be a GeoJSON Polygon geometry (lon, lat order).")
+        raise _bad("polygon", "The drawn area could not be read: draw it again.")
     try:
         geom = shape(value)
     except Exception as exc:  # shapely raises several types for malformed rings
-        raise _bad("polygon", "'polygon' has malformed coordinates.") from exc
+        raise _bad("polygon", "The drawn area could not be read: draw it again.") from exc
     if geom.is_empty or not geom.is_valid:
-        raise _bad("polygon", "'polygon' must be a valid, non-self-intersecting ring.")
+        raise _bad("polygon", "The drawn area crosses itself: draw it again without crossing lines.")
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise _bad("polygon", "'polygon' coordinates are out of range.")
+        raise _bad("polygon", "The drawn area is off the map: draw it again.")
     if projected(value).area > MAX_POLYGON_KM2 * 1e6:
-        raise _bad("polygon", f"'polygon' covers more than {MAX_POLYGON_KM2:g} km².")
+        raise _bad("polygon", f"The drawn area covers more than {MAX_POLYGON_KM2:g} km²: draw a smaller one.")
     return {
         "type": "Polygon",
         "coordinates": [[[float(x), float(y)] for x, y in ring] for ring in value["coordinates"]],
@@ -98,15 +100,15 @@ def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.")
+        raise _bad("expires_at", "Pick the end date and time from the calendar.")
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.") from exc
+        raise _bad("expires_at", "Pick the end date and time from the calendar.") from exc
     if parsed.tzinfo is None:
-        raise _bad("expires_at", "'expires_at' needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00.")
+        raise _bad("expires_at", "This end time has no time zone: pick it again from the calendar.")
     if parsed <= now:
-        raise _bad("expires_at", "'expires_at' must be in the future.")
+        raise _bad("expires_at", "The end must be in the future.")
     return parsed.astimezone(dt.UTC)
 
 
@@ -114,7 +116,10 @@ def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dic
     """Checked field values from a JSON body (all of them on create, the given ones on update)."""
     unknown = set(payload) - {*EDITABLE, "area"}
     if unknown:
-        raise _bad(sorted(unknown)[0], f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise _bad(
+            sorted(unknown)[0],
+            "This form sent something WayHome does not use: reload the page and try again.",
+        )
     now = dt.datetime.now(dt.UTC)
     out: dict[str, Any] = {}
     for name, lo, hi in (
@@ -133,15 +138,13 @@ def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dic
         out["expires_at"] = _expires(payload["expires_at"], now=now)
     if "notes" in payload:
         if not isinstance(payload["notes"], str) or len(payload["notes"]) > 2000:
-            raise _bad("notes", "'notes' must be text of at most 2000 characters.")
+            raise _bad("notes", "Keep the label to 2,000 characters.")
         out["notes"] = payload["notes"]
     merged = {k: getattr(existing, k) for k in EDITABLE} if existing else {}
     merged.update(out)
     circle = all(merged.get(k) is not None for k in ("lat", "lon", "radius_m"))
     if circle == (merged.get("polygon") is not None):
-        raise _bad(
-            "shape", "Give either lat, lon and radius_m (a circle) or polygon, not both and not neither."
-        )
+        raise _bad("shape", "Place the hotspot: search for a street or postcode, or tap the map.")
     if not circle:
         out.update({"lat": None, "lon": None, "radius_m": None})
     elif "lat" in out or "lon" in out or "radius_m" in out:

@@ -13,6 +13,7 @@ const screens = {
   notice: () => import("./screens/notice.js"),
   about: () => import("./screens/about.js"),
   staff: () => import("./screens/staff.js"),
+  "safe-place": () => import("./screens/safeplace.js"),
 };
 
 let cleanup = null;

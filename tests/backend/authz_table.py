@@ -312,3 +312,73 @@ ROWS += [
     Row("PATCH", "/api/v1/admin/hotspots/{hotspot_id:int}", roles={"officer"}, prepare=_hs_existing),
     Row("DELETE", "/api/v1/admin/hotspots/{hotspot_id:int}", roles={"officer"}, prepare=_hs_existing),
 ]
+
+
+# ---- safe place applications, Haven posters and re-checks (i12: officer, area-scoped) --------------------------
+async def _application(ctx: Ctx, which: str) -> Call:
+    from havens.applications.models import SafePlaceApplication
+
+    lat, lon = HOTSPOT_POINTS[_hs_area(which)]
+    application = await SafePlaceApplication.create(
+        area=_hs_area(which), venue_name=f"Venue {ctx.unique()}", address="1 High Road", postcode="N22 6XF",
+        lat=lat, lon=lon, contact_name="Sam", contact_phone="020 7000 0000", opening_hours="Mo 09:00-17:00",
+    )  # fmt: skip
+    return Call(path_params={"app_id": application.id})
+
+
+async def _visit(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    call = await _application(ctx, which)
+    call.body = {"visit_date": dt.date.today().isoformat(), "agreement_signed": True}
+    return call
+
+
+async def _visited(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    from havens.applications.models import SafePlaceApplication
+
+    call = await _application(ctx, which)
+    await SafePlaceApplication.filter(id=call.path_params["app_id"]).update(
+        status="visited", visit_date=dt.date.today(), agreement_signed=True, visited_by=1
+    )
+    return call
+
+
+async def _poster(ctx: Ctx, which: str) -> Call:
+    call = await _haven(ctx, which)
+    return Call(path_params={"haven_id": call.path_params["id"]})
+
+
+def _application_not_listed(response: httpx.Response, call: Call) -> bool:
+    return all(a["area"] == OWN_AREA for a in response.json()["applications"])
+
+
+def _due_not_listed(response: httpx.Response, call: Call) -> bool:
+    return all(h["area"] == OWN_AREA for h in response.json()["due"])
+
+
+ROWS += [
+    Row("GET", "/api/v1/admin/safe-place-applications", roles={"officer"}, other_ok=_application_not_listed),
+    Row(
+        "POST", "/api/v1/admin/safe-place-applications/{app_id:int}/visit", roles={"officer"}, prepare=_visit
+    ),
+    Row(
+        "POST",
+        "/api/v1/admin/safe-place-applications/{app_id:int}/publish",
+        roles={"officer"},
+        prepare=_visited,
+    ),
+    Row(
+        "POST",
+        "/api/v1/admin/safe-place-applications/{app_id:int}/decline",
+        roles={"officer"},
+        prepare=_application,
+    ),
+    Row("GET", "/api/v1/admin/safe-place-reverify", roles={"officer"}, other_ok=_due_not_listed),
+    Row("POST", "/api/v1/admin/hotspots/preview", roles={"officer"}, prepare=_hs_new),
+    Row(
+        "GET", "/api/v1/admin/havens/{haven_id:int}/poster.svg", roles={"officer", "editor"}, prepare=_poster
+    ),
+]

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
-from backend.alerts import finish_times
+from backend.alerts import finish_time_notice, finish_times
 from backend.alerts.models import FinishTimes
 from backend.alerts.notices import school_area
 from backend.errors import ApiError
@@ -29,6 +29,11 @@ RESPONSE_SCHEMA: dict[str, Any] = {
         "rules": {"type": ["object", "null"]},
         "updated_at": {"type": ["string", "null"]},
         "preview": {"type": "object"},
+        "notice_draft": {
+            "type": ["object", "null"],
+            "description": "After a PUT: a ready `finish_time_change` notice (kind, title, body, schools) "
+            "for the officer to send, or null when nothing parents see changes",
+        },
     },
 }
 
@@ -93,10 +98,11 @@ async def put_finish_times(request: Request) -> JSONResponse:
         raise ApiError(
             422,
             "invalid_finish_times",
-            "The finish times need fixing: " + str(exc)[:300],
+            "Some finish times need fixing: see the message beside each one.",
             {"errors": exc.errors},
         ) from None
     record = await FinishTimes.get_or_none(school_urn=urn)
+    old_rules = record.rules if record else None
     if record is None:
         record = await FinishTimes.create(school_urn=urn, area=area, rules=rules, updated_by_id=staff.id)
     else:
@@ -114,7 +120,15 @@ async def put_finish_times(request: Request) -> JSONResponse:
             "exceptions": len(rules["exceptions"]),
         },
     )
-    return JSONResponse(_body(urn, area, record))
+    school = app_state(request).areas[area].school(urn)
+    offer = finish_time_notice.draft(
+        urn=urn,
+        school_name=school.name if school else urn,
+        old_rules=old_rules,
+        new_rules=rules,
+        today=dt.datetime.now(finish_times.LONDON).date(),
+    )
+    return JSONResponse({**_body(urn, area, record), "notice_draft": offer})
 
 
 routes: list[BaseRoute] = [

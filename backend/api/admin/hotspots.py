@@ -93,7 +93,12 @@ def _check_inside(
     merged.update(values)
     lat, lon = service.centre(merged)
     if not state.areas[area].contains(lat, lon):
-        raise ApiError(422, "outside_area", "The hotspot must lie inside its area.", {"area": area})
+        raise ApiError(
+            422,
+            "outside_area",
+            "The hotspot must lie inside the chosen area.",
+            {"area": area, "field": "shape"},
+        )
 
 
 @doc(
@@ -136,9 +141,7 @@ async def create_hotspot(request: Request) -> JSONResponse:
     body = await read_json_object(request)
     area = body.get("area")
     if not isinstance(area, str) or area not in state.areas:
-        raise ApiError(
-            422, "unknown_area", "'area' must be the slug of an area WayHome serves.", {"field": "area"}
-        )
+        raise ApiError(422, "unknown_area", "Choose an area from the list.", {"field": "area"})
     if not staff.may_act_for(area=area):
         raise _forbidden(area)
     values = service.validate({k: v for k, v in body.items() if k != "area"})

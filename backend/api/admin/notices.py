@@ -228,7 +228,7 @@ async def send_notice(request: Request) -> JSONResponse:
     if notice.status not in ("draft", "scheduled"):
         raise ApiError(409, "notice_not_sendable", f"A {notice.status} notice cannot be sent.")
     if notice.expires_at <= now:
-        raise ApiError(422, "notice_expired", "This notice has already expired; change expires_at first.")
+        raise ApiError(422, "notice_expired", "This notice has already ended: set a later end time first.")
     if notice.send_at is not None and notice.send_at > now:
         changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
         if not changed:

@@ -40,6 +40,7 @@ export async function render(main) {
     data,
     h("h2", { id: "privacy", text: S.privacyTitle }),
     privacy,
+    h("p", {}, h("a", { href: "#/safe-place", id: "become-safe-place", text: strings.safePlace.link })),
     h("p", {}, h("a", { href: "#/staff", text: S.staff })),
     h("p", { class: "hint", text: S.version(VERSION) }),
   );

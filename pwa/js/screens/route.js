@@ -102,7 +102,10 @@ export async function render(main, params) {
         p.streets && p.streets.length ? h("p", { class: "hint", text: S.via(p.streets.slice(0, 6).join(", ")) }) : null));
     }
     out.append(h("p", { class: "tradeoff", id: "tradeoff", text: tradeoffText(shortest, safer) }), list);
-    for (const note of fc.notes || []) out.append(h("p", { class: "hint", text: note }));
+    // A flagged area the safer route could not get round within the detour cap is a warning, not a hint (i12).
+    const flagged = fc.flagged_on_route && fc.flagged_on_route.hotspots ? (fc.notes || []).find((n) => /flagged/.test(n)) : null;
+    if (flagged) out.insertBefore(h("p", { class: "status status-warn", role: "status", id: "route-flagged", text: flagged }), list);
+    for (const note of fc.notes || []) if (note !== flagged) out.append(h("p", { class: "hint", text: note }));
     if (fc.data_as_of) out.append(h("p", { class: "hint", text: S.dataAsOf(monthOrDate(fc.data_as_of)) }));
     out.append(h("p", { class: "caveat", text: S.caveat }));
     announce(tradeoffText(shortest, safer));

@@ -1,21 +1,36 @@
-// Officer console shell: section navigation for the signed-in staff member. Loaded only after sign-in.
+// Officer console shell: a home page for the person's role, then section navigation. Loaded only after sign-in.
 import { h, clear, screenTitle } from "../dom.js";
 import { api, setCsrfToken } from "../api.js";
 import { strings } from "../strings.js";
 
 const C = strings.console;
-const SECTIONS = {
-  notices: () => import("./notices.js"),
-  finish: () => import("./finish.js"),
-  hotspots: () => import("./hotspots.js"),
-  havens: () => import("./resources.js"),
-  services: () => import("./resources.js"),
-  messages: () => import("./resources.js"),
-  audit: () => import("./audit.js"),
-};
+const STAFF = ["officer", "editor", "admin"];
+
+/**
+ * The console's sections, in menu order: key (the #/staff/<key> address), who sees it, and its module.
+ * Other modules add theirs with one line here (or SECTIONS.push(...) from their own module); the label
+ * comes from strings.console.sections[key].
+ */
+export const SECTIONS = [
+  { key: "home", roles: STAFF, load: () => import("./overview.js") },
+  { key: "notices", roles: STAFF, load: () => import("./notices.js") },
+  { key: "finish", roles: ["officer", "admin"], load: () => import("./finish.js") },
+  { key: "hotspots", roles: ["officer", "admin"], load: () => import("./hotspots.js") },
+  { key: "safeplaces", roles: ["officer", "admin"], load: () => import("./safe_places.js") },
+  { key: "havens", roles: STAFF, load: () => import("./resources.js") },
+  { key: "services", roles: STAFF, load: () => import("./resources.js") },
+  { key: "messages", roles: STAFF, load: () => import("./resources.js") },
+  { key: "audit", roles: STAFF, load: () => import("./audit.js") },
+];
+
+function visibleTo(me) {
+  const roles = me.roles || [];
+  return SECTIONS.filter((s) => roles.includes("admin") || s.roles.some((r) => roles.includes(r)));
+}
 
 export async function renderConsole(main, { me, section }) {
-  const current = SECTIONS[section] ? section : "notices";
+  const sections = visibleTo(me);
+  const current = sections.find((s) => s.key === section) || sections[0];
   const signOut = h("button", { type: "button", class: "button secondary", id: "staff-sign-out", text: strings.staff.signOut });
   signOut.addEventListener("click", async () => {
     try {
@@ -25,17 +40,17 @@ export async function renderConsole(main, { me, section }) {
       location.hash = "#/";
     }
   });
-  const nav = h("nav", { "aria-label": C.title }, h("ul", {}, Object.keys(SECTIONS).map((key) =>
-    h("li", {}, h("a", { class: "button secondary", href: `#/staff/${key}`, "aria-current": key === current ? "page" : null, text: C.sections[key] })))));
+  const nav = h("nav", { "aria-label": C.title }, h("ul", {}, sections.map((s) =>
+    h("li", {}, h("a", { class: "button secondary", href: `#/staff/${s.key}`, "aria-current": s.key === current.key ? "page" : null, text: C.sections[s.key] || s.key })))));
   const body = h("div", { class: "console-body" });
   clear(main).append(
     h("div", { class: "staff-console" },
       screenTitle(C.title),
       h("p", {}, strings.staff.signedInAs(me.email), " ", signOut),
-      h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${C.scope(me.areas || [], me.schools || [])}` }),
+      h("p", { class: "hint", text: C.roles(me.roles || []) }),
       nav,
       body),
   );
-  const mod = await SECTIONS[current]();
-  return mod.render(body, { me, kind: current });
+  const mod = await current.load();
+  return mod.render(body, { me, kind: current.key });
 }
