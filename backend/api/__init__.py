@@ -23,6 +23,7 @@ from backend.api.admin import audit, finish_times, hotspots, imports, users, web
 from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
+from backend.api.admin import partnership as admin_partnership
 from backend.api.admin import services as admin_services
 
 MODULES = (
@@ -49,6 +50,7 @@ MODULES = (
     hotspots,
     finish_times,
     admin_notices,
+    admin_partnership,
 )
 
 
