@@ -7,6 +7,7 @@ leaves the surface as it was.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -78,6 +79,21 @@ async def _text(request: Request, state: AppState) -> str:
     except UnicodeEncodeError:
         raise ApiError(422, "invalid_characters", "The file contains characters that are not text.") from None
     return text
+
+
+def _unwrap_csv(request: Request, text: str) -> str | None:
+    """The CSV inside a JSON {"csv": "..."} body, or None when the body is the file itself."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return None
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, dict) and isinstance(value.get("csv"), str):
+        return str(value["csv"])
+    return None
 
 
 def _rejected(errors: list[dict[str, Any]]) -> ApiError:
@@ -157,6 +173,9 @@ async def post_crimes(request: Request) -> JSONResponse:
     ):
         filename += ".json"
     text = await _text(request, state)
+    wrapped = _unwrap_csv(request, text)
+    if wrapped is not None:  # JSON {"csv": "..."}: the console's way of sending a CSV file
+        text, filename = wrapped, filename.removesuffix(".json") + ".csv"
     try:
         result = await import_crime_file(
             area=area.slug,
@@ -200,6 +219,7 @@ async def post_aggregates(request: Request) -> JSONResponse:
     source = query_str(request, "source", max_len=20, choices=aggregates.SOURCES)
     filename = query_str(request, "filename", max_len=200, default="upload.csv")
     text = await _text(request, state)
+    text = _unwrap_csv(request, text) or text
 
     def lsoa_of(place: str) -> str | None:
         found = area.postcode(place)
