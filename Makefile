@@ -40,6 +40,7 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy routing
 	$(BIN)/mypy bench
+	$(BIN)/mypy routing partnership
 	$(BIN)/mypy backend havens content
 
 test-sqlite: setup

@@ -14,6 +14,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "alerts": ("backend.alerts.models", "backend.alerts.migrations"),
     "hotspots": ("backend.hotspots.models", "backend.hotspots.migrations"),
     "haven_applications": ("havens.applications.models", "havens.applications.migrations"),
+    "partnership": ("partnership.models", "partnership.migrations"),
 }
 
 

@@ -140,6 +140,10 @@ async def load_route_engines(*, settings: Any, areas: dict[str, Any]) -> dict[st
             await service.refresh_router(router, area=slug, sync=sync)
     except Exception:  # database not initialised (e.g. CLI use): routes still work without hotspots
         log.warning("hotspots not loaded into route engines", exc_info=True)
+    from backend import surfaces  # the published crime surface, or the pack's with stale points left out
+
+    for slug, router in routers.items():
+        await surfaces.load_current(settings=settings, area=slug, router=router)
     return routers
 
 

@@ -68,6 +68,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_query_bytes: int = 2_048
     artefacts_dir: Path | None = None
+    point_data_max_age_months: int = 24  # police.uk points older than this stay out of the default surface
+    partnership_data_sharing: bool = False  # ISTV / ambulance / transport layers may enter the surface
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -105,6 +107,8 @@ class Settings:
             redis_url=e.get("WAYHOME_REDIS_URL") or None,
             tile_url=e.get("WAYHOME_TILE_URL") or None,
             artefacts_dir=Path(e["WAYHOME_BUILD_DIR"]).resolve() if e.get("WAYHOME_BUILD_DIR") else None,
+            point_data_max_age_months=int(e.get("WAYHOME_POINT_DATA_MAX_AGE_MONTHS") or 24),
+            partnership_data_sharing=_bool(e.get("WAYHOME_DATA_SHARING"), False),
         )
         values.update(overrides)
         return cls(**values)

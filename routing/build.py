@@ -25,7 +25,7 @@ from routing.risk import (
 )
 
 log = logging.getLogger("wayhome.routing.build")
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 GRAPH_FILE, RISK_FILE, STREETS_FILE, META_FILE = "graph.npz", "risk.npz", "streets.geojson", "meta.json"
 
 
@@ -82,11 +82,13 @@ def build_area(
         length_m=graph.length_m,
     )
     base = combine_base(point_n=point_n, lsoa_n=lsoa_n, has_points=pts.shape[0] > 0, config=config)
+    lsoa_months = source_months(sources.crime_lsoa_csv, "month")
+    point_months = source_months(sources.street_crimes_csv, "month")
     graph.save(out_dir / GRAPH_FILE)
     tmp = out_dir / "risk.tmp.npz"
-    np.savez(tmp, base=base, lsoa=lsoa_n, points=point_n)
+    np.savez(tmp, base=base, lsoa=lsoa_n, points=point_n, edge_lsoa=np.array([c or "" for c in edge_lsoa]))
     tmp.replace(out_dir / RISK_FILE)
-    streets = streets_geojson(graph, base=base)
+    streets = streets_geojson(graph)
     (out_dir / "streets.tmp").write_bytes(streets)
     (out_dir / "streets.tmp").replace(out_dir / STREETS_FILE)
     meta = {
@@ -97,6 +99,7 @@ def build_area(
         "nodes": graph.n_nodes,
         "edges": graph.n_edges,
         "crime_points": int(pts.shape[0]),
+        "layer_months": {"mps_lsoa": lsoa_months, "policeuk_points": point_months},
         "streets_etag": hashlib.sha256(streets).hexdigest()[:32],
         "build_s": round(time.perf_counter() - started, 2),
     }
@@ -147,7 +150,11 @@ def lsoa_weights(
 def weighted_lsoa_counts(
     df: pd.DataFrame, *, config: RiskConfig, months: Sequence[str] | None = None
 ) -> Mapping[str, float]:
-    df = df[df["major_category"].isin(list(config.lsoa_weights))]
+    minor = dict(config.lsoa_minor_weights)
+    if minor and "minor_category" in df.columns:
+        df = df[df["minor_category"].isin(list(minor))]
+    else:
+        df = df[df["major_category"].isin(list(config.lsoa_weights))]
     if months is not None:
         df = df[df["month"].isin(list(months))]
     if df.empty:
@@ -156,9 +163,20 @@ def weighted_lsoa_counts(
     rec = recency_weights(
         df["month"].tolist(), latest=latest, half_life_months=config.recency_half_life_months
     )
-    cat = df["major_category"].map(dict(config.lsoa_weights)).to_numpy(dtype=np.float64)
+    if minor and "minor_category" in df.columns:
+        cat = df["minor_category"].map(minor).to_numpy(dtype=np.float64)
+    else:
+        cat = df["major_category"].map(dict(config.lsoa_weights)).to_numpy(dtype=np.float64)
     w = df["count"].to_numpy(dtype=np.float64) * cat * rec
     return {str(k): float(v) for k, v in pd.Series(w).groupby(df["lsoa11cd"].to_numpy()).sum().items()}
+
+
+def source_months(path: Path | None, column: str) -> list[str]:
+    """[first, last] month (YYYY-MM) of a pack CSV, or [] when it is missing or empty."""
+    if path is None or not path.exists():
+        return []
+    months = pd.read_csv(path, usecols=[column], dtype={column: str})[column].dropna()
+    return [str(months.min()), str(months.max())] if not months.empty else []
 
 
 def crime_points(sources: AreaSources, config: RiskConfig) -> tuple[FloatArray, FloatArray]:
@@ -178,8 +196,11 @@ def crime_points(sources: AreaSources, config: RiskConfig) -> tuple[FloatArray, 
     return np.column_stack([x, y]).astype(np.float64), np.asarray(w[keep], dtype=np.float64)
 
 
-def streets_geojson(graph: StreetGraph, *, base: FloatArray) -> bytes:
-    """One LineString per street segment (one direction only), WGS84 rounded to 5 dp, for the PWA map."""
+def streets_geojson(graph: StreetGraph, *, base: FloatArray | None = None) -> bytes:
+    """One LineString per street segment (one direction only), WGS84 rounded to 5 dp, for the PWA map.
+
+    No per-street risk: the public layer draws streets; a bare number per street would read as a verdict
+    on that street and would go stale beside the served surface. (`base` is accepted and ignored.)"""
     src = graph.edge_sources()
     features = []
     seen: set[tuple[int, int]] = set()
@@ -202,7 +223,6 @@ def streets_geojson(graph: StreetGraph, *, base: FloatArray) -> bytes:
                     "name": graph.names[ni] if ni >= 0 else None,
                     "highway": graph.highways[int(graph.highway_idx[e])],
                     "lit": ["unknown", "yes", "no", "limited"][int(graph.lit[e])],
-                    "risk": round(float(base[e]), 2),
                 },
             }
         )

@@ -18,18 +18,12 @@ from scipy.spatial import cKDTree
 
 from routing.graph import LIT_LIMITED, LIT_NO, LIT_UNKNOWN, FloatArray, StreetGraph
 
-# police.uk categories -> weight (how much a report says about danger to a young person on foot).
+# police.uk categories -> weight: only the plan's street-violence categories (see PLAN_POINT_CATEGORIES).
 DEFAULT_POINT_WEIGHTS: Mapping[str, float] = {
     "possession-of-weapons": 3.0,
     "robbery": 3.0,
-    "violent-crime": 2.5,
-    "violence-and-sexual-offences": 2.5,
-    "theft-from-the-person": 1.5,
-    "public-order": 1.0,
-    "drugs": 1.0,
-    "criminal-damage-arson": 0.5,
-    "other-theft": 0.3,
-    "anti-social-behaviour": 0.3,
+    "violent-crime": 2.0,
+    "violence-and-sexual-offences": 2.0,
 }
 # MPS LSOA major categories -> weight.
 DEFAULT_LSOA_WEIGHTS: Mapping[str, float] = {
@@ -39,6 +33,23 @@ DEFAULT_LSOA_WEIGHTS: Mapping[str, float] = {
     "PUBLIC ORDER OFFENCES": 0.5,
     "DRUG OFFENCES": 0.5,
 }
+# MPS LSOA minor categories that follow the plan (violence with injury, robbery, possession of weapons, knife
+# crime), with their weight. Left out, on purpose: STALKING AND HARASSMENT (mostly online or between people who
+# know each other: not street violence), VIOLENCE WITHOUT INJURY (the plan names violence *with* injury; much of
+# it is domestic), DEATH SERIOUS INJURY ILLEGAL DRIVING (road traffic), ROBBERY OF BUSINESS PROPERTY (shops and
+# premises, not people on foot), public order, drugs, theft and the rest. Knife crime has no LSOA or police.uk
+# category: the MPS knife-crime dashboard is borough-level only, so it cannot rank streets; knife offences are
+# inside the robbery, violence-with-injury and possession categories here.
+DEFAULT_LSOA_MINOR_WEIGHTS: Mapping[str, float] = {
+    "VIOLENCE WITH INJURY": 2.5,
+    "HOMICIDE": 3.0,
+    "ROBBERY OF PERSONAL PROPERTY": 3.0,
+    "POSSESSION OF WEAPONS": 3.0,
+}
+# police.uk categories in the plan's street-violence set (the point layer). police.uk's "violent-crime"
+# (violence and sexual offences) cannot be split further: it includes stalking and harassment, so it counts
+# at a lower weight than robbery and weapons.
+PLAN_POINT_CATEGORIES = ("possession-of-weapons", "robbery", "violent-crime", "violence-and-sexual-offences")
 # Road types that are street-lit in London unless OSM says otherwise (rule for unknown `lit`).
 LIT_BY_DEFAULT_HIGHWAYS = frozenset(
     {
@@ -65,6 +76,8 @@ class RiskConfig:
     bandwidth_m: float = 150.0
     point_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_POINT_WEIGHTS))
     lsoa_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_LSOA_WEIGHTS))
+    # When set (the default), LSOA counts are selected and weighted by MPS minor category instead of major.
+    lsoa_minor_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_LSOA_MINOR_WEIGHTS))
     recency_half_life_months: float = 12.0
     lsoa_share: float = 0.6  # share of the base surface from LSOA counts when point data exists
     peak_multiplier: float = 1.3  # school days 15:00-18:00

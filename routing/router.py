@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import json
 import threading
 from collections import OrderedDict
@@ -74,6 +75,10 @@ class SaferChoice:
     min_saving_pct: float = MIN_SAVING_PCT
 
 
+# Surface generations are unique across forks, which share landmark tables keyed by them.
+_SURFACE_IDS = itertools.count(1)
+
+
 @dataclass
 class _Snapshot:
     """Hotspot state; replaced whole on change so requests in flight keep the one they started with."""
@@ -100,7 +105,9 @@ class Router:
         engine: PathEngine | None = None,
         safer: SaferChoice | None = None,
     ) -> None:
-        self.slug, self.graph, self.base_risk = slug, graph, base_risk
+        self.slug, self.graph = slug, graph
+        self._surface: tuple[int, FloatArray] = (next(_SURFACE_IDS), base_risk)
+        self.surface_layers: tuple[dict[str, Any], ...] = ()
         self.safer = safer or SaferChoice()
         self.config = config or RiskConfig()
         self.data_as_of, self.streets_coverage = data_as_of, streets_coverage
@@ -143,6 +150,25 @@ class Router:
         twin._lock = threading.Lock()
         twin._snapshot = _Snapshot(version=0, hotspots=(), contribs={})
         return twin
+
+    # ---- crime surface ------------------------------------------------------------------------------
+
+    @property
+    def base_risk(self) -> FloatArray:
+        return self._surface[1]
+
+    def set_surface(self, base: FloatArray, *, layers: Sequence[dict[str, Any]] = ()) -> None:
+        """Swap in a new crime surface whole (with its per-layer dates); requests in flight keep the old one.
+
+        The new generation id keys risk and landmark floors, so no cache built on the old surface is reused.
+        """
+        if base.shape != (self.graph.n_edges,):
+            raise ValueError(f"surface has {base.shape} values for {self.graph.n_edges} edges")
+        with self._lock:
+            self._surface = (next(_SURFACE_IDS), np.asarray(base, dtype=np.float64))
+            self.surface_layers = tuple(dict(layer) for layer in layers)
+            old = self._snapshot
+            self._snapshot = _Snapshot(version=old.version + 1, hotspots=old.hotspots, contribs=old.contribs)
 
     # ---- hotspots ------------------------------------------------------------------------------------
 
@@ -201,10 +227,11 @@ class Router:
         ctx = time_context(at, lat=self.centre[0], lon=self.centre[1]) if ctx is None else ctx
         active = tuple(sorted(h.id for h in snap.hotspots if h.active(at)))
         open_ids = tuple(sorted(h.id for h in havens if h.open_now))
-        key = ("risk", ctx, active, open_ids)
+        surface_id, base = self._surface
+        key = ("risk", ctx, active, open_ids, surface_id)
         if key not in snap.costs:
             risk = risk_at(
-                base=self.base_risk,
+                base=base,
                 lighting=self._lighting,
                 ctx=ctx,
                 hotspots=[snap.contribs[i] for i in active],
@@ -223,14 +250,15 @@ class Router:
         bounds across hotspot changes and opening hours, and are rebuilt only when the time context changes.
         """
         ctx = time_context(at, lat=self.centre[0], lon=self.centre[1]) if ctx is None else ctx
-        key = ("floor", ctx, tuple(sorted(h.id for h in havens)), alpha)
+        surface_id, base = self._surface
+        key = ("floor", (ctx, surface_id), tuple(sorted(h.id for h in havens)), alpha)
         floor = self._floors.get(key)
         if floor is None:
             risk_key = key[:3]
             risk = self._floors.get(risk_key)
             if risk is None:
                 risk = risk_at(
-                    base=self.base_risk,
+                    base=base,
                     lighting=self._lighting,
                     ctx=ctx,
                     hotspots=[],

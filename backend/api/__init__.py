@@ -25,6 +25,7 @@ from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import safe_places as admin_safe_places
+from backend.api.admin import partnership as admin_partnership
 from backend.api.admin import services as admin_services
 
 MODULES = (
@@ -54,6 +55,7 @@ MODULES = (
     safe_places,  # i12: public "Become a safe place" form and venues' change reports
     admin_safe_places,  # i12: officer review, publish, posters, re-checks
     hotspot_preview,  # i12: a hotspot's effect on sample school routes, before saving
+    admin_partnership,
 )
 
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from backend import surfaces
 from backend.errors import ApiError
 from backend.hotspots import service as hotspots
 from backend.openapi import doc
@@ -117,6 +118,7 @@ def _notes(state: AppState, area: str, router: Router) -> list[str]:
     crime = as_of.get("crime", "unknown") if isinstance(as_of, dict) else str(as_of)
     streets = as_of.get("streets", "unknown") if isinstance(as_of, dict) else "unknown"
     notes = [f"Crime data up to {crime}; streets from OpenStreetMap as of {streets}."]
+    notes += surfaces.layer_notes(router)
     if router.streets_coverage != "full":
         notes.append("Street data covers only part of this area, so some trips cannot be routed yet.")
     return notes
@@ -129,6 +131,8 @@ async def router_for(state: AppState, area: str) -> Router:
         raise ApiError(422, "no_street_data", "We do not have street data for this area yet.", {"area": area})
     sync = state.extras.setdefault("hotspot_sync", hotspots.HotspotSync())
     await hotspots.sync_if_stale(router, area=area, sync=sync)
+    surface_sync = state.extras.setdefault("surface_sync", surfaces.SurfaceSync())
+    await surfaces.sync_if_stale(router, settings=state.settings, area=area, sync=surface_sync)
     return router
 
 
@@ -196,7 +200,7 @@ async def get_routes(request: Request) -> Response:
             cap=cap,
             fixed_origin=origin.kind == "school",
             notes=_notes(state, origin.area, router),
-            data_as_of=state.areas[origin.area].data_as_of,
+            data_as_of=surfaces.route_data_as_of(state.areas[origin.area].data_as_of, router),
             balanced=balanced,
         )
     except RoutingError as exc:

@@ -28,8 +28,8 @@ STREETS_SCHEMA = {
                             "name": {"type": ["string", "null"]},
                             "highway": {"type": "string"},
                             "lit": {"enum": ["yes", "no", "limited", "unknown"]},
-                            "risk": {"type": "number"},
                         },
+                        "additionalProperties": False,
                     },
                 },
             },
@@ -43,6 +43,8 @@ STREETS_SCHEMA = {
     tags=["areas"],
     params=[{"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}],
     responses={200: STREETS_SCHEMA, 304: None, 404: "error"},
+    description="Streets only: no per-street risk value. Risk is a statistical summary of past reports with "
+    "each source's own date (see a route's `data_as_of.risk_layers`), not a verdict on one street.",
 )
 async def area_streets(request: Request) -> Response:
     state = app_state(request)

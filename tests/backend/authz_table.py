@@ -381,4 +381,39 @@ ROWS += [
     Row(
         "GET", "/api/v1/admin/havens/{haven_id:int}/poster.svg", roles={"officer", "editor"}, prepare=_poster
     ),
+# ---- partnership data (crimes, aggregates, surface): officers and admins for their areas -------------------
+async def _crimes_file(ctx: Ctx, which: str) -> Call:
+    """A one-crime police.uk API response (a test fixture: made up for this check), unique per call."""
+    n = ctx.unique()
+    crime = {
+        "category": "robbery",
+        "location": {
+            "latitude": "51.4940",
+            "longitude": "-0.0990",
+            "street": {"id": n, "name": "Test fixture"},
+        },
+        "month": "2026-01",
+        "id": 900_000_000 + n,
+        "persistent_id": "",
+        "context": "",
+        "outcome_status": None,
+    }
+    return Call(query={"area": _area(which), "filename": f"testfixture-{n}.json"}, body=[crime])
+
+
+async def _aggregates_file(ctx: Ctx, which: str) -> Call:
+    """A one-cell ambulance count file (a test fixture: made up for this check), unique per call."""
+    csv = f"month,lsoa_code,count\n2026-01,E01003932,{ctx.unique()}\n"
+    return Call(query={"area": _area(which), "source": "ambulance"}, body={"csv": csv})
+
+
+async def _rollback(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": _area(which)})
+
+
+ROWS += [
+    Row("POST", "/api/v1/admin/imports/crimes", roles={"officer"}, prepare=_crimes_file),
+    Row("POST", "/api/v1/admin/imports/aggregates", roles={"officer"}, prepare=_aggregates_file),
+    # admin only; 409 when there is no previous surface to go back to (nothing is changed then)
+    Row("POST", "/api/v1/admin/surface/rollback", prepare=_rollback, scoped=False, ok=(200, 409)),
 ]
