@@ -68,6 +68,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_query_bytes: int = 2_048
     artefacts_dir: Path | None = None
+    trusted_proxies: tuple[str, ...] = ()  # i13a: CIDRs whose X-Forwarded-For is believed
+    push_allow_loopback: bool = False  # i13a: loopback push endpoints, for local testing (web and worker)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -105,6 +107,8 @@ class Settings:
             redis_url=e.get("WAYHOME_REDIS_URL") or None,
             tile_url=e.get("WAYHOME_TILE_URL") or None,
             artefacts_dir=Path(e["WAYHOME_BUILD_DIR"]).resolve() if e.get("WAYHOME_BUILD_DIR") else None,
+            trusted_proxies=_tuple(e.get("WAYHOME_TRUSTED_PROXIES"), ()),
+            push_allow_loopback=_bool(e.get("WAYHOME_PUSH_ALLOW_LOOPBACK"), False),
         )
         values.update(overrides)
         return cls(**values)

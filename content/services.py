@@ -31,9 +31,10 @@ NEED_ALIASES = {
 CHANNEL_KINDS = ("phone", "text", "web", "walk_in")
 _CHECKED = re.compile(r"^checked(?:\s+(\d{4}-\d{2}-\d{2}))?$")
 DEFAULT_CHECKED_ON = date(2026, 11, 25)  # the staged file says every `checked` row was checked on this day
-PHONE_RE = re.compile(r"^(?:999|101|111|116 ?\d{3}|0(?:\s?\d){7,10})$")
-SHORT_CODE_RE = re.compile(r"^\d{5,6}$")
-URL_RE = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?$", re.IGNORECASE)
+# Used with fullmatch and ASCII digits: `$` lets a trailing newline through and `\d` takes "١٢".
+PHONE_RE = re.compile(r"(?:999|101|111|116 ?[0-9]{3}|0(?: ?[0-9]){7,10})")
+SHORT_CODE_RE = re.compile(r"[0-9]{5,6}")
+URL_RE = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?", re.IGNORECASE)
 
 
 class ServiceDataError(ValueError):
@@ -82,11 +83,11 @@ def normalise_url(raw: str) -> str:
 
 
 def is_valid_phone(value: str) -> bool:
-    return bool(PHONE_RE.match(value.strip()))
+    return bool(PHONE_RE.fullmatch(value.strip()))
 
 
 def is_valid_url(value: str) -> bool:
-    return bool(URL_RE.match(value.strip()))
+    return bool(URL_RE.fullmatch(value.strip()))
 
 
 def valid_channel_value(kind: str, value: str) -> bool:
@@ -94,7 +95,7 @@ def valid_channel_value(kind: str, value: str) -> bool:
     if kind == "phone":
         return is_valid_phone(value)
     if kind == "text":
-        return bool(SHORT_CODE_RE.match(value.strip())) or is_valid_phone(value)
+        return bool(SHORT_CODE_RE.fullmatch(value.strip())) or is_valid_phone(value)
     if kind == "web":
         return is_valid_url(value)
     return bool(value.strip())

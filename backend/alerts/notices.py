@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
 from backend.errors import ApiError
+from backend.params import BadDateTime, iso_datetime
 from content.areas import AreaPack
 from content.messages import TIERS as AGE_TIERS
 
@@ -53,14 +54,15 @@ def _when(value: Any, field: str) -> dt.datetime | None:
     if not isinstance(value, str):
         raise _bad(field, f"'{field}' must be an ISO 8601 date-time or null.")
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return iso_datetime(value, assume=None)
+    except BadDateTime as exc:
+        if exc.reason == "offset":
+            raise _bad(field, f"'{field}' needs a UTC offset, e.g. +00:00.") from None
+        if exc.reason == "range":
+            raise _bad(field, f"'{field}' must be between the years 2000 and 2100.") from None
         raise _bad(
             field, f"'{field}' must be an ISO 8601 date-time, e.g. 2026-11-25T15:30:00+00:00."
         ) from None
-    if parsed.tzinfo is None:
-        raise _bad(field, f"'{field}' needs a UTC offset, e.g. +00:00.")
-    return parsed.astimezone(dt.UTC)
 
 
 def _strings(value: Any, field: str, *, max_items: int) -> list[str]:

@@ -18,9 +18,10 @@ from tortoise.transactions import in_transaction
 
 from backend.errors import ApiError
 from backend.hotspots.models import Hotspot, HotspotRevision
+from backend.params import BadDateTime, iso_datetime
 from routing import risk
 
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])\Z")
 MAX_RADIUS_M, MIN_RADIUS_M = 2000.0, 10.0
 MAX_POLYGON_KM2 = 5.0
 EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
@@ -100,11 +101,15 @@ def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
     if not isinstance(value, str):
         raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.")
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.") from exc
-    if parsed.tzinfo is None:
-        raise _bad("expires_at", "'expires_at' needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00.")
+        parsed = iso_datetime(value, assume=None)
+    except BadDateTime as exc:
+        if exc.reason == "offset":
+            raise _bad(
+                "expires_at", "'expires_at' needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00."
+            ) from None
+        if exc.reason == "range":
+            raise _bad("expires_at", "'expires_at' must be between the years 2000 and 2100.") from None
+        raise _bad("expires_at", "'expires_at' must be an ISO 8601 date-time with offset.") from None
     if parsed <= now:
         raise _bad("expires_at", "'expires_at' must be in the future.")
     return parsed.astimezone(dt.UTC)
