@@ -7,13 +7,13 @@ place only, behind WAYHOME_TRUSTED_PROXIES (backend/accounts/addresses.py, appli
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from uvicorn.workers import UvicornWorker
 
 
 class WayHomeWorker(UvicornWorker):
-    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {
+    CONFIG_KWARGS: dict[str, Any] = {
         **UvicornWorker.CONFIG_KWARGS,
         "proxy_headers": False,
         "server_header": False,

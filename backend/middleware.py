@@ -22,6 +22,7 @@ from backend.errors import error_response, handle_unexpected
 from backend.settings import Settings
 
 access_log = logging.getLogger("wayhome.access")
+MAX_PATH_CHARS = 512
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -127,6 +128,9 @@ class SecurityMiddleware:
         if b"%00" in query or b"\x00" in query or "\x00" in path:
             # No field anywhere takes a NUL character, and PostgreSQL cannot store one in text.
             return (400, "invalid_characters", "The address contains a NUL character.", {})
+        if len(path) > MAX_PATH_CHARS:
+            # Also keeps 4,300-digit ids away from int() in the router's {id:int} converter.
+            return (414, "uri_too_long", f"The address must be at most {MAX_PATH_CHARS} characters long.", {})
         if path.startswith("/api/") and not (path.isascii() and path.isprintable()):
             # Every id, URN and slug in an API path is plain ASCII: "²" or "١٢" is never one of them.
             return (
@@ -172,7 +176,10 @@ def _route_template(scope: Scope) -> str:
     if router is None:
         return "?"
     for route in router.routes:
-        match, _ = route.matches(scope)
+        try:
+            match, _ = route.matches(scope)
+        except ValueError:  # a converter refused the value; the router answers 404 for it
+            continue
         if match == Match.FULL:
             return str(getattr(route, "path", "?")) or "/"
     return "(unmatched)"

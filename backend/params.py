@@ -84,7 +84,7 @@ def query_float(request: Request, name: str, *, min: float, max: float, default:
     raw = _raw(request, name, default)
     if raw is None:
         return default
-    if not _FLOAT_TEXT.fullmatch(raw.strip()):
+    if not _FLOAT_TEXT.fullmatch(raw):
         raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name})
     value = float(raw)
     if not math.isfinite(value) or not min <= value <= max:
@@ -101,7 +101,7 @@ def query_int(request: Request, name: str, *, min: int, max: int, default: Any =
     raw = _raw(request, name, default)
     if raw is None:
         return default
-    if not _INT_TEXT.fullmatch(raw.strip()):
+    if not _INT_TEXT.fullmatch(raw):
         raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name})
     value = int(raw)
     if not min <= value <= max:
