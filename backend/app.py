@@ -8,6 +8,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from backend.accounts.addresses import parse_networks
 from backend.api import api_routes
 from backend.errors import EXCEPTION_HANDLERS
 from backend.lifespan import make_lifespan
@@ -20,6 +21,7 @@ from backend.settings import Settings
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
+    parse_networks(settings.trusted_proxies)  # a typo in WAYHOME_TRUSTED_PROXIES stops start-up
     routes = [
         *api_routes(),
         Route("/openapi.json", openapi_json, methods=["GET"]),

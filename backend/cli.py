@@ -69,7 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=host,
         port=port,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=False,  # X-Forwarded-For is read only behind WAYHOME_TRUSTED_PROXIES
         access_log=False,
     )
     return 0

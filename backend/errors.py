@@ -11,7 +11,9 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from backend.responses import JSONResponse
 
 log = logging.getLogger("wayhome.errors")
 

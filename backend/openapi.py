@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
+
+from backend.responses import JSONResponse
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

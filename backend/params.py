@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+import re
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,16 @@ from starlette.requests import Request
 from backend.errors import ApiError
 
 LONDON: Final = ZoneInfo("Europe/London")
+# The largest integer any field takes (JavaScript's safe range): ids, counts, ages, limits are all far below.
+MAX_JSON_INT: Final = 2**53
+_INT_TEXT: Final = re.compile(r"-?[0-9]{1,16}")
+_FLOAT_TEXT: Final = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,16})?(?:[eE][-+]?[0-9]{1,3})?")
+# ISO 8601 as people and browsers write it: ASCII digits, a "T" or space, optional seconds/fraction/offset.
+_ISO_DATETIME: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+_BAD_TEXT: Final = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class _Missing:
@@ -48,6 +59,10 @@ def query_str(
     if raw is None:
         return default
     value = raw.strip()
+    if _BAD_TEXT.search(value):
+        raise ApiError(
+            422, "invalid_characters", f"'{name}' contains characters that are not text.", {"param": name}
+        )
     if len(value) > max_len:
         raise ApiError(
             422,
@@ -69,10 +84,9 @@ def query_float(request: Request, name: str, *, min: float, max: float, default:
     raw = _raw(request, name, default)
     if raw is None:
         return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name}) from None
+    if not _FLOAT_TEXT.fullmatch(raw):
+        raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name})
+    value = float(raw)
     if not math.isfinite(value) or not min <= value <= max:
         raise ApiError(
             422,
@@ -87,10 +101,9 @@ def query_int(request: Request, name: str, *, min: int, max: int, default: Any =
     raw = _raw(request, name, default)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name}) from None
+    if not _INT_TEXT.fullmatch(raw):
+        raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name})
+    value = int(raw)
     if not min <= value <= max:
         raise ApiError(
             422,
@@ -101,23 +114,53 @@ def query_int(request: Request, name: str, *, min: int, max: int, default: Any =
     return value
 
 
+class BadDateTime(ValueError):
+    """Not a date-time we accept; `reason` is "format", "offset" (none given where one is needed) or "range"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def iso_datetime(value: str, *, assume: tzinfo | None = LONDON) -> datetime:
+    """ISO 8601 in ASCII digits, years 2000-2100, as an aware UTC datetime; the one date-time reader.
+
+    A value without an offset is read in `assume` (refused when it is None). The year is checked before any
+    conversion, so calendar-edge values (9999-12-31T23:00-05:00) are refused instead of overflowing.
+    """
+    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
+        raise BadDateTime("format")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadDateTime("format") from None
+    if parsed.tzinfo is None:
+        if assume is None:
+            raise BadDateTime("offset")
+        parsed = parsed.replace(tzinfo=assume)
+    if not 2000 <= parsed.year <= 2100:
+        raise BadDateTime("range")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # pragma: no cover - the year check keeps us well inside the calendar
+        raise BadDateTime("range") from None
+
+
 def parse_datetime(value: str, *, field: str = "at") -> datetime:
     """ISO 8601; a time without an offset is read as Europe/London local time."""
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        parsed = iso_datetime(value)
+    except BadDateTime as exc:
+        if exc.reason == "range":
+            raise ApiError(
+                422, "out_of_range", f"'{field}' must be between the years 2000 and 2100.", {"param": field}
+            ) from None
         raise ApiError(
             422,
             "invalid_datetime",
             f"'{field}' must be an ISO 8601 date-time, e.g. 2026-11-25T15:30:00+00:00.",
             {"param": field},
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LONDON)
-    if not 2000 <= parsed.year <= 2100:
-        raise ApiError(
-            422, "out_of_range", f"'{field}' must be between the years 2000 and 2100.", {"param": field}
-        )
     return parsed.astimezone(LONDON)
 
 
@@ -144,44 +187,89 @@ async def read_body(request: Request, *, max_bytes: int, what: str = "The reques
     return bytes(body)
 
 
+class _NotAllowed(ValueError):
+    """Raised from inside json.loads hooks, so hostile numbers never become Python objects."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_JSON_INT:
+        raise _NotAllowed("number_too_large", "A number in the request is too large.")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or len(text) > 40:
+        raise _NotAllowed("number_too_large", "A number in the request is too large.")
+    return value
+
+
+def _json_constant(text: str) -> Any:
+    raise _NotAllowed("invalid_number", "NaN and Infinity are not numbers this service takes.")
+
+
+def parse_json(body: bytes | str) -> Any:
+    """The one JSON reader for request bodies: refuses, with a 4xx, everything that would fail later.
+
+    json.loads accepts lone UTF-16 surrogates ("\\ud800"), NUL characters, NaN and integers of any size; each
+    breaks something further on (database drivers, JSON responses, logs, `int` limits), so none gets past here.
+    """
+    try:
+        value = json.loads(body, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except _NotAllowed as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+    where = _bad_text_path(value)
+    if where is not None:
+        path, char = where
+        message = (
+            "Text in the request must not contain NUL characters."
+            if char == "\x00"
+            else "Text in the request contains a broken character (a lone surrogate); please type it again."
+        )
+        raise ApiError(422, "invalid_characters", message, {"field": path})
+    return value
+
+
 async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
     """The request's JSON body (any JSON value), size-capped."""
     body = await read_body(request, max_bytes=max_bytes)
     if not body:
         raise ApiError(400, "empty_body", "Send a JSON body with this request.")
-    try:
-        value = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
-    where = _nul_path(value)
-    if where is not None:
-        raise ApiError(
-            422,
-            "invalid_characters",
-            "Text in the request must not contain NUL characters.",
-            {"field": where},
-        )
-    return value
+    return parse_json(body)
 
 
-def _nul_path(value: Any) -> str | None:
-    """Where a NUL character hides (e.g. "weekly.0.group"): never meaningful in our text, and PostgreSQL
-    refuses to store it. Iterative, so deeply nested JSON cannot exhaust the stack."""
+def _bad_text_path(value: Any) -> tuple[str, str] | None:
+    """Where a NUL or lone surrogate hides (e.g. "weekly.0.group") and which: never meaningful in our text;
+    PostgreSQL refuses NUL and UTF-8 cannot encode a surrogate. Iterative, so deep JSON cannot exhaust the stack."""
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                return path or "body"
+            found = _BAD_TEXT.search(item)
+            if found:
+                return path or "body", found.group()
         elif isinstance(item, dict):
             for key, inner in item.items():
                 where = f"{path}.{key}" if path else str(key)
-                if "\x00" in str(key):
-                    return where
+                found = _BAD_TEXT.search(str(key))
+                if found:
+                    return _BAD_TEXT.sub("?", where), found.group()
                 stack.append((inner, where))
         elif isinstance(item, list):
             stack.extend((inner, f"{path}.{i}" if path else str(i)) for i, inner in enumerate(item))
     return None
+
+
+def has_bad_text(text: str) -> bool:
+    """True when `text` holds a NUL or a lone surrogate (for input that does not arrive as JSON)."""
+    return _BAD_TEXT.search(text) is not None
 
 
 async def read_json_object(request: Request, *, max_bytes: int = 64_000) -> dict[str, Any]:

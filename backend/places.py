@@ -9,7 +9,7 @@ from backend.errors import ApiError
 from backend.state import AppState
 from content.areas import normalise_postcode
 
-LATLON_RE = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+LATLON_RE = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,15})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,15})?)\s*\Z", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ class Settings:
     artefacts_dir: Path | None = None
     point_data_max_age_months: int = 24  # police.uk points older than this stay out of the default surface
     partnership_data_sharing: bool = False  # ISTV / ambulance / transport layers may enter the surface
+    trusted_proxies: tuple[str, ...] = ()  # i13a: CIDRs whose X-Forwarded-For is believed
+    push_allow_loopback: bool = False  # i13a: loopback push endpoints, for local testing (web and worker)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -109,6 +111,8 @@ class Settings:
             artefacts_dir=Path(e["WAYHOME_BUILD_DIR"]).resolve() if e.get("WAYHOME_BUILD_DIR") else None,
             point_data_max_age_months=int(e.get("WAYHOME_POINT_DATA_MAX_AGE_MONTHS") or 24),
             partnership_data_sharing=_bool(e.get("WAYHOME_DATA_SHARING"), False),
+            trusted_proxies=_tuple(e.get("WAYHOME_TRUSTED_PROXIES"), ()),
+            push_allow_loopback=_bool(e.get("WAYHOME_PUSH_ALLOW_LOOPBACK"), False),
         )
         values.update(overrides)
         return cls(**values)

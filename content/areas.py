@@ -33,7 +33,7 @@ def normalise_postcode(text: str) -> str | None:
     if not 5 <= len(compact) <= 7:
         return None
     spaced = f"{compact[:-3]} {compact[-3:]}"
-    return spaced if POSTCODE_RE.match(spaced) else None
+    return spaced if POSTCODE_RE.fullmatch(spaced) else None
 
 
 @dataclass(frozen=True)

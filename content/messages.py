@@ -136,7 +136,7 @@ def parse_message(text: str, *, path: Path) -> MessageSeed:
             raise MessageDataError(f"{path}: front matter lacks {key}")
     if meta["tier"] not in TIERS:
         raise MessageDataError(f"{path}: unknown tier {meta['tier']!r}")
-    if not TOPIC_RE.match(meta["topic"]):
+    if not TOPIC_RE.fullmatch(meta["topic"]):
         raise MessageDataError(f"{path}: topic must be a lower-case slug")
     if not meta["version"].isdigit() or int(meta["version"]) < 1:
         raise MessageDataError(f"{path}: version must be a positive integer")

@@ -43,9 +43,10 @@ RELATED_NEEDS: dict[str, tuple[str, ...]] = {
     "feeling_low": ("victim_of_crime",),
     "parent_carer_worried": ("victim_of_crime", "worried_about_friend"),
 }
-PHONE_RE = re.compile(r"^(?:999|101|111|116 ?\d{3}|0(?:\s?\d){7,10})$")
-SHORT_CODE_RE = re.compile(r"^\d{5,6}$")
-URL_RE = re.compile(r"^https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?$", re.IGNORECASE)
+# Used with fullmatch and ASCII digits: `$` lets a trailing newline through and `\d` takes "١٢".
+PHONE_RE = re.compile(r"(?:999|101|111|116 ?[0-9]{3}|0(?: ?[0-9]){7,10})")
+SHORT_CODE_RE = re.compile(r"[0-9]{5,6}")
+URL_RE = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?", re.IGNORECASE)
 
 
 class ServiceDataError(ValueError):
@@ -94,11 +95,11 @@ def normalise_url(raw: str) -> str:
 
 
 def is_valid_phone(value: str) -> bool:
-    return bool(PHONE_RE.match(value.strip()))
+    return bool(PHONE_RE.fullmatch(value.strip()))
 
 
 def is_valid_url(value: str) -> bool:
-    return bool(URL_RE.match(value.strip()))
+    return bool(URL_RE.fullmatch(value.strip()))
 
 
 def valid_channel_value(kind: str, value: str) -> bool:
@@ -106,7 +107,7 @@ def valid_channel_value(kind: str, value: str) -> bool:
     if kind == "phone":
         return is_valid_phone(value)
     if kind == "text":
-        return bool(SHORT_CODE_RE.match(value.strip())) or is_valid_phone(value)
+        return bool(SHORT_CODE_RE.fullmatch(value.strip())) or is_valid_phone(value)
     if kind == "web":
         return is_valid_url(value)
     return bool(value.strip())

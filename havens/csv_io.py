@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -16,6 +17,8 @@ from havens.models import Haven, HelpService, havens_transaction
 from havens.validation import HAVEN_FIELDS, Invalid, clean_haven, clean_service
 
 MAX_ROWS = 5_000
+MAX_DB_ID = 2**31 - 1
+_ID_TEXT = re.compile(r"[0-9]{1,10}")  # ASCII digits only: "²" and "١٢" pass str.isdigit()
 HAVEN_COLUMNS = ("id", *HAVEN_FIELDS, "verified_at")
 SERVICE_CHANNEL_KINDS = ("phone", "text", "web", "walk_in")
 SERVICE_COLUMNS = (
@@ -81,9 +84,9 @@ def _row_id(row: dict[str, str], errors: list[dict[str, Any]], line: int) -> int
     raw = row.get("id", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    if not _ID_TEXT.fullmatch(raw) or not 0 < int(raw) <= MAX_DB_ID:
         errors.append(
-            {"row": line, "field": "id", "message": "must be a whole number, or empty for a new entry"}
+            {"row": line, "field": "id", "message": "must be an id from an export, or empty for a new entry"}
         )
         return None
     return int(raw)

@@ -15,8 +15,10 @@ from content.services import CHANNEL_KINDS, NEEDS, valid_channel_value
 from havens.hours import InvalidHours, validate_hours
 from havens.models import HAVEN_KINDS, HAVEN_STATUSES, MESSAGE_STATUSES, SERVICE_STATUSES
 
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
-WEBSITE_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# fullmatch, ASCII: `$` would let a trailing newline through and `\d` would take "١٢".
+POSTCODE_RE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
+WEBSITE_RE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+NUMBER_TEXT_RE = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,16})?")
 AREA_NATIONAL = "national"
 
 
@@ -48,11 +50,13 @@ def _number(value: Any, key: str, errors: dict[str, str], *, lo: float, hi: floa
         errors[key] = "must be a number"
         return None
     if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
+        if not NUMBER_TEXT_RE.fullmatch(value.strip()):
             errors[key] = "must be a number"
             return None
+        value = float(value.strip())
+    if isinstance(value, int) and abs(value) > 2**53:
+        errors[key] = f"must be between {lo:g} and {hi:g}"
+        return None
     if not isinstance(value, int | float) or value != value:
         errors[key] = "must be a number"
         return None
@@ -141,7 +145,7 @@ def clean_haven(data: Mapping[str, Any], *, areas: Collection[str], partial: boo
         out["source_date"] = day
     if want("postcode"):
         pc = _text(data, "postcode", errors, max_len=10, required=False).upper()
-        if pc and not POSTCODE_RE.match(pc):
+        if pc and not POSTCODE_RE.fullmatch(pc):
             errors["postcode"] = "must be a UK postcode like SE15 5JR"
         out["postcode"] = pc
     if want("lat"):
@@ -161,7 +165,7 @@ def clean_haven(data: Mapping[str, Any], *, areas: Collection[str], partial: boo
         out["status"] = _choice(data.get("status", "pending"), "status", errors, HAVEN_STATUSES)
     if want("website"):
         site = _text(data, "website", errors, max_len=500, required=False)
-        if site and not WEBSITE_RE.match(site):
+        if site and not WEBSITE_RE.fullmatch(site):
             errors["website"] = "must start with http:// or https://"
         out["website"] = site
     for key in ("sample", "needs_verification"):
@@ -246,7 +250,7 @@ def clean_service(
         out["area"] = _choice(data.get("area", AREA_NATIONAL), "area", errors, {AREA_NATIONAL, *areas})
     if want("website"):
         site = _text(data, "website", errors, max_len=500, required=False)
-        if site and not WEBSITE_RE.match(site):
+        if site and not WEBSITE_RE.fullmatch(site):
             errors["website"] = "must start with http:// or https://"
         out["website"] = site
     if want("status"):
@@ -284,7 +288,7 @@ def clean_message(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         out["tier"] = _choice(data.get("tier"), "tier", errors, TIERS)
     if want("topic"):
         topic = _text(data, "topic", errors, max_len=64, required=True)
-        if topic and not TOPIC_RE.match(topic):
+        if topic and not TOPIC_RE.fullmatch(topic):
             errors["topic"] = "must be a lower-case slug like getting-home-safely"
         out["topic"] = topic
     if want("title"):

@@ -19,9 +19,9 @@ from backend.accounts.sessions import revoke_all_sessions, token_hash, utcnow
 from backend.errors import ApiError
 
 INVITATION_TTL_S = 72 * 60 * 60
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$")
-URN_RE = re.compile(r"^[0-9]{5,8}$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}\Z")
+URN_RE = re.compile(r"^[0-9]{5,8}\Z")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 MAX_SCOPE_ITEMS = 200
 
 

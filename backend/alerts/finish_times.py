@@ -7,16 +7,19 @@ Nothing is ever guessed: a school with no pattern has no finish times.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jsonschema
+import jsonschema.validators
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_GROUPS = "All pupils"
-_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN = "^[^\\x00-\\x1f\\x7f]*$"  # no control characters (PostgreSQL JSON refuses NUL)
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _PLAIN}
 
@@ -142,9 +145,26 @@ def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
         return None
 
 
+def _whole_string_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """JSON Schema `pattern`, but a final `$` means the end of the string: Python's `$` also matches before a
+    trailing newline, which would let "15:20\\n" through as a time."""
+    if not validator.is_type(instance, "string"):
+        return
+    anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+    if not re.search(anchored, instance):
+        yield jsonschema.ValidationError(f"{instance!r} is not written the way this field needs.")
+
+
+_RulesValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _whole_string_pattern}
+)
+
+
 def validate_rules(rules: Any) -> dict[str, Any]:
     """Check shape and meaning (real dates, start <= end, one time per group and day); normalised."""
-    validator = jsonschema.Draft202012Validator(RULES_SCHEMA)
+    validator = _RulesValidator(RULES_SCHEMA)
     errors = [
         {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": plain_message(err)}
         for err in sorted(validator.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))

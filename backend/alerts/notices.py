@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
 from backend.errors import ApiError
+from backend.params import BadDateTime, iso_datetime
 from content.areas import AreaPack
 from content.messages import TIERS as AGE_TIERS
 
@@ -61,12 +62,13 @@ def _when(value: Any, field: str) -> dt.datetime | None:
     if not isinstance(value, str):
         raise _bad(field, "Pick a date and a time.")
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return iso_datetime(value, assume=None)
+    except BadDateTime as exc:
+        if exc.reason == "offset":
+            raise _bad(field, "This date and time has no time zone: pick it again from the calendar.") from None
+        if exc.reason == "range":
+            raise _bad(field, "Pick a date between the years 2000 and 2100.") from None
         raise _bad(field, "This is not a date and time WayHome understands: pick it again.") from None
-    if parsed.tzinfo is None:
-        raise _bad(field, "This date and time has no time zone: pick it again from the calendar.")
-    return parsed.astimezone(dt.UTC)
 
 
 def _strings(value: Any, field: str, *, max_items: int) -> list[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
 from backend.openapi import doc
+from backend.responses import JSONResponse
 from backend.state import AppState, app_state
 
 AREA_SCHEMA = {

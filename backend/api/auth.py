@@ -7,7 +7,7 @@ from typing import Any
 
 import pyotp
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
@@ -27,6 +27,7 @@ from backend.accounts.users import accept_invitation, user_json
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
+from backend.responses import JSONResponse
 
 STR = {"type": "string"}
 STR_LIST = {"type": "array", "items": STR}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_int, query_str
+from backend.responses import JSONResponse
 from backend.state import app_state
 from content.gazetteer import search
 

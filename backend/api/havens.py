@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_datetime, query_float, query_int, query_str
 from backend.places import area_for_point
+from backend.responses import JSONResponse
 from backend.state import app_state
 from havens.queries import escalation, nearest_havens
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.openapi import doc
+from backend.responses import JSONResponse
 from backend.state import app_state
 
 HEALTH_SCHEMA = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_int, query_str
+from backend.responses import JSONResponse
 from content.messages import TIERS, tier_for_age
 from havens.queries import published_messages
 

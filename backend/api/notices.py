@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.alerts.models import NOTICE_KINDS
@@ -14,6 +13,7 @@ from backend.alerts.notices import current_notices, public_notice_json, school_a
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str
+from backend.responses import JSONResponse
 from backend.state import app_state
 
 PUBLIC_NOTICE_SCHEMA: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.alerts import subscriptions
@@ -14,6 +14,7 @@ from backend.alerts.worker import endpoint_policy
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
+from backend.responses import JSONResponse
 from backend.state import app_state
 
 

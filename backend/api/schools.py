@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.alerts import finish_times
@@ -16,6 +15,7 @@ from backend.api.notices import PUBLIC_NOTICE_SCHEMA
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_int, query_str
+from backend.responses import JSONResponse
 from backend.state import app_state
 from content.areas import School
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.openapi import doc
 from backend.params import query_datetime, query_int, query_str
+from backend.responses import JSONResponse
 from backend.state import app_state
 from content.services import NEEDS, RELATED_NEEDS
 from havens.hsds import hsds_page

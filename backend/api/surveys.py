@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.alerts import surveys
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
+from backend.responses import JSONResponse
 from backend.state import app_state
 
 

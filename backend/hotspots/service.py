@@ -18,9 +18,10 @@ from tortoise.transactions import in_transaction
 
 from backend.errors import ApiError
 from backend.hotspots.models import Hotspot, HotspotRevision
+from backend.params import BadDateTime, iso_datetime
 from routing import risk
 
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])\Z")
 MAX_RADIUS_M, MIN_RADIUS_M = 2000.0, 10.0
 MAX_POLYGON_KM2 = 5.0
 EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
@@ -102,11 +103,13 @@ def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
     if not isinstance(value, str):
         raise _bad("expires_at", "Pick the end date and time from the calendar.")
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise _bad("expires_at", "Pick the end date and time from the calendar.") from exc
-    if parsed.tzinfo is None:
-        raise _bad("expires_at", "This end time has no time zone: pick it again from the calendar.")
+        parsed = iso_datetime(value, assume=None)
+    except BadDateTime as exc:
+        if exc.reason == "offset":
+            raise _bad("expires_at", "This end time has no time zone: pick it again from the calendar.") from None
+        if exc.reason == "range":
+            raise _bad("expires_at", "Pick an end date between the years 2000 and 2100.") from None
+        raise _bad("expires_at", "Pick the end date and time from the calendar.") from None
     if parsed <= now:
         raise _bad("expires_at", "The end must be in the future.")
     return parsed.astimezone(dt.UTC)

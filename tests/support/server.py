@@ -26,7 +26,13 @@ def live_server(settings: Settings, *, port: int | None = None) -> Iterator[str]
     """Serve `create_app(settings)` on loopback until the block ends; yields the base URL."""
     port = port or free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        proxy_headers=False,  # as in production: only WAYHOME_TRUSTED_PROXIES decides
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"wayhome-live-{port}", daemon=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
 from backend.accounts.models import AuditEvent
 from backend.openapi import doc
 from backend.params import parse_datetime, query_int, query_str
+from backend.responses import JSONResponse
 
 EVENT_SCHEMA: dict[str, Any] = {
     "type": "object",

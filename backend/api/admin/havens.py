@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
@@ -18,6 +18,7 @@ from backend.accounts.guard import Staff, require_staff
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
+from backend.responses import JSONResponse
 from backend.state import app_state
 from havens import admin
 from havens.csv_io import export_havens

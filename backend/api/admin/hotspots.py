@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
@@ -15,6 +15,7 @@ from backend.hotspots import service
 from backend.hotspots.models import Hotspot
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
+from backend.responses import JSONResponse
 from backend.state import AppState, app_state
 
 ROLES = {"officer", "admin"}

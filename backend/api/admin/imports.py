@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
@@ -14,7 +12,8 @@ from backend.api.admin.havens import EDITORS
 from backend.api.admin.services import may_edit
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_body
+from backend.params import has_bad_text, parse_json, read_body
+from backend.responses import JSONResponse
 from backend.state import app_state
 from havens.csv_io import ImportFailed, import_havens, import_services
 
@@ -45,15 +44,14 @@ async def _read_csv(request: Request) -> str:
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_encoding", "The CSV file must be UTF-8 text.") from None
     if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
-        try:
-            wrapped = json.loads(text)
-        except json.JSONDecodeError:
-            raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+        wrapped = parse_json(text)
         if not isinstance(wrapped, dict) or not isinstance(wrapped.get("csv"), str):
             raise ApiError(422, "invalid_body", 'Send the CSV as text/csv, or as JSON {"csv": "..."}.')
         text = wrapped["csv"]
-    if "\x00" in text:
-        raise ApiError(422, "invalid_characters", "The CSV file must not contain NUL characters.")
+    if has_bad_text(text):
+        raise ApiError(
+            422, "invalid_characters", "The CSV file must not contain NUL characters or broken characters."
+        )
     return text
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
@@ -16,6 +15,7 @@ from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_i
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
+from backend.responses import JSONResponse
 from content.messages import REVIEWER_ROLES, TIERS
 from havens import admin
 from havens.models import MESSAGE_STATUSES, KeyMessage, KeyMessageVersion

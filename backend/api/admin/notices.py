@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
@@ -17,6 +16,7 @@ from backend.alerts.sender import MAX_PLAINTEXT_BYTES
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
+from backend.responses import JSONResponse
 from backend.state import app_state
 
 EDIT_ROLES = {"officer", "admin", "editor"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import Staff, require_staff
@@ -16,6 +16,7 @@ from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_i
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
+from backend.responses import JSONResponse
 from backend.state import app_state
 from content.services import CHANNEL_KINDS, NEEDS
 from havens import admin

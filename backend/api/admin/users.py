@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import record_audit
@@ -16,6 +16,7 @@ from backend.api.auth import USER_SCHEMA
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
+from backend.responses import JSONResponse
 
 ADMIN = {"admin"}
 STR_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": 200}
@@ -61,7 +62,7 @@ def _known_areas(request: Request) -> list[str]:
 
 def _user_id(request: Request) -> int:
     raw = request.path_params.get("id", "")
-    if not str(raw).isdigit() or len(str(raw)) > 10 or int(raw) > 2**31 - 1:
+    if not (str(raw).isascii() and str(raw).isdigit()) or len(str(raw)) > 10 or int(raw) > 2**31 - 1:
         raise ApiError(404, "not_found", "No staff account has this id.")
     return int(raw)
 

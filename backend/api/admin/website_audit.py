@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
 from backend.api.admin.havens import EDITORS
 from backend.openapi import doc
+from backend.responses import JSONResponse
 from havens.website_audit import latest_run, run_summary
 
 RESULT_ITEM = {
