@@ -38,7 +38,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy routing
+	$(BIN)/mypy routing outbound
 	$(BIN)/mypy backend havens content
 
 test-sqlite: setup

@@ -68,6 +68,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_query_bytes: int = 2_048
     artefacts_dir: Path | None = None
+    totp_officers_optional: bool = False  # i13b: second factor optional for officers (docs/DPIA.md)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -105,6 +106,7 @@ class Settings:
             redis_url=e.get("WAYHOME_REDIS_URL") or None,
             tile_url=e.get("WAYHOME_TILE_URL") or None,
             artefacts_dir=Path(e["WAYHOME_BUILD_DIR"]).resolve() if e.get("WAYHOME_BUILD_DIR") else None,
+            totp_officers_optional=_bool(e.get("WAYHOME_TOTP_OFFICERS_OPTIONAL"), False),
         )
         values.update(overrides)
         return cls(**values)
