@@ -1,5 +1,5 @@
 // Officer console shell: section navigation for the signed-in staff member. Loaded only after sign-in.
-import { h, clear, screenTitle } from "../dom.js";
+import { h, clear, screenTitle, status } from "../dom.js";
 import { api, setCsrfToken } from "../api.js";
 import { strings } from "../strings.js";
 
@@ -12,6 +12,7 @@ const SECTIONS = {
   services: () => import("./resources.js"),
   messages: () => import("./resources.js"),
   audit: () => import("./audit.js"),
+  websites: () => import("./websites.js"),
 };
 
 export async function renderConsole(main, { me, section }) {
@@ -33,6 +34,7 @@ export async function renderConsole(main, { me, section }) {
       screenTitle(C.title),
       h("p", {}, strings.staff.signedInAs(me.email), " ", signOut),
       h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${C.scope(me.areas || [], me.schools || [])}` }),
+      me.failed_sign_ins ? status(strings.staff.failedSignIns(me.failed_sign_ins)) : null,
       nav,
       body),
   );
