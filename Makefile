@@ -38,9 +38,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy routing
-	$(BIN)/mypy bench
-	$(BIN)/mypy routing partnership
+	$(BIN)/mypy routing outbound bench partnership
 	$(BIN)/mypy backend havens content
 
 test-sqlite: setup

@@ -72,6 +72,7 @@ class Settings:
     partnership_data_sharing: bool = False  # ISTV / ambulance / transport layers may enter the surface
     trusted_proxies: tuple[str, ...] = ()  # i13a: CIDRs whose X-Forwarded-For is believed
     push_allow_loopback: bool = False  # i13a: loopback push endpoints, for local testing (web and worker)
+    totp_officers_optional: bool = False  # i13b: second factor optional for officers (docs/DPIA.md)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -113,6 +114,7 @@ class Settings:
             partnership_data_sharing=_bool(e.get("WAYHOME_DATA_SHARING"), False),
             trusted_proxies=_tuple(e.get("WAYHOME_TRUSTED_PROXIES"), ()),
             push_allow_loopback=_bool(e.get("WAYHOME_PUSH_ALLOW_LOOPBACK"), False),
+            totp_officers_optional=_bool(e.get("WAYHOME_TOTP_OFFICERS_OPTIONAL"), False),
         )
         values.update(overrides)
         return cls(**values)

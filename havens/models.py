@@ -137,6 +137,35 @@ class WebsiteAuditRun(Model):
         table = "havens_website_audit_run"
 
 
+PARTNER_KINDS = ("council", "school", "youth_service", "police", "health", "other")
+
+
+class PartnerWebsite(Model):
+    """A partner's web page staff keep an eye on (council, school, youth service...), with its last check.
+
+    `content_sha256` is the hash of the page body at the last check; `content_changed_at` is when it last
+    differed, so a page that has not changed for a long time can be shown as possibly out of date.
+    """
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    url = fields.CharField(max_length=500)
+    kind = fields.CharField(max_length=32, default="other")
+    area = fields.CharField(max_length=64, default="")
+    added_by = fields.CharField(max_length=254, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    checked_at = fields.DatetimeField(null=True)
+    result = fields.CharField(max_length=32, default="")
+    status = fields.IntField(null=True)
+    final_url = fields.CharField(max_length=2048, default="")
+    content_sha256 = fields.CharField(max_length=64, default="")
+    content_changed_at = fields.DatetimeField(null=True)
+    changed_since_last_check = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "havens_partner_website"
+
+
 def havens_transaction() -> Any:
     """A transaction on the connection this app's models use (all-or-nothing writes)."""
     return in_transaction(Haven._meta.default_connection)

@@ -1,160 +1,224 @@
-"""Sign-in: password (+ TOTP when enabled), per-account and per-address throttling, audit of every attempt."""
+"""Sign-in: password, then the second factor; soft lockout (per-account exponential backoff) plus a
+per-address failure limit; every attempt audited (unknown accounts only as a keyed hash of what was typed).
+
+The backoff never locks anyone out for good: after `BACKOFF_FREE_FAILURES` failures each further one doubles
+the wait, up to `BACKOFF_MAX_S`; an admin can clear it; a success resets it and tells the account holder how
+many failures there were. Successful sign-ins do not use up the address's failure budget.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import time
+from datetime import datetime
 from typing import Any
 
-import pyotp
 from starlette.requests import Request
 
 from backend.accounts.addresses import address_key, client_host, secret_key
 from backend.accounts.audit import record_audit
 from backend.accounts.counters import CounterStore, counter_store, hit, peek
-from backend.accounts.models import Session, User
-from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from backend.accounts.models import AuditEvent, Session, User
+from backend.accounts.passwords import (
+    HashingBusy,
+    burn_time_async,
+    hash_password_async,
+    needs_rehash,
+    verify_password_async,
+)
+from backend.accounts.second_factor import (
+    check_second_factor,
+    enrolment,
+    new_recovery_codes,
+    totp_required,
+    totp_step,
+    valid_secret,
+)
 from backend.accounts.sessions import create_session, utcnow
 from backend.errors import ApiError
 
-ACCOUNT_FAILURES_LIMIT = 5
-ACCOUNT_WINDOW_S = 15 * 60
-ADDRESS_ATTEMPTS_LIMIT = 30
+BACKOFF_FREE_FAILURES = 3
+BACKOFF_MAX_S = 15 * 60
+ADDRESS_FAILURES_LIMIT = 30
 ADDRESS_WINDOW_S = 15 * 60
 _stores: dict[str, CounterStore] = {}
 
 
+def _settings(request: Request) -> Any:
+    return getattr(getattr(request.app.state, "wayhome", None), "settings", None)
+
+
 def _store(request: Request) -> CounterStore:
-    settings = getattr(getattr(request.app.state, "wayhome", None), "settings", None)
-    url = getattr(settings, "redis_url", None) or ""
+    url = getattr(_settings(request), "redis_url", None) or ""
     if url not in _stores:
         _stores[url] = counter_store(url or None)
     return _stores[url]
 
 
-def _account_key(request: Request, email: str) -> str:
-    return hmac.new(secret_key(request).encode(), f"login-acct|{email}".encode(), hashlib.sha256).hexdigest()
+def officers_optional(request: Request) -> bool:
+    return bool(getattr(_settings(request), "totp_officers_optional", False))
 
 
-def _too_many(retry_after_s: int) -> ApiError:
+def typed_email_hash(request: Request, email: str) -> str:
+    """What the audit keeps of an email that matches no account: a keyed hash, never the text."""
+    return hmac.new(
+        secret_key(request).encode(), f"login-email|{email}".encode(), hashlib.sha256
+    ).hexdigest()[:24]
+
+
+def too_many(retry_after_s: int) -> ApiError:
+    minutes = (retry_after_s + 59) // 60
+    wait = f"{retry_after_s} seconds" if retry_after_s < 120 else f"{minutes} minutes"
     return ApiError(
         429,
         "too_many_attempts",
-        f"Too many sign-in attempts. Wait {retry_after_s} seconds before trying again.",
+        f"Too many sign-in attempts. Wait {wait} before trying again.",
         details={"retry_after_s": retry_after_s},
         headers={"Retry-After": str(retry_after_s)},
     )
 
 
-def totp_step(secret: str, code: object, *, now_s: float | None = None) -> int | None:
-    """The time step (30 s) whose code matches, allowing one step of clock drift; None when none does."""
-    if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
+def busy() -> ApiError:
+    return ApiError(503, "busy", "Many people are signing in right now. Try again in a few seconds.",
+                    headers={"Retry-After": "2"})  # fmt: skip
+
+
+def backoff_s(failures: int) -> int:
+    """Seconds to wait after `failures` consecutive failures: 0, 0, 2, 4, 8, ... up to 15 minutes."""
+    if failures < BACKOFF_FREE_FAILURES:
+        return 0
+    return int(min(2 ** (failures - BACKOFF_FREE_FAILURES + 1), BACKOFF_MAX_S))
+
+
+def account_wait_s(user: User, *, now: datetime | None = None) -> int | None:
+    """Seconds before this account may try again, or None."""
+    if user.last_failed_login_at is None:
         return None
-    totp = pyotp.TOTP(secret)
-    base = int((time.time() if now_s is None else now_s) // totp.interval)
-    for step in (base, base - 1, base + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code.strip()):
-            return step
-    return None
+    remaining = (
+        backoff_s(user.failed_logins) - ((now or utcnow()) - user.last_failed_login_at).total_seconds()
+    )
+    return int(remaining) + 1 if remaining > 0 else None
 
 
-def verify_totp(secret: str, code: object) -> bool:
-    return totp_step(secret, code) is not None
+async def note_failure(request: Request, user: User, *, action: str, reason: str) -> None:
+    """Count a failed password or second-factor check toward the account's backoff, and audit it."""
+    user.failed_logins += 1
+    user.last_failed_login_at = utcnow()
+    await user.save(update_fields=["failed_logins", "last_failed_login_at"])
+    await record_audit(request, None, action=action, object_type="user", object_id=user.id,
+                       actor_email=user.email, details={"reason": reason, "failures": user.failed_logins})  # fmt: skip
+    if user.failed_logins == BACKOFF_FREE_FAILURES:
+        await record_audit(request, None, action="account_backoff", object_type="user", object_id=user.id,
+                           actor_email=user.email, details={"failures": user.failed_logins})  # fmt: skip
 
 
-async def throttled(request: Request, *, email: str) -> int | None:
-    """Seconds to wait when this account has had too many failures (sign-in or password checks), else None."""
-    by_account = await peek(_store(request), _account_key(request, email), limit=ACCOUNT_FAILURES_LIMIT,
-                            window_s=ACCOUNT_WINDOW_S)  # fmt: skip
-    return by_account.retry_after_s if by_account.count >= ACCOUNT_FAILURES_LIMIT else None
+async def throttled(request: Request, *, user: User) -> int | None:
+    """For re-authentication on staff actions (password change, second factor changes)."""
+    return account_wait_s(user)
 
 
-async def count_failure(request: Request, *, email: str) -> None:
-    await hit(_store(request), _account_key(request, email), limit=ACCOUNT_FAILURES_LIMIT,
-              window_s=ACCOUNT_WINDOW_S)  # fmt: skip
+async def _verify(stored_hash: str, password: str) -> bool:
+    try:
+        return await verify_password_async(stored_hash, password)
+    except HashingBusy as exc:
+        raise busy() from exc
 
 
-def too_many(retry_after_s: int) -> ApiError:
-    return _too_many(retry_after_s)
+async def login(
+    request: Request, *, email: str, password: str, totp: object, totp_secret: object = None
+) -> tuple[User, str, Session, dict[str, Any]]:
+    """Check the credentials; returns (user, cookie token, session, extras) or raises 401/429/503.
 
-
-async def login(request: Request, *, email: str, password: str, totp: object) -> tuple[User, str, Session]:
-    """Check the credentials; returns (user, cookie token, session) or raises 401/429. Audits every attempt."""
+    `extras` carries `recovery_codes` (shown once) after enrolment and `failed_sign_ins` for the notice.
+    """
     store = _store(request)
     address = address_key(client_host(request), secret=secret_key(request), purpose="login-addr")
-    by_address = await hit(store, address, limit=ADDRESS_ATTEMPTS_LIMIT, window_s=ADDRESS_WINDOW_S)
-    account = _account_key(request, email)
-    by_account = await peek(store, account, limit=ACCOUNT_FAILURES_LIMIT, window_s=ACCOUNT_WINDOW_S)
-    if not by_address.allowed or by_account.count >= ACCOUNT_FAILURES_LIMIT:
-        burn_time(password)
-        retry = by_address.retry_after_s if not by_address.allowed else by_account.retry_after_s
-        await record_audit(
-            request,
-            None,
-            action="login_throttled",
-            object_type="session",
-            object_id=None,
-            actor_email=email,
-            details={"by": "address" if not by_address.allowed else "account"},
-        )
-        raise _too_many(retry)
-
+    by_address = await peek(store, address, limit=ADDRESS_FAILURES_LIMIT, window_s=ADDRESS_WINDOW_S)
     user = await User.get_or_none(email=email)
+    shown_email = email if user is not None else ""
+    who = {} if user is not None else {"typed_email_hmac": typed_email_hash(request, email)}
+    wait = None if by_address.count < ADDRESS_FAILURES_LIMIT else by_address.retry_after_s
+    by = "address"
+    if wait is None and user is not None:
+        wait, by = account_wait_s(user), "account"
+    if wait is not None:
+        await record_audit(request, None, action="login_throttled", object_type="session", object_id=None,
+                           actor_email=shown_email, details={"by": by, **who})  # fmt: skip
+        raise too_many(wait)
+
     reason = ""
     if user is None:
-        burn_time(password)
+        try:
+            await burn_time_async(password)  # same time as a real check: no hint which emails exist
+        except HashingBusy as exc:
+            raise busy() from exc
         reason = "unknown_account"
-    elif not verify_password(user.password_hash, password):
+    elif not await _verify(user.password_hash, password):
         reason = "bad_password"
     elif not user.is_active:
         reason = "disabled"
-    elif user.totp_secret:
-        if totp in (None, ""):
-            raise ApiError(
-                401,
-                "totp_required",
-                "Enter the 6-digit code from your authenticator app.",
-                details={"field": "totp"},
-            )
-        step = totp_step(user.totp_secret, totp)
-        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            reason = "bad_totp"  # wrong, or replayed: each code works once
-        else:
-            user.totp_last_step = step
+    extras: dict[str, Any] = {}
+    if not reason and user is not None:
+        key = secret_key(request)
+        if user.totp_secret:
+            if totp in (None, ""):
+                raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator app.",
+                               details={"field": "totp"})  # fmt: skip
+            reason = check_second_factor(user, totp, key=key) or ""
+        elif totp_required(user, officers_optional=officers_optional(request)):
+            secret = valid_secret(totp_secret)
+            if secret is None:
+                raise ApiError(
+                    401,
+                    "totp_enrolment_required",
+                    "Your role needs a second step at sign-in. Scan this code with an authenticator app, "
+                    "then enter the 6-digit code it shows.",
+                    details={"field": "totp", **enrolment(user.email)},
+                )
+            step = totp_step(secret, totp)
+            if step is None:
+                reason = "bad_totp"
+            else:
+                codes, hashes = new_recovery_codes(key=key)
+                user.totp_secret, user.totp_last_step, user.recovery_code_hashes = secret, step, hashes
+                extras["recovery_codes"] = codes
+                await record_audit(
+                    request, user, action="totp_enabled", object_type="user", object_id=user.id
+                )
     if reason:
-        await hit(store, account, limit=ACCOUNT_FAILURES_LIMIT, window_s=ACCOUNT_WINDOW_S)
-        await record_audit(
-            request,
-            None,
-            action="login_failed",
-            object_type="session",
-            object_id=None,
-            actor_email=email,
-            details={"reason": reason},
-        )
-        if reason == "bad_totp":
-            raise ApiError(
-                401,
-                "invalid_totp",
-                "That code is not right. Check the time on your phone and retry.",
-                details={"field": "totp"},
-            )
+        await hit(store, address, limit=ADDRESS_FAILURES_LIMIT, window_s=ADDRESS_WINDOW_S)
+        if user is not None:
+            await note_failure(request, user, action="login_failed", reason=reason)
+        else:
+            await record_audit(request, None, action="login_failed", object_type="session", object_id=None,
+                               actor_email="", details={"reason": reason, **who})  # fmt: skip
+        if reason in ("bad_totp", "replayed_totp"):
+            raise ApiError(401, "invalid_totp", "That code is not right. Check the time on your phone and retry.",
+                           details={"field": "totp"})  # fmt: skip
         raise ApiError(401, "invalid_credentials", "The email or password is not right.")
     assert user is not None
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_async(password)
+    since = {"at__gt": user.last_login_at} if user.last_login_at else {}
+    failures = await AuditEvent.filter(
+        action="login_failed", object_type="user", object_id=str(user.id), **since
+    ).count()  # from the audit log, so an admin's unlock does not hide them from the holder
+    extras["failed_sign_ins"] = user.failed_logins_notice = failures
+    user.failed_logins, user.last_failed_login_at = 0, None
     user.last_login_at = utcnow()
-    await user.save(update_fields=["password_hash", "last_login_at", "totp_last_step"])
+    await user.save(update_fields=["password_hash", "last_login_at", "totp_secret", "totp_last_step",
+                                   "recovery_code_hashes", "failed_logins", "last_failed_login_at",
+                                   "failed_logins_notice"])  # fmt: skip
     token, session = await create_session(user=user)
     await record_audit(
-        request, user, action="login_succeeded", object_type="session", object_id=str(session.id)
-    )
-    return user, token, session
+        request, user, action="login_succeeded", object_type="session", object_id=str(session.id),
+        details={"failures_before": extras["failed_sign_ins"]} if extras["failed_sign_ins"] else None,
+    )  # fmt: skip
+    return user, token, session, extras
 
 
-def read_credentials(body: dict[str, Any]) -> tuple[str, str, object]:
-    unknown = sorted(set(body) - {"email", "password", "totp"})
+def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
+    unknown = sorted(set(body) - {"email", "password", "totp", "totp_secret"})
     if unknown:
         raise ApiError(
             422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
@@ -164,9 +228,11 @@ def read_credentials(body: dict[str, Any]) -> tuple[str, str, object]:
         raise ApiError(422, "invalid_email", "Give your email address.", details={"field": "email"})
     if not isinstance(password, str) or not password or len(password) > 1024:
         raise ApiError(422, "invalid_field", "Give your password.", details={"field": "password"})
-    totp = body.get("totp")
-    if totp is not None and not isinstance(totp, str):
-        raise ApiError(
-            422, "invalid_field", "`totp` must be a string of 6 digits.", details={"field": "totp"}
-        )
-    return email.strip().lower(), password, totp
+    totp, secret = body.get("totp"), body.get("totp_secret")
+    if totp is not None and (not isinstance(totp, str) or len(totp) > 24):
+        raise ApiError(422, "invalid_field", "Enter the 6-digit code or a recovery code.",
+                       details={"field": "totp"})  # fmt: skip
+    if secret is not None and valid_secret(secret) is None:
+        raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
+                       details={"field": "totp_secret"})  # fmt: skip
+    return email.strip().lower(), password, totp, secret

@@ -31,6 +31,13 @@ class User(Model):
     updated_at = fields.DatetimeField(auto_now=True)
     password_changed_at = fields.DatetimeField(null=True)
     last_login_at = fields.DatetimeField(null=True)
+    # Second factor: SHA-256 (keyed) of each unused one-time recovery code; the codes are shown once.
+    recovery_code_hashes: fields.Field[list[str]] = fields.JSONField(default=list)
+    # Soft lockout: consecutive failures and when the last one was (exponential backoff, reset on success).
+    failed_logins = fields.IntField(default=0)
+    last_failed_login_at = fields.DatetimeField(null=True)
+    # Failures before the latest successful sign-in, shown to the account holder once signed in.
+    failed_logins_notice = fields.IntField(default=0)
 
     class Meta:
         table = "accounts_user"

@@ -1,12 +1,22 @@
-"""Password hashing (argon2id) and the password policy (ASVS 5.0: length + breached/common list, no rotation)."""
+"""Password hashing (argon2id) and the password policy (ASVS 5.0: length + breached/common list, no rotation).
+
+Hashing runs in a small thread pool, never on the event loop (argon2-cffi releases the GIL), with at most
+`HASH_CONCURRENCY` hashes at once and `HASH_QUEUE_LIMIT` waiting; beyond that sign-in answers 503 with
+Retry-After instead of queueing without bound. Strength is estimated by zxcvbn (Dropbox's estimator).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from backend.errors import ApiError
 
@@ -16,6 +26,13 @@ COMMON_PASSWORDS_PATH = Path(__file__).with_name("common_passwords.txt")
 # Words an attacker would try first against this service (ASVS 5.0 6.2.11); a long passphrase may contain one.
 CONTEXT_WORDS = ("wayhome", "southwark", "citysafe", "haven", "saferschools", "police", "council")
 CONTEXT_WORD_MIN_LENGTH = 20
+MIN_ZXCVBN_SCORE = 3  # 0-4; 3 is "safely unguessable: moderate protection from offline slow-hash attack"
+ZXCVBN_MAX_INPUT = 100  # zxcvbn's matching is quadratic in length; long passphrases are judged on a prefix
+HASH_CONCURRENCY = 2
+HASH_QUEUE_LIMIT = 16
+_pool = ThreadPoolExecutor(max_workers=HASH_CONCURRENCY, thread_name_prefix="argon2")
+_queued = 0
+T = TypeVar("T")
 
 # argon2id with the library's RFC 9106 "low memory" defaults (64 MiB, t=3, p=4).
 _hasher = PasswordHasher()
@@ -49,6 +66,13 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     local = email.split("@", 1)[0].lower()
     if local and len(local) >= 4 and local in lowered:
         problems.append("Do not include your email address in the password.")
+    if not problems and MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        estimate = zxcvbn(password[:ZXCVBN_MAX_INPUT], user_inputs=[*CONTEXT_WORDS, local])
+        if estimate["score"] < MIN_ZXCVBN_SCORE:
+            problems.append(
+                "This password would be easy to guess (repeated characters, a keyboard pattern or a common "
+                "phrase). Try three or four unrelated words."
+            )
     return problems
 
 
@@ -87,3 +111,31 @@ def burn_time(password: str) -> None:
 
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
+
+
+class HashingBusy(RuntimeError):
+    """More sign-ins are waiting for a password check than the pool will queue."""
+
+
+async def off_loop(fn: Callable[..., T], *args: object) -> T:
+    """Run an argon2 call in the bounded hashing pool, keeping the event loop free."""
+    global _queued
+    if _queued >= HASH_CONCURRENCY + HASH_QUEUE_LIMIT:
+        raise HashingBusy("too many password checks waiting")
+    _queued += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_pool, fn, *args)
+    finally:
+        _queued -= 1
+
+
+async def hash_password_async(password: str) -> str:
+    return await off_loop(hash_password, password)
+
+
+async def verify_password_async(stored_hash: str, password: str) -> bool:
+    return await off_loop(verify_password, stored_hash, password)
+
+
+async def burn_time_async(password: str) -> None:
+    await off_loop(burn_time, password)

@@ -14,7 +14,7 @@ from typing import Any
 
 from backend.accounts.guard import Staff
 from backend.accounts.models import ROLES, Invitation, User
-from backend.accounts.passwords import check_password_policy, hash_password
+from backend.accounts.passwords import check_password_policy, hash_password, hash_password_async
 from backend.accounts.sessions import revoke_all_sessions, token_hash, utcnow
 from backend.errors import ApiError
 
@@ -113,6 +113,8 @@ def user_json(user: User) -> dict[str, Any]:
         "totp_enabled": bool(user.totp_secret),
         "created_at": user.created_at.isoformat() if user.created_at else None,
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "failed_logins": user.failed_logins,
+        "recovery_codes_left": len(user.recovery_code_hashes or ()),
     }
 
 
@@ -191,7 +193,7 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     return await User.create(
         email=invitation.email,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=await hash_password_async(password),
         roles=list(invitation.roles),
         area_slugs=list(invitation.area_slugs),
         school_urns=list(invitation.school_urns),

@@ -1,10 +1,11 @@
-"""SSRF guard for push endpoints: only HTTPS on known push-service hosts may receive our requests."""
+"""SSRF guard for push endpoints: only HTTPS on known push-service hosts, checked by the shared `outbound` guard."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from outbound import OutboundPolicy, UrlRefused, check_url
 
 DEFAULT_PUSH_HOSTS: tuple[str, ...] = (
     "fcm.googleapis.com",
@@ -33,28 +34,14 @@ class PushEndpointPolicy:
     allow_loopback: bool = False
 
 
-def _host_allowed(host: str, patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        pattern = pattern.lower().strip()
-        if pattern.startswith("*."):
-            suffix = pattern[1:]
-            if host.endswith(suffix) and len(host) > len(suffix):
-                return True
-        elif host == pattern:
-            return True
-    return False
-
-
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    # Integer and dotted-octal/hex forms such as 2852039166 or 0xA9.0xFE.0xA9.0xFE are IPs too.
-    parts = host.split(".")
-    if parts and all(p and (p.isdigit() or p.lower().startswith("0x")) for p in parts):
-        return ipaddress.IPv4Address(0)
-    return None
+def outbound_policy(policy: PushEndpointPolicy) -> OutboundPolicy:
+    """The shared outbound guard's policy for push: HTTPS on port 443 to listed hosts (loopback for tests)."""
+    return OutboundPolicy(
+        schemes=("https", "http") if policy.allow_loopback else ("https",),
+        ports=(443,),
+        allow_loopback=policy.allow_loopback,
+        allowed_hosts=policy.allowed_hosts,
+    )
 
 
 def check_endpoint(url: str, *, policy: PushEndpointPolicy) -> str:
@@ -65,36 +52,19 @@ def check_endpoint(url: str, *, policy: PushEndpointPolicy) -> str:
         raise EndpointRefused(
             "invalid_endpoint", f"The push endpoint is longer than {MAX_ENDPOINT_LEN} characters."
         )
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise EndpointRefused(
-            "invalid_endpoint", "The push endpoint contains whitespace or control characters."
-        )
+    host = (urlsplit(url).hostname or "").lower().rstrip(".") if "://" in url else ""
+    if (
+        policy.allow_loopback
+        and host == "localhost"
+        and url.startswith(("http://localhost", "https://localhost"))
+    ):
+        return url
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise EndpointRefused("invalid_endpoint", "The push endpoint is not a valid URL.") from exc
-    host = (parts.hostname or "").lower().rstrip(".")
-    if not host:
-        raise EndpointRefused("invalid_endpoint", "The push endpoint has no host.")
-    if parts.username is not None or parts.password is not None:
-        raise EndpointRefused("endpoint_not_allowed", "Push endpoints with user credentials are refused.")
-    ip = _ip_literal(host)
-    if policy.allow_loopback and parts.scheme in ("http", "https") and ip is not None and ip.is_loopback:
-        return url
-    if policy.allow_loopback and parts.scheme in ("http", "https") and host == "localhost":
-        return url
-    if ip is not None:
-        raise EndpointRefused(
-            "endpoint_not_allowed", "Push endpoints must name a push service host, not an IP address."
-        )
-    if parts.scheme != "https":
+        parts = check_url(url, policy=outbound_policy(policy))
+    except UrlRefused as exc:
+        code = "invalid_endpoint" if exc.code == "invalid_url" else "endpoint_not_allowed"
+        raise EndpointRefused(code, f"This push endpoint is refused. {exc.message}") from exc
+    loopback = policy.allow_loopback and host.startswith(("127.", "[::1]", "::1"))
+    if parts.scheme != "https" and not loopback:
         raise EndpointRefused("endpoint_not_allowed", "Push endpoints must use HTTPS.")
-    if port not in (None, 443):
-        raise EndpointRefused("endpoint_not_allowed", "Push endpoints must use the standard HTTPS port.")
-    if not _host_allowed(host, policy.allowed_hosts):
-        raise EndpointRefused(
-            "endpoint_not_allowed",
-            "This push service is not on the allowed list; use a current Chrome, Firefox, Edge or Safari.",
-        )
     return url

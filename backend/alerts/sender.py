@@ -11,6 +11,7 @@ from typing import Protocol
 import httpx
 from pywebpush import WebPusher
 
+from backend.alerts.endpoints import PushEndpointPolicy, outbound_policy
 from backend.alerts.transport import AiohttpTransport
 from backend.alerts.vapid import VapidSigner
 
@@ -104,10 +105,19 @@ class WebPushSender:
         )
 
 
-def make_client(*, max_connections: int = 100, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
-    """Explicit timeouts, no redirects (a redirect could point anywhere), bounded pool on aiohttp's transport."""
+def make_client(
+    *,
+    max_connections: int = 100,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    policy: PushEndpointPolicy | None = None,
+) -> httpx.AsyncClient:
+    """Explicit timeouts, no redirects (a redirect could point anywhere), bounded pool on aiohttp's transport.
+
+    With `policy`, every resolved address is checked by the shared outbound guard before connecting.
+    """
+    guard = outbound_policy(policy) if policy is not None else None
     return httpx.AsyncClient(
-        transport=AiohttpTransport(max_connections=max_connections),
+        transport=AiohttpTransport(max_connections=max_connections, policy=guard),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,

@@ -7,16 +7,48 @@ httpx.AsyncClient API (timeouts, no redirects, one shared client) and swaps only
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
 
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from outbound import OutboundPolicy, address_refusal
 
 MAX_RESPONSE_BYTES = 64_000  # push services answer with a few bytes; never buffer more
 
 
+class GuardedResolver(AbstractResolver):
+    """Resolves with aiohttp's threaded resolver and drops every address the outbound guard refuses,
+    so the push connection goes only to a checked address (no DNS rebinding to an internal host)."""
+
+    def __init__(self, policy: OutboundPolicy) -> None:
+        self._policy = policy
+        self._inner = aiohttp.ThreadedResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        answers = await self._inner.resolve(host, port, family)
+        allowed = [
+            a for a in answers
+            if address_refusal(ipaddress.ip_address(a["host"]), port=port, policy=self._policy) is None
+        ]  # fmt: skip
+        if not allowed:
+            raise OSError(f"no allowed address for {host}")
+        return allowed
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    def __init__(self, *, max_connections: int = 100, keepalive_s: float = 30.0) -> None:
+    def __init__(
+        self, *, max_connections: int = 100, keepalive_s: float = 30.0, policy: OutboundPolicy | None = None
+    ) -> None:
+        self._policy = policy
         self._limit = max_connections
         self._keepalive_s = keepalive_s
         self._session: aiohttp.ClientSession | None = None
@@ -24,7 +56,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
-                limit=self._limit, limit_per_host=self._limit, keepalive_timeout=self._keepalive_s
+                limit=self._limit,
+                limit_per_host=self._limit,
+                keepalive_timeout=self._keepalive_s,
+                resolver=GuardedResolver(self._policy) if self._policy is not None else None,
             )
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=False)
         return self._session

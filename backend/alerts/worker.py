@@ -149,7 +149,7 @@ async def in_process_worker(state: Any) -> AsyncIterator[None]:
     if not settings.in_process_worker:
         yield
         return
-    async with make_client() as client:
+    async with make_client(policy=endpoint_policy(settings)) as client:
         worker = OutboxWorker(
             settings=settings,
             areas=state.areas,
@@ -186,7 +186,7 @@ async def run_standalone(settings: Settings, *, config: WorkerConfig, once: bool
             loop.add_signal_handler(sig, stop.set)
     try:
         limits = max(config.concurrency, 10)
-        async with make_client(max_connections=limits) as client:
+        async with make_client(max_connections=limits, policy=endpoint_policy(settings)) as client:
             worker = OutboxWorker(
                 settings=settings,
                 areas=areas,
@@ -198,7 +198,15 @@ async def run_standalone(settings: Settings, *, config: WorkerConfig, once: bool
                 while await worker.run_once():
                     pass
             else:
-                await worker.run(stop)
+                from backend.website_checks import audit_websites_periodically
+
+                audits = asyncio.create_task(
+                    audit_websites_periodically(settings, stop), name="website-audit"
+                )
+                try:
+                    await worker.run(stop)
+                finally:
+                    audits.cancel()
     finally:
         await Tortoise.close_connections()
 

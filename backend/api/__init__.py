@@ -20,7 +20,17 @@ from backend.api import (
     streets,
     surveys,
 )
-from backend.api.admin import audit, finish_times, hotspot_preview, hotspots, imports, users, website_audit
+from backend.api.admin import (
+    account_security,
+    audit,
+    finish_times,
+    hotspot_preview,
+    hotspots,
+    imports,
+    partner_websites,
+    users,
+    website_audit,
+)
 from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
@@ -42,6 +52,7 @@ MODULES = (
     push,
     surveys,
     auth,
+    account_security,
     users,
     audit,
     admin_havens,
@@ -49,6 +60,7 @@ MODULES = (
     admin_messages,
     imports,
     website_audit,
+    partner_websites,
     hotspots,
     finish_times,
     admin_notices,

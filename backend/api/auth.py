@@ -5,16 +5,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyotp
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from backend.accounts.addresses import secret_key
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
-from backend.accounts.login import count_failure, login, read_credentials, throttled, too_many, totp_step
+from backend.accounts.login import (
+    busy,
+    login,
+    note_failure,
+    officers_optional,
+    read_credentials,
+    throttled,
+    too_many,
+)
 from backend.accounts.models import Session, User
-from backend.accounts.passwords import check_password_policy, hash_password, verify_password
+from backend.accounts.passwords import (
+    HashingBusy,
+    check_password_policy,
+    hash_password_async,
+    verify_password_async,
+)
+from backend.accounts.second_factor import (
+    check_second_factor,
+    enrolment,
+    new_recovery_codes,
+    totp_required,
+    totp_step,
+    valid_secret,
+)
 from backend.accounts.sessions import (
     clear_session_cookie,
     create_session,
@@ -44,6 +65,8 @@ ME_SCHEMA: dict[str, Any] = {
         "csrf_token": STR,
         "totp_enabled": {"type": "boolean"},
         "session_expires_at": STR,
+        "failed_sign_ins": {"type": "integer"},
+        "recovery_codes": STR_LIST,
     },
 }
 LOGIN_BODY = {
@@ -52,7 +75,8 @@ LOGIN_BODY = {
     "properties": {
         "email": {"type": "string", "maxLength": 254},
         "password": {"type": "string", "maxLength": 1024},
-        "totp": {"type": "string", "maxLength": 6},
+        "totp": {"type": "string", "maxLength": 24},
+        "totp_secret": {"type": "string", "maxLength": 64},
     },
     "additionalProperties": False,
 }
@@ -80,6 +104,7 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
         "csrf_token": staff.csrf_token,
         "totp_enabled": bool(user.totp_secret),
         "session_expires_at": session.expires_at.isoformat() if session else None,
+        "failed_sign_ins": user.failed_logins_notice,
     }
 
 
@@ -91,9 +116,12 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
 )
 async def login_endpoint(request: Request) -> Response:
     require_json(request)
-    email, password, totp = read_credentials(await read_json_object(request, max_bytes=4_000))
-    user, token, session = await login(request, email=email, password=password, totp=totp)
+    email, password, totp, secret = read_credentials(await read_json_object(request, max_bytes=4_000))
+    user, token, session, extras = await login(
+        request, email=email, password=password, totp=totp, totp_secret=secret
+    )
     body = {
+        **extras,
         **user_json(user),
         "areas": list(user.area_slugs),
         "schools": list(user.school_urns),
@@ -156,15 +184,12 @@ async def password_endpoint(request: Request) -> Response:
             422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
         )
     user = await User.get(id=staff.id)
-    wait_s = await throttled(request, email=user.email)
+    wait_s = await throttled(request, user=user)
     if wait_s is not None:
         raise too_many(wait_s)
     current = body.get("current_password")
-    if not isinstance(current, str) or not verify_password(user.password_hash, current):
-        await count_failure(request, email=user.email)
-        await record_audit(
-            request, staff, action="password_change_failed", object_type="user", object_id=user.id
-        )
+    if not isinstance(current, str) or not await _verify(user.password_hash, current):
+        await note_failure(request, user, action="password_change_failed", reason="bad_password")
         raise ApiError(
             422,
             "wrong_password",
@@ -172,7 +197,7 @@ async def password_endpoint(request: Request) -> Response:
             details={"field": "current_password"},
         )
     new = check_password_policy(body.get("new_password"), email=user.email, field="new_password")
-    user.password_hash = hash_password(new)
+    user.password_hash = await hash_password_async(new)
     user.password_changed_at = utcnow()
     await user.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
     killed = await revoke_all_sessions(user_id=user.id)
@@ -240,6 +265,13 @@ async def accept_invitation_endpoint(request: Request) -> Response:
     return JSONResponse(user_json(user), status_code=201)
 
 
+async def _verify(stored_hash: str, password: str) -> bool:
+    try:
+        return await verify_password_async(stored_hash, password)
+    except HashingBusy as exc:
+        raise busy() from exc
+
+
 @doc(
     summary="Start setting up a TOTP second factor: a fresh secret to scan (not saved until confirmed)",
     tags=["auth"],
@@ -247,16 +279,14 @@ async def accept_invitation_endpoint(request: Request) -> Response:
     responses={
         200: {
             "type": "object",
-            "required": ["secret", "otpauth_uri"],
-            "properties": {"secret": STR, "otpauth_uri": STR},
+            "required": ["secret", "otpauth_uri", "qr_svg"],
+            "properties": {"secret": STR, "otpauth_uri": STR, "qr_svg": STR},
         }
     },
 )
 async def totp_setup_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
-    secret = pyotp.random_base32()
-    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name="WayHome staff")
-    return JSONResponse({"secret": secret, "otpauth_uri": uri})
+    return JSONResponse(enrolment(staff.email))
 
 
 TOTP_BODY = {
@@ -265,6 +295,7 @@ TOTP_BODY = {
     "properties": {
         "secret": {"type": "string"},
         "code": {"type": "string"},
+        "current_code": {"type": "string"},
         "password": {"type": "string"},
         "enabled": {"type": "boolean"},
     },
@@ -282,29 +313,39 @@ TOTP_BODY = {
 async def totp_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     body = await read_json_object(request, max_bytes=4_000)
-    unknown = sorted(set(body) - {"secret", "code", "password", "enabled"})
+    unknown = sorted(set(body) - {"secret", "code", "current_code", "password", "enabled"})
     if unknown:
         raise ApiError(
             422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
         )
     user = await User.get(id=staff.id)
     password = body.get("password")
-    wait_s = await throttled(request, email=user.email)
+    wait_s = await throttled(request, user=user)
     if wait_s is not None:
         raise too_many(wait_s)
-    if not isinstance(password, str) or not verify_password(user.password_hash, password):
-        await count_failure(request, email=user.email)
+    if not isinstance(password, str) or not await _verify(user.password_hash, password):
+        await note_failure(request, user, action="totp_change_failed", reason="bad_password")
         raise ApiError(422, "wrong_password", "Your password is not right.", details={"field": "password"})
+    key = secret_key(request)
+    if user.totp_secret:  # changing or turning off an existing second factor needs a current code from it
+        reason = check_second_factor(user, body.get("current_code"), key=key)
+        if reason:
+            await note_failure(request, user, action="totp_change_failed", reason=reason)
+            raise ApiError(422, "invalid_totp", "Enter a current code from your authenticator app (or a recovery code).",
+                           details={"field": "current_code"})  # fmt: skip
+    codes: list[str] = []
     if body.get("enabled", True) is False:
-        user.totp_secret, user.totp_last_step = None, None
+        if totp_required(user, officers_optional=officers_optional(request)):
+            raise ApiError(409, "totp_required_for_role",
+                           "Your role needs the second step at sign-in, so it cannot be turned off.")  # fmt: skip
+        user.totp_secret, user.totp_last_step, user.recovery_code_hashes = None, None, []
         action = "totp_disabled"
     else:
-        secret = body.get("secret")
-        if not isinstance(secret, str) or not 16 <= len(secret) <= 64 or not secret.isalnum():
-            raise ApiError(
-                422, "invalid_field", "Give the `secret` from the setup step.", details={"field": "secret"}
-            )
-        step = totp_step(secret.upper(), body.get("code"))
+        secret = valid_secret(body.get("secret"))
+        if secret is None:
+            raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
+                           details={"field": "secret"})  # fmt: skip
+        step = totp_step(secret, body.get("code"))
         if step is None:
             raise ApiError(
                 422,
@@ -312,11 +353,15 @@ async def totp_endpoint(request: Request) -> Response:
                 "That code does not match. Check the time on your phone.",
                 details={"field": "code"},
             )
-        user.totp_secret, user.totp_last_step = secret.upper(), step
+        codes, hashes = new_recovery_codes(key=key)
+        user.totp_secret, user.totp_last_step, user.recovery_code_hashes = secret, step, hashes
         action = "totp_enabled"
-    await user.save(update_fields=["totp_secret", "totp_last_step", "updated_at"])
+    await user.save(update_fields=["totp_secret", "totp_last_step", "recovery_code_hashes", "updated_at"])
     await record_audit(request, staff, action=action, object_type="user", object_id=user.id)
-    return JSONResponse(await _me_json(staff))
+    body_out = await _me_json(staff)
+    if codes:
+        body_out["recovery_codes"] = codes
+    return JSONResponse(body_out)
 
 
 PRIVACY_NOTICE = Path(__file__).resolve().parents[2] / "content" / "privacy.md"

@@ -525,6 +525,60 @@ const en = {
   },
 };
 
+// Second step at staff sign-in, the partner-website audit, the failed sign-ins notice (i13b).
+Object.assign(en.staff, {
+  otp: "Code from your authenticator app",
+  otpHint: "The 6-digit code your app shows now. Lost your phone? Enter one of your recovery codes instead.",
+  enrolTitle: "Set up the second step",
+  enrolSteps: [
+    "Open an authenticator app on your phone (for example Microsoft Authenticator, Google Authenticator or FreeOTP).",
+    "Add an account and scan this QR code.",
+    "Type the 6-digit code the app shows, then choose Confirm.",
+  ],
+  enrolQrAlt: "QR code to scan with your authenticator app",
+  enrolManual: "Cannot scan? Type this key into the app instead:",
+  enrolCode: "6-digit code from the app",
+  enrolConfirm: "Confirm",
+  recoveryTitle: "Your recovery codes",
+  recoveryIntro: "Write these codes down or print them, and keep them somewhere safe. If you lose your phone, each code lets you sign in once instead of the app's code. They are shown only now.",
+  recoveryDone: "I have saved these codes",
+  failedSignIns: (n) => `${n === 1 ? "There was 1 failed sign-in attempt" : `There were ${n} failed sign-in attempts`} on your account since you last signed in. If this was not you, tell an administrator.`,
+});
+en.console.sections.websites = "Partner websites";
+en.websites = {
+  intro: "Pages of partners (council, schools, youth services) that WayHome links to or relies on. The check opens each page, including the Havens' and help services' own websites, and lists the ones that need attention.",
+  name: "Partner name",
+  url: "Web address",
+  urlHint: "The public address, starting https://",
+  kind: "Kind of partner",
+  kinds: { council: "Council", school: "School", youth_service: "Youth service", police: "Police", health: "Health", other: "Other" },
+  area: "Area",
+  anyArea: "All areas",
+  add: "Add to the list",
+  added: "Added. It will be checked with the others.",
+  runNow: "Check all websites now",
+  running: "Checking the websites. This can take a minute.",
+  checked: (n, problems) => `Checked ${n} website${n === 1 ? "" : "s"}: ${problems === 0 ? "all fine." : `${problems} need${problems === 1 ? "s" : ""} attention.`}`,
+  lastRun: (when) => `Last check: ${when}.`,
+  never: "Not checked yet.",
+  needsAttention: "Needs attention",
+  allPages: "Partner pages",
+  none: "No partner pages yet.",
+  remove: "Remove",
+  removed: "Removed.",
+  result: {
+    ok: "Works.",
+    moved: (to) => `Has moved to ${to}. Update the link.`,
+    redirect: (to) => `Sends visitors on to ${to}. Check it is still the right page.`,
+    broken: (status) => `Is broken: the site answered with an error (${status}).`,
+    timeout: "Did not answer in time. Check it again later.",
+    unreachable: "Could not be reached: the site name may be wrong or the site may be down.",
+    refused: "Was not checked: it points to an internal address WayHome never contacts.",
+  },
+  stale: (when) => `Has not changed since ${when}: check it is still up to date.`,
+  changed: "Changed since the last check.",
+};
+
 export const strings = en;
 export const locale = "en-GB";
 export default en;

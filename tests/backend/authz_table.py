@@ -416,4 +416,48 @@ ROWS += [
     Row("POST", "/api/v1/admin/imports/aggregates", roles={"officer"}, prepare=_aggregates_file),
     # admin only; 409 when there is no previous surface to go back to (nothing is changed then)
     Row("POST", "/api/v1/admin/surface/rollback", prepare=_rollback, scoped=False, ok=(200, 409)),
+# ---- partner websites, on-demand website audit, account security (i13b) -----------------------------------
+async def _partner_new(ctx: Ctx, which: str) -> Call:
+    area = OWN_AREA if which == "own" else OTHER_AREA
+    return Call(
+        body={"name": f"Youth club {ctx.unique()}", "url": "https://youth.example.invalid/", "area": area}
+    )
+
+
+async def _partner_existing(ctx: Ctx, which: str) -> Call:
+    from havens.models import PartnerWebsite
+
+    area = OWN_AREA if which == "own" else OTHER_AREA
+    partner = await PartnerWebsite.create(
+        name="Council youth page", url="https://council.example.invalid/", area=area
+    )
+    return Call(path_params={"id": partner.id})
+
+
+async def _offline_audit(ctx: Ctx, which: str) -> Call:
+    from havens.models import Haven, HelpService
+
+    await Haven.all().update(website="")  # nothing real to fetch: tests never reach the internet
+    await HelpService.all().delete()
+    return Call()
+
+
+ROWS += [
+    Row("GET", "/api/v1/admin/partner-websites", roles={"officer", "editor"}, scoped=False),
+    Row("POST", "/api/v1/admin/partner-websites", roles={"officer", "editor"}, prepare=_partner_new),
+    Row(
+        "DELETE",
+        "/api/v1/admin/partner-websites/{id:int}",
+        roles={"officer", "editor"},
+        prepare=_partner_existing,
+    ),
+    Row(
+        "POST",
+        "/api/v1/admin/website-audit/run",
+        roles={"officer", "editor"},
+        prepare=_offline_audit,
+        scoped=False,
+    ),
+    Row("POST", "/api/v1/admin/users/{id}/unlock", prepare=_new_user, scoped=False),
+    Row("POST", "/api/v1/admin/users/{id}/reset-second-factor", prepare=_new_user, scoped=False),
 ]

@@ -13,7 +13,7 @@ from backend.accounts.guard import CSRF_HEADER
 from backend.accounts.models import AuditEvent, Invitation, Session, User
 from backend.accounts.passwords import common_passwords, hash_password, password_problems, verify_password
 from backend.accounts.sessions import IDLE_TIMEOUT_S, SESSION_COOKIE, token_hash
-from tests.support.staff import TEST_PASSWORD, create_user, login_as
+from tests.support.staff import TEST_PASSWORD, TEST_TOTP_SECRET, create_user, login_as, totp_now
 
 STRONG = "plum tractor lantern 1987!"
 
@@ -21,8 +21,12 @@ STRONG = "plum tractor lantern 1987!"
 async def sign_in(
     client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, **extra: str
 ) -> httpx.Response:
+    """Signs in as the person would: with their authenticator's code when they have the test one enrolled."""
     client.cookies.clear()
     client.headers.pop(CSRF_HEADER, None)
+    user = await User.get_or_none(email=email)
+    if "totp" not in extra and user is not None and user.totp_secret == TEST_TOTP_SECRET:
+        extra["totp"] = totp_now(user)
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password, **extra})
     if response.status_code == 200:
         client.headers[CSRF_HEADER] = response.json()["csrf_token"]
@@ -81,9 +85,13 @@ async def test_login_failures_are_generic_and_audited(client: httpx.AsyncClient)
     assert "set-cookie" not in wrong.headers
     ok = await sign_in(client, user.email)
     assert ok.status_code == 200
-    events = await AuditEvent.filter(object_type="session").order_by("id")
+    events = await AuditEvent.filter(action__startswith="login_").order_by("id")
     assert [e.action for e in events] == ["login_failed", "login_failed", "login_succeeded"]
     assert events[0].details["reason"] == "bad_password" and events[1].details["reason"] == "unknown_account"
+    assert events[0].actor_email == user.email and events[0].object_id == str(user.id)
+    # What was typed for an unknown account is kept only as a keyed hash, never as text.
+    assert events[1].actor_email == "" and "nobody" not in str(events[1].details)
+    assert len(events[1].details["typed_email_hmac"]) == 24
     assert events[2].actor_id == user.id  # type: ignore[attr-defined]
     assert all(e.address == "127.0.0.0/24" for e in events)
 
@@ -186,7 +194,18 @@ async def test_invitation_accept_once_then_login(client: httpx.AsyncClient) -> N
     assert accepted.json()["roles"] == ["officer"]
     again = await client.post("/api/v1/auth/accept-invitation", json={"token": token, "password": STRONG})
     assert again.status_code == 404
-    assert (await sign_in(client, "new.officer@council.test", STRONG)).status_code == 200
+    # An officer's first sign-in sets up the second factor before any session exists.
+    first = await sign_in(client, "new.officer@council.test", STRONG)
+    assert first.status_code == 401 and "set-cookie" not in first.headers
+    enrol = first.json()["error"]
+    assert enrol["code"] == "totp_enrolment_required"
+    assert enrol["details"]["qr_svg"].startswith("data:image/svg+xml")
+    code = pyotp.TOTP(enrol["details"]["secret"]).now()
+    done = await sign_in(
+        client, "new.officer@council.test", STRONG, totp_secret=enrol["details"]["secret"], totp=code
+    )
+    assert done.status_code == 200, done.text
+    assert len(done.json()["recovery_codes"]) == 10
     created = await AuditEvent.get(action="invitation_created")
     assert created.actor_id == admin.id  # type: ignore[attr-defined]
     assert "token" not in created.details
@@ -285,8 +304,8 @@ async def test_audit_log_filters_and_pagination(client: httpx.AsyncClient) -> No
 
 
 async def test_totp_second_factor(client: httpx.AsyncClient) -> None:
-    user = await create_user(role="admin")
-    assert (await sign_in(client, user.email)).status_code == 200
+    user = await create_user(role="admin", totp=False)
+    await login_as(client, user=user)
     setup = (await client.post("/api/v1/auth/totp/setup")).json()
     totp = pyotp.TOTP(setup["secret"])
     wrong = await client.post(
@@ -374,10 +393,10 @@ async def test_session_routes_refuse_anonymous_and_bad_csrf(
 
 
 async def test_wrong_current_password_is_throttled(client: httpx.AsyncClient) -> None:
-    from backend.accounts.login import ACCOUNT_FAILURES_LIMIT
+    from backend.accounts.login import BACKOFF_FREE_FAILURES
 
     await login_as(client, role="editor")
-    for _ in range(ACCOUNT_FAILURES_LIMIT):
+    for _ in range(BACKOFF_FREE_FAILURES):
         wrong = await client.post(
             "/api/v1/auth/password", json={"current_password": "guessing again", "new_password": STRONG}
         )

@@ -16,7 +16,7 @@ from backend.accounts.addresses import coarsen_address
 from backend.logs import JsonFormatter
 from backend.settings import ROOT, Settings
 from tests.backend.test_ratelimit import running
-from tests.support.staff import TEST_PASSWORD, create_user
+from tests.support.staff import TEST_PASSWORD, create_user, totp_now
 
 STAFF_PREFIXES = ("/api/v1/admin/", "/api/v1/auth/", "/api/v1/me")
 LAT, LON = "51.474131", "-0.069427"  # Peckham, written to 6 decimals so a leak is unmistakable
@@ -127,7 +127,10 @@ async def test_logs_hold_no_addresses_coordinates_postcodes_endpoints_or_secrets
         await http.request("DELETE", "/api/v1/push/subscriptions", json={"endpoint": ENDPOINT})
         user = await create_user(role="officer")
         await http.post("/api/v1/auth/login", json={"email": user.email, "password": "wrong password here"})
-        login = await http.post("/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD})
+        login = await http.post(
+            "/api/v1/auth/login",
+            json={"email": user.email, "password": TEST_PASSWORD, "totp": totp_now(user)},
+        )
         assert login.status_code == 200
         token = http.cookies.get("__Host-wayhome_session")
         csrf = login.json()["csrf_token"]
@@ -167,7 +170,10 @@ async def test_audit_stores_coarse_address_only(settings: Settings) -> None:
 
     async with running(settings, address="2001:db8:abcd:12:34::9") as http:
         user = await create_user(role="editor")
-        await http.post("/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD})
+        await http.post(
+            "/api/v1/auth/login",
+            json={"email": user.email, "password": TEST_PASSWORD, "totp": totp_now(user)},
+        )
         events = await AuditEvent.all()
     assert events and {e.address for e in events} == {"2001:db8:abcd::/48"}
 

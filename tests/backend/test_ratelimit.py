@@ -13,11 +13,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from backend.accounts.counters import DatabaseCounters, RedisCounters
-from backend.accounts.login import ACCOUNT_FAILURES_LIMIT
+from backend.accounts.login import BACKOFF_FREE_FAILURES
 from backend.accounts.models import RateCounter
 from backend.app import create_app
 from backend.settings import Settings
-from tests.support.staff import TEST_PASSWORD, create_user
+from tests.support.staff import TEST_PASSWORD, create_user, totp_now
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -124,31 +124,41 @@ async def test_redis_down_fails_open(settings: Settings) -> None:
 
 async def test_login_throttled_per_account(client: httpx.AsyncClient) -> None:
     user = await create_user(role="officer")
-    for _ in range(ACCOUNT_FAILURES_LIMIT):
+    for _ in range(BACKOFF_FREE_FAILURES):
         r = await client.post("/api/v1/auth/login", json={"email": user.email, "password": "wrong password!"})
         assert r.status_code == 401
-    right = await client.post("/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD})
+    right = await client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD, "totp": totp_now(user)}
+    )
     assert right.status_code == 429
     assert int(right.headers["retry-after"]) > 0
     assert right.json()["error"]["code"] == "too_many_attempts"
     assert "set-cookie" not in right.headers
     other = await create_user(role="officer")
-    ok = await client.post("/api/v1/auth/login", json={"email": other.email, "password": TEST_PASSWORD})
+    ok = await client.post(
+        "/api/v1/auth/login", json={"email": other.email, "password": TEST_PASSWORD, "totp": totp_now(other)}
+    )
     assert ok.status_code == 200
 
 
 async def test_login_throttled_per_address(settings: Settings) -> None:
-    from backend.accounts.login import ADDRESS_ATTEMPTS_LIMIT
+    from backend.accounts.login import ADDRESS_FAILURES_LIMIT
 
     async with running(settings, address="198.51.100.20") as http:
-        for n in range(ADDRESS_ATTEMPTS_LIMIT):
+        for n in range(ADDRESS_FAILURES_LIMIT):
             r = await http.post(
                 "/api/v1/auth/login", json={"email": f"spray{n}@x.test", "password": "guess guess"}
             )
             assert r.status_code == 401
         user = await create_user(role="editor")
-        blocked = await http.post("/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD})
+        blocked = await http.post(
+            "/api/v1/auth/login",
+            json={"email": user.email, "password": TEST_PASSWORD, "totp": totp_now(user)},
+        )
         assert blocked.status_code == 429 and "retry-after" in blocked.headers
     async with running(settings, address="192.0.2.1") as elsewhere:
-        ok = await elsewhere.post("/api/v1/auth/login", json={"email": user.email, "password": TEST_PASSWORD})
+        ok = await elsewhere.post(
+            "/api/v1/auth/login",
+            json={"email": user.email, "password": TEST_PASSWORD, "totp": totp_now(user)},
+        )
         assert ok.status_code == 200

@@ -17,17 +17,14 @@ from tests.browser.conftest import (
     wait_until,
 )
 from tests.support.server import live_server
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 URN = "137531"
 
 
 async def sign_in(page: Any, email: str, password: str) -> None:
-    await page.goto("/#/staff")
-    await page.fill("#staff-email", email)
-    await page.fill("#staff-password", password)
-    await page.click("#staff-sign-in")
-    await page.wait_for_selector(".staff-console")
+    await sign_in_page(page, email, password)
 
 
 async def test_console_sections_work_against_the_api(browser: Any, settings: Settings) -> None:

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     wait_for_service_worker,
 )
 from tests.support.server import live_server
+from tests.support.staff import totp_code
 
 pytestmark = pytest.mark.browser
 URN = "137531"  # Alexandra Park School, in the north-london-demo area
@@ -52,6 +53,9 @@ async def test_officer_publishes_a_notice_that_parents_see(browser: Any, setting
         await page.fill("#staff-password", password)
         assert not await axe_violations(page)
         await screenshot(page, "staff-sign-in")
+        await page.click("#staff-sign-in")
+        await page.wait_for_selector("#staff-otp:visible")  # the second step, from the authenticator app
+        await page.fill("#staff-otp", totp_code())
         await page.click("#staff-sign-in")
         await page.wait_for_selector("#notice-title")
         title = "Police patrol after school today"

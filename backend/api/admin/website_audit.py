@@ -1,4 +1,5 @@
-"""GET /api/v1/admin/website-audit: the last website audit (run it with `wayhome audit websites`)."""
+"""GET /api/v1/admin/website-audit: the last website audit (run by the worker daily, on demand from the
+console via POST /api/v1/admin/website-audit/run, or with `wayhome audit websites`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from backend.accounts.guard import require_staff
 from backend.api.admin.havens import EDITORS
 from backend.openapi import doc
 from backend.responses import JSONResponse
-from havens.website_audit import latest_run, run_summary
+from havens.website_audit import RESULTS, latest_run, run_summary
 
 RESULT_ITEM = {
     "type": "object",
     "required": ["url", "result"],
     "properties": {
         "url": {"type": "string"},
-        "result": {"enum": ["ok", "moved", "redirect", "broken", "timeout", "unreachable"]},
+        "result": {"enum": list(RESULTS)},
+        "final_url": {"type": ["string", "null"]},
+        "changed": {"type": ["boolean", "null"]},
         "status": {"type": ["integer", "null"]},
         "location": {"type": ["string", "null"]},
         "objects": {"type": "array", "items": {"type": "object"}},

@@ -1,5 +1,5 @@
 // Officer console shell: a home page for the person's role, then section navigation. Loaded only after sign-in.
-import { h, clear, screenTitle } from "../dom.js";
+import { h, clear, screenTitle, status } from "../dom.js";
 import { api, setCsrfToken } from "../api.js";
 import { strings } from "../strings.js";
 
@@ -21,6 +21,7 @@ export const SECTIONS = [
   { key: "services", roles: STAFF, load: () => import("./resources.js") },
   { key: "messages", roles: STAFF, load: () => import("./resources.js") },
   { key: "audit", roles: STAFF, load: () => import("./audit.js") },
+  { key: "websites", roles: ["editor", "admin"], load: () => import("./websites.js") },
 ];
 
 function visibleTo(me) {
@@ -47,7 +48,8 @@ export async function renderConsole(main, { me, section }) {
     h("div", { class: "staff-console" },
       screenTitle(C.title),
       h("p", {}, strings.staff.signedInAs(me.email), " ", signOut),
-      h("p", { class: "hint", text: C.roles(me.roles || []) }),
+      h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${C.scope(me.areas || [], me.schools || [])}` }),
+      me.failed_sign_ins ? status(strings.staff.failedSignIns(me.failed_sign_ins)) : null,
       nav,
       body),
   );
