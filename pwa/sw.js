@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "2026.11.26-2";
+const VERSION = "2026.12.01-i11";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;
@@ -21,8 +21,10 @@ const PRECACHE = [
   "/icons/maskable-512.png",
   "/js/app.js",
   "/js/api.js",
+  "/js/arrival.js",
   "/js/directory.js",
   "/js/dom.js",
+  "/js/feedback.js",
   "/js/geo.js",
   "/js/location.js",
   "/js/map.js",
@@ -88,12 +90,21 @@ function isDirectory(url, request) {
  */
 const NETWORK_GRACE_MS = 300;
 
+/** The Haven directory carries the phone's time (`at`); keep one saved copy per area whatever the time. */
+function cacheKey(request) {
+  const url = new URL(request.url);
+  if (url.pathname !== "/api/v1/havens" || !url.searchParams.has("at")) return request;
+  url.searchParams.delete("at");
+  return new Request(url.href, { headers: request.headers });
+}
+
 async function staleWhileRevalidate(event) {
   const cache = await caches.open(DATA_CACHE);
-  const cached = await cache.match(event.request);
+  const key = cacheKey(event.request);
+  const cached = await cache.match(key);
   const network = fetch(event.request)
     .then((response) => {
-      if (response.ok) event.waitUntil(cache.put(event.request, response.clone()));
+      if (response.ok) event.waitUntil(cache.put(key, response.clone()));
       return response;
     })
     .catch(() => null);
