@@ -25,6 +25,7 @@ const PRECACHE = [
   "/js/directory.js",
   "/js/dom.js",
   "/js/feedback.js",
+  "/js/gazetteer.js",
   "/js/geo.js",
   "/js/location.js",
   "/js/map.js",
@@ -34,6 +35,7 @@ const PRECACHE = [
   "/js/push.js",
   "/js/schools.js",
   "/js/strings.js",
+  "/js/tiers.js",
   "/js/version.js",
   "/js/screens/about.js",
   "/js/screens/age.js",
@@ -54,7 +56,7 @@ const MAP_ASSETS = [
 ];
 
 const NEVER_CACHE = [/^\/js\/staff\//, /^\/api\/v1\/admin\//, /^\/api\/v1\/auth\//, /^\/api\/v1\/me$/];
-const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution)?)?$/];
+const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution|\/gazetteer)?)?$/];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {

@@ -1,0 +1,1 @@
+"""Benchmarks and measurements that live outside the product packages."""
