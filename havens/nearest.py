@@ -19,7 +19,8 @@ from scipy.spatial import cKDTree
 from havens.hours import is_open
 
 EARTH_RADIUS_M = 6_371_008.8
-WALK_SPEED_M_S = 1.25  # 4.5 km/h, a steady walk for a young person
+WALK_SPEED_M_S = 1.3  # about 4.7 km/h, the same as routing/render.py WALK_SPEED_MPS and pwa/js/geo.js
+DETOUR_FACTOR = 1.3  # where only straight lines are known: streets run 20-40% longer (pwa/js/geo.js too)
 OpenFilter = Literal["any", "open", "open_or_unknown"]
 WalkLengthsFn = Callable[..., np.ndarray]
 

@@ -8,12 +8,15 @@ from typing import Any
 
 from content.messages import TIERS
 from content.services import RELATED_NEEDS, load_national_services
-from havens.hours import LONDON, is_open, open_state
+from havens.arrival import arrival_rank, open_on_arrival
+from havens.hours import LONDON, OpenState, is_open, open_state
 from havens.index_cache import area_index
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
-from havens.nearest import OpenFilter, WalkLengthsFn, walk_seconds
+from havens.nearest import DETOUR_FACTOR, Hit, OpenFilter, WalkLengthsFn, walk_seconds
 
 ESCALATION_WALK_S = 15 * 60
+FURTHER_OPEN_LIMIT = 3
+FURTHER_OPEN_MAX_M = 10_000.0  # an A&E or a 24-hour front counter across the borough
 ESCALATION_SLUGS = ("emergency-999", "police-101", "childline")
 _ESCALATION_WHEN = {
     "emergency-999": "You are in danger now or someone is hurt",
@@ -57,9 +60,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(LONDON).isoformat() if value is not None else None
 
 
-def haven_public(haven: Haven, *, at: datetime) -> dict[str, Any]:
+def haven_public(haven: Haven, *, at: datetime, state: OpenState | None = None) -> dict[str, Any]:
     """Public JSON of one haven at a moment (no staff-only fields such as verified_by or notes)."""
-    state = open_state(haven.opening_hours, at=at)
+    if state is None:
+        state = open_state(haven.opening_hours, at=at)
     return {
         "id": haven.id,
         "name": haven.name,
@@ -108,7 +112,7 @@ def escalation(*, needed: bool, reason: str | None = None) -> dict[str, Any]:
         message = "Nothing is open within a 15-minute walk. If you are in danger now, call 999."
     else:
         message = "If you are in danger now, call 999."
-    return {"needed": needed, "message": message, "contacts": contacts}
+    return {"needed": needed, "message": message, "contacts": contacts, "open_further": []}
 
 
 async def nearest_havens(
@@ -133,27 +137,54 @@ async def nearest_havens(
         max_m=max_m,
         walk_lengths_m=walk_lengths_m,
     )
-    items = []
-    for hit in hits:
-        item = haven_public(hit.record.ref, at=at)  # type: ignore[arg-type]
-        item["distance_m"] = round(hit.distance_m, 1)
-        item["walk_s"] = walk_seconds(hit.distance_m)
-        items.append(item)
-    open_near = any(i["open_now"] is True and i["walk_s"] <= ESCALATION_WALK_S for i in items)
-    if not open_near and open_filter == "any":
-        # the first `limit` may all be closed while an open one is still within 15 minutes
-        nearest_open = index.nearest(
-            lat=lat, lon=lon, at=at, limit=1, open_filter="open",
-            max_m=ESCALATION_WALK_S * 1.25, walk_lengths_m=walk_lengths_m,
+    detour = DETOUR_FACTOR if walk_lengths_m is None else 1.0  # straight lines: the phone's estimate too
+    items = [_hit_public(hit, at=at, detour=detour) for hit in hits]
+    items.sort(key=lambda i: arrival_rank(i["open_on_arrival"]))  # stable: walking order within each group
+    open_near = any(i["open_on_arrival"] is True and i["walk_s"] <= ESCALATION_WALK_S for i in items)
+    further: list[dict[str, Any]] = []
+    if not open_near:
+        listed = {i["id"] for i in items}
+        # Places open on arrival further away (an A&E, a 24-hour front counter), nearest first.
+        candidates = index.nearest(
+            lat=lat, lon=lon, at=at, limit=FURTHER_OPEN_LIMIT * 4, open_filter="open",
+            max_m=max(max_m, FURTHER_OPEN_MAX_M), walk_lengths_m=walk_lengths_m,
         )  # fmt: skip
-        open_near = bool(nearest_open) and walk_seconds(nearest_open[0].distance_m) <= ESCALATION_WALK_S
+        for hit in candidates:
+            item = _hit_public(hit, at=at, detour=detour)
+            if item["open_on_arrival"] is not True or item["id"] in listed:
+                continue
+            if item["walk_s"] <= ESCALATION_WALK_S:
+                open_near = True
+                break
+            further.append(item)
+        further = [] if open_near else further[:FURTHER_OPEN_LIMIT]
+    help_box = escalation(needed=not open_near)
+    help_box["open_further"] = further
     return {
         "area": area,
         "at": at.astimezone(LONDON).isoformat(),
         "distance_basis": "walking" if walk_lengths_m is not None else "straight_line",
         "havens": items,
-        "escalation": escalation(needed=not open_near),
+        "escalation": help_box,
     }
+
+
+def _hit_public(hit: Hit, *, at: datetime, detour: float) -> dict[str, Any]:
+    """One result: public fields, distance, walking time (a straight line times `detour` where no streets are
+    loaded, as the phone estimates offline), and whether it is still open on arrival."""
+    haven: Haven = hit.record.ref  # type: ignore[assignment]
+    state = open_state(haven.opening_hours, at=at)
+    item = haven_public(haven, at=at, state=state)
+    item["distance_m"] = round(hit.distance_m, 1)
+    item["walk_s"] = walk_seconds(hit.distance_m * detour)
+    item["open_on_arrival"] = open_on_arrival(
+        open_now=state.open_now,
+        opens_at=state.opens_at,
+        closes_at=state.closes_at,
+        at=at,
+        walk_s=item["walk_s"],
+    )
+    return item
 
 
 def service_public(service: HelpService, *, at: datetime) -> dict[str, Any]:

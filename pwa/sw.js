@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "2026.11.26-2";
+const VERSION = "2026.12.01-i11";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;
@@ -22,8 +22,11 @@ const PRECACHE = [
   "/js/app.js",
   "/js/api.js",
   "/js/checked.js",
+  "/js/arrival.js",
   "/js/directory.js",
   "/js/dom.js",
+  "/js/feedback.js",
+  "/js/gazetteer.js",
   "/js/geo.js",
   "/js/location.js",
   "/js/map.js",
@@ -33,6 +36,7 @@ const PRECACHE = [
   "/js/push.js",
   "/js/schools.js",
   "/js/strings.js",
+  "/js/tiers.js",
   "/js/version.js",
   "/js/screens/about.js",
   "/js/screens/age.js",
@@ -54,7 +58,7 @@ const MAP_ASSETS = [
 ];
 
 const NEVER_CACHE = [/^\/js\/staff\//, /^\/api\/v1\/admin\//, /^\/api\/v1\/auth\//, /^\/api\/v1\/me$/];
-const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution)?)?$/];
+const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution|\/gazetteer)?)?$/];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -90,12 +94,21 @@ function isDirectory(url, request) {
  */
 const NETWORK_GRACE_MS = 300;
 
+/** The Haven directory carries the phone's time (`at`); keep one saved copy per area whatever the time. */
+function cacheKey(request) {
+  const url = new URL(request.url);
+  if (url.pathname !== "/api/v1/havens" || !url.searchParams.has("at")) return request;
+  url.searchParams.delete("at");
+  return new Request(url.href, { headers: request.headers });
+}
+
 async function staleWhileRevalidate(event) {
   const cache = await caches.open(DATA_CACHE);
-  const cached = await cache.match(event.request);
+  const key = cacheKey(event.request);
+  const cached = await cache.match(key);
   const network = fetch(event.request)
     .then((response) => {
-      if (response.ok) event.waitUntil(cache.put(event.request, response.clone()));
+      if (response.ok) event.waitUntil(cache.put(key, response.clone()));
       return response;
     })
     .catch(() => null);

@@ -8,6 +8,7 @@ from backend.api import (
     areas,
     auth,
     directions,
+    gazetteer,
     geocode,
     havens,
     health,
@@ -41,6 +42,7 @@ from backend.api.admin import services as admin_services
 MODULES = (
     health,
     areas,
+    gazetteer,
     geocode,
     streets,
     directions,

@@ -15,7 +15,7 @@ from backend.errors import ApiError
 from backend.hotspots import service as hotspots
 from backend.openapi import doc
 from backend.params import query_datetime, query_float, query_str
-from backend.places import resolve_point
+from backend.places import ResolvedPoint, resolve_point
 from backend.state import AppState, app_state
 from routing.router import DetourCap, HavenRef, Router, RoutingError
 
@@ -136,6 +136,32 @@ async def router_for(state: AppState, area: str) -> Router:
     return router
 
 
+def plain_routing_error(
+    exc: RoutingError, *, area_name: str, coverage: str, ends: tuple[ResolvedPoint, ResolvedPoint]
+) -> ApiError:
+    """The router's refusal as a sentence a young person can act on (no "'from' point", no codes)."""
+    details = {**exc.details, "streets": coverage}
+    end = ends[0] if exc.details.get("point") == "from" else ends[1]
+    if exc.code == "no_street_nearby" and coverage != "full":
+        message = (
+            f"Routes in this part of {area_name} need the borough's street map, which this server has not "
+            "downloaded yet. The distance in a straight line is shown instead."
+        )
+    elif exc.code == "no_street_nearby" and end.kind in ("school", "postcode"):
+        message = (
+            f"WayHome does not have the streets around {end.label} yet, so it cannot draw a walking route "
+            "from there. The distance in a straight line is shown instead."
+        )
+    elif exc.code == "no_street_nearby":
+        start_or_end = "The start" if exc.details.get("point") == "from" else "The end"
+        message = f"{start_or_end} of this trip is too far from any street WayHome knows. Choose a place on a street."
+    elif exc.code == "unreachable":
+        message = "WayHome cannot find streets that join these two places. Try a place nearby on a main road."
+    else:
+        message = exc.message
+    return ApiError(422, exc.code, message, details)
+
+
 @doc(
     summary="Shortest and safer walking routes between two points of one area",
     tags=["routes"],
@@ -204,7 +230,12 @@ async def get_routes(request: Request) -> Response:
             balanced=balanced,
         )
     except RoutingError as exc:
-        raise ApiError(422, exc.code, exc.message, exc.details) from None
+        raise plain_routing_error(
+            exc,
+            area_name=state.areas[origin.area].name,
+            coverage=router.streets_coverage,
+            ends=(origin, target),
+        ) from None
     return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
 
 

@@ -16,6 +16,7 @@ from backend.places import area_for_point
 from backend.responses import JSONResponse
 from backend.state import app_state
 from havens.queries import escalation, nearest_havens
+from routing.router import MAX_SNAP_M
 
 log = logging.getLogger("wayhome.api.havens")
 
@@ -23,7 +24,7 @@ NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 HAVEN_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "name", "kind", "lat", "lon", "distance_m", "walk_s", "open_now", "opens_at", "closes_at",
-                 "closes_in_min", "closing_soon", "verified_at", "sample", "needs_verification"],
+                 "closes_in_min", "closing_soon", "open_on_arrival", "verified_at", "sample", "needs_verification"],
     "properties": {
         "id": {"type": "integer"},
         "name": {"type": "string"},
@@ -41,6 +42,8 @@ HAVEN_SCHEMA: dict[str, Any] = {
         "closes_at": NULLABLE_TIME,
         "closes_in_min": {"type": ["integer", "null"]},
         "closing_soon": {"type": "boolean"},
+        "open_on_arrival": {"type": ["boolean", "null"],
+                            "description": "still open 10 minutes after arriving at walk_s (null: hours unknown)"},
         "verified_at": NULLABLE_TIME,
         "verified": {"type": "boolean", "description": "a staff member verified it in the console"},
         "source_date": {"type": ["string", "null"], "description": "when its source listed it: 2022 or 2026-11-25"},
@@ -54,9 +57,14 @@ HAVEN_SCHEMA: dict[str, Any] = {
 }  # fmt: skip
 ESCALATION_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["needed", "message", "contacts"],
+    "required": ["needed", "message", "contacts", "open_further"],
     "properties": {
         "needed": {"type": "boolean"},
+        "open_further": {
+            "type": "array",
+            "items": HAVEN_SCHEMA,
+            "description": "when needed: the nearest places open on arrival beyond a 15-minute walk",
+        },
         "message": {"type": "string"},
         "contacts": {
             "type": "array",
@@ -89,13 +97,18 @@ RESPONSE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _walk_function(state: Any, area: str) -> tuple[Any, list[str]]:
+STRAIGHT_NOTE = "distances are in a straight line and walking times are estimates."
+
+
+def _walk_function(state: Any, area: str, lat: float, lon: float) -> tuple[Any, list[str]]:
     """The area's walking-distance function, or None (straight line) with a note saying why."""
     router = state.routers.get(area)
     if router is None or not hasattr(router, "walk_lengths_m"):
-        return None, ["No street network is loaded for this area: distances are in a straight line."]
+        return None, [f"No street network is loaded for this area: {STRAIGHT_NOTE}"]
     if getattr(router, "streets_coverage", "full") != "full":
-        return None, ["The street network covers only part of this area: distances are in a straight line."]
+        return None, [f"The street network covers only part of this area: {STRAIGHT_NOTE}"]
+    if router.snap_many([lat], [lon])[1][0] > MAX_SNAP_M:
+        return None, [f"This place is beyond the streets WayHome has for this area: {STRAIGHT_NOTE}"]
 
     def walk(lat: float, lon: float, targets: np.ndarray, *, max_m: float) -> np.ndarray:
         return np.asarray(router.walk_lengths_m(lat, lon, targets, max_m=max_m), dtype=float)
@@ -133,7 +146,7 @@ async def list_havens(request: Request) -> JSONResponse:
             422, "outside_areas", "That point is outside the areas WayHome covers. If you are in danger, call 999.",
             {"areas": sorted(state.areas), "escalation": escalation(needed=True, reason="We have no places listed here yet.")},
         )  # fmt: skip
-    walk, notes = _walk_function(state, area)
+    walk, notes = _walk_function(state, area, lat, lon)
     try:
         result = await nearest_havens(
             area=area, lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m,

@@ -117,6 +117,9 @@ async function warmOffline() {
     await fetch("/api/v1/services", json);
     const { warmDirectories } = await import("./directory.js");
     await warmDirectories();
+    const [{ warmMessages }, { warmGazetteers }] = await Promise.all([import("./tiers.js"), import("./gazetteer.js")]);
+    await warmMessages();
+    await warmGazetteers();
     document.documentElement.dataset.offlineReady = "true";
   } catch (err) {
     /* offline already: nothing to warm */

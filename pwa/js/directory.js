@@ -6,6 +6,7 @@ import { bboxCentre, inBbox } from "./geo.js";
 const DIRECTORY_LIMITS = [50, 20];
 const DIRECTORY_MAX_M = 20000;
 const memo = new Map();
+const contactsByArea = new Map();
 
 export async function areaFor(lat, lon) {
   const list = areaList(await areas());
@@ -13,9 +14,12 @@ export async function areaFor(lat, lon) {
   return hit ? hit.slug : list.length ? list[0].slug : null;
 }
 
-export function directoryUrl(area, limit) {
+/** The directory as seen from the area's centre at this phone's time (to the minute); the service worker
+ * saves it under one key per area whatever the time, so the offline copy is always the latest one. */
+export function directoryUrl(area, limit, now = new Date()) {
   const { lat, lon } = bboxCentre(area.bbox);
-  return `/api/v1/havens?lat=${lat.toFixed(5)}&lon=${lon.toFixed(5)}&limit=${limit}&max_m=${DIRECTORY_MAX_M}`;
+  const at = new Date(Math.floor(now.getTime() / 60000) * 60000).toISOString();
+  return `/api/v1/havens?lat=${lat.toFixed(5)}&lon=${lon.toFixed(5)}&limit=${limit}&max_m=${DIRECTORY_MAX_M}&at=${encodeURIComponent(at)}`;
 }
 
 async function fetchDirectory(area) {
@@ -26,7 +30,9 @@ async function fetchDirectory(area) {
     if (res.status === 422 || res.status === 400) continue;
     if (!res.ok) throw new Error(`directory ${res.status}`);
     localStorage.setItem("wayhome.directoryLimit", String(limit));
-    return (await res.json()).havens || [];
+    const body = await res.json();
+    contactsByArea.set(area.slug, (body.escalation && body.escalation.contacts) || []);
+    return body.havens || [];
   }
   return [];
 }
@@ -50,4 +56,13 @@ export async function warmDirectories() {
   for (const area of areaList(await areas())) {
     if (area.bbox) await fetchDirectory(area).catch(() => {});
   }
+}
+
+/** Who to call (999, 101, Childline) as the server listed them with the saved directory; [] if not loaded. */
+export async function savedContacts(lat, lon) {
+  const list = areaList(await areas());
+  const area = list.find((a) => a.bbox && inBbox(a.bbox, lat, lon)) || list[0];
+  if (!area) return [];
+  await directoryFor(lat, lon).catch(() => []);
+  return contactsByArea.get(area.slug) || [];
 }

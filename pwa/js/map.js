@@ -76,6 +76,7 @@ export async function createMap(container, { label, area = null, onSchool = null
     async setArea(slug) {
       if (!slug || slug === areaSlug) return;
       areaSlug = slug;
+      rememberArea(slug);
       base.clearLayers();
       let payload = null;
       let info = null;
@@ -194,4 +195,51 @@ export function labelledMarker(L, lat, lon, { title, className, size = 22 }) {
     });
   });
   return marker;
+}
+
+// ---- Where a map starts, and its key (issue 11) ----------------------------------------------------------
+const LAST_AREA_KEY = "wayhome.lastArea"; // an area's name only, kept on this phone: never a location
+
+function rememberArea(slug) {
+  try {
+    localStorage.setItem(LAST_AREA_KEY, slug);
+  } catch (err) {
+    /* private mode: the map starts on the first area */
+  }
+}
+
+/** The area a map starts on when nothing is chosen yet: the last area used on this phone, else the first. */
+export async function preferredArea() {
+  const list = areaList(await areas());
+  let last = null;
+  try {
+    last = localStorage.getItem(LAST_AREA_KEY);
+  } catch (err) {
+    last = null;
+  }
+  const hit = list.find((a) => a.slug === last);
+  return hit ? hit.slug : list.length ? list[0].slug : null;
+}
+
+/** A key in the map's corner; `items` are [swatchClass, text] pairs drawn in that order. */
+export function addLegend(view, items) {
+  const { L, map } = view;
+  const Legend = L.Control.extend({
+    options: { position: "bottomleft" },
+    onAdd() {
+      const box = h("div", { class: "map-legend" }, h("p", { class: "map-legend-title", text: strings.arrival.legend }),
+        h("ul", {}, items.map(([cls, text]) => h("li", {}, h("span", { class: `legend-swatch ${cls}`, "aria-hidden": "true" }), text))));
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+  });
+  const control = new Legend();
+  control.addTo(map);
+  return control;
+}
+
+/** A start or end marker with its label always shown beside it. */
+export function endpointMarker(L, lat, lon, { label, className }) {
+  return labelledMarker(L, lat, lon, { title: label, className })
+    .bindTooltip(label, { permanent: true, direction: "top", offset: [0, -12], className: "endpoint-label" });
 }

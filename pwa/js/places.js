@@ -3,6 +3,7 @@
 import { h, clear, status, announce } from "./dom.js";
 import { getJson, query } from "./api.js";
 import { strings } from "./strings.js";
+import { searchOffline, normalisePostcode } from "./gazetteer.js";
 
 let counter = 0;
 
@@ -28,13 +29,26 @@ export function placePicker({ onPick, getMap, label = strings.place.searchLabel,
     const q = input.value.trim();
     if (!q) return;
     clear(results).append(status(strings.loading));
+    chosen.textContent = "";
     try {
-      const data = await getJson(`/api/v1/geocode?${query({ q })}`);
-      let candidates = (data && data.candidates) || [];
+      let candidates;
+      try {
+        const data = await getJson(`/api/v1/geocode?${query({ q })}`);
+        candidates = (data && data.candidates) || [];
+      } catch (err) {
+        if (err.status) throw err;
+        candidates = await searchOffline(q); // offline: the saved schools and postcodes of each area
+      }
       if (kinds) candidates = candidates.filter((c) => kinds.includes(c.kind));
       clear(results);
       if (!candidates.length) {
         results.append(status(strings.place.noMatch, "warn"));
+        return;
+      }
+      // A full postcode that matches is the answer: no second step.
+      const exact = normalisePostcode(q) && candidates.find((c) => c.kind === "postcode" && c.label === normalisePostcode(q));
+      if (exact) {
+        pick({ ...exact, ref: exact.ref || `${exact.lat},${exact.lon}` });
         return;
       }
       const list = h("ul", { class: "candidate-list" });

@@ -2,6 +2,7 @@
 import { h, clear, status, announce } from "./dom.js";
 import { getJson, query } from "./api.js";
 import { strings } from "./strings.js";
+import { searchOffline } from "./gazetteer.js";
 
 let counter = 0;
 
@@ -25,8 +26,14 @@ export function schoolPicker({ onPick, label = strings.route.schoolSearch, hint 
     if (!q) return;
     clear(results).append(status(strings.loading));
     try {
-      const data = await getJson(`/api/v1/schools?${query({ q })}`);
-      const schools = (data && data.schools) || [];
+      let schools;
+      try {
+        const data = await getJson(`/api/v1/schools?${query({ q })}`);
+        schools = (data && data.schools) || [];
+      } catch (err) {
+        if (err.status) throw err;
+        schools = (await searchOffline(q, { kinds: ["school"], limit: 10 })).map((c) => c.school); // offline
+      }
       clear(results);
       if (!schools.length) {
         results.append(status(strings.place.noMatch, "warn"));

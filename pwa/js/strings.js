@@ -523,6 +523,27 @@ const en = {
     title: "You are offline",
     text: "This page is not saved on your phone yet. If you are in danger, call 999.",
   },
+  // Open on arrival and the journey's joints (issue 11).
+  arrival: {
+    closesBefore: "Closes before you could get there",
+    openFurtherTitle: "Open when you get there, further away",
+    offlineNeeded: "Nothing is open within a 15-minute walk. If you are in danger now, call 999.",
+    coverageRoute: (area) => `WayHome has only part of ${area}'s streets so far, so walking routes work only in some places. Elsewhere you see the distance and direction in a straight line.`,
+    straightLine: (dist, dir) => `${dist} in a straight line, heading ${dir}.`,
+    directions: ["north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west"],
+    noRouteHere: "We cannot show a walking route between these two places yet.",
+    routesNeedConnection: "Routes need a connection. You are offline, so this button will work again when you are back online.",
+    legend: "Key",
+    legendShortest: "Shortest route",
+    legendSafer: "Safer route",
+    legendHavens: "Safe places",
+    legendSchools: "Schools",
+    legendStart: "Start",
+    legendEnd: "End",
+    legendYou: "Where you are",
+    start: (name) => `Start: ${name}`,
+    end: (name) => `End: ${name}`,
+  },
 };
 
 // Second step at staff sign-in, the partner-website audit, the failed sign-ins notice (i13b).

@@ -40,9 +40,12 @@ async def test_walking_order_open_state_and_closing_cue(client: httpx.AsyncClien
     body = await get(client, at=THU_NOON, limit=10)
     assert body["distance_basis"] == "walking" and body["notes"] == []
     by_id = {h["id"]: h for h in body["havens"]}
-    distances = [h["distance_m"] for h in body["havens"]]
-    assert distances == sorted(distances)
-    assert by_id[near_closing.id]["open_now"] is True
+    # Open on arrival first, then unknown hours, then closed; by walking distance within each group.
+    rank = {True: 0, None: 1, False: 2}
+    order = [(rank[h["open_on_arrival"]], h["distance_m"]) for h in body["havens"]]
+    assert order == sorted(order)
+    assert by_id[near_closing.id]["open_now"] is True and by_id[near_closing.id]["open_on_arrival"] is True
+    assert by_id[closed.id]["open_on_arrival"] is False and by_id[unknown.id]["open_on_arrival"] is None
     assert by_id[near_closing.id]["closes_in_min"] == 20 and by_id[near_closing.id]["closing_soon"] is True
     assert by_id[closed.id]["open_now"] is False
     assert by_id[closed.id]["opens_at"] == "2026-11-26T14:00:00+00:00"

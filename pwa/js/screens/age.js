@@ -1,9 +1,10 @@
-// For my age: the age is chosen once and kept only on this phone (localStorage), never sent except as the
-// ?age= of the public messages request.
+// For my age: the age is chosen once and kept only on this phone (localStorage); only its tier ("14-17") is
+// sent, in the public messages request, and every tier is saved for offline reading (tiers.js).
 import { h, clear, status, screenTitle } from "../dom.js";
 import { api } from "../api.js";
 import { strings } from "../strings.js";
 import { renderMarkdown } from "../markdown.js";
+import { tierForAge, messagesUrl } from "../tiers.js";
 
 const S = strings.age;
 const KEY = "wayhome.age";
@@ -44,7 +45,7 @@ export async function render(main) {
     let data;
     let saved = false;
     try {
-      const result = await api(`/api/v1/messages?age=${age}`);
+      const result = await api(messagesUrl(tierForAge(age)));
       data = result.data;
       saved = result.fromCache;
     } catch (err) {

@@ -3,13 +3,14 @@
 import { h, clear, status, screenTitle, minutes, distance, time, announce } from "../dom.js";
 import { getJson, query } from "../api.js";
 import { strings } from "../strings.js";
-import { createMap, labelledMarker } from "../map.js";
+import { createMap, labelledMarker, addLegend, preferredArea } from "../map.js";
 import { requestLocation, forgetLocation } from "../location.js";
 import { placePicker } from "../places.js";
-import { nearestOnDevice, openState, openFirst } from "../geo.js";
-import { directoryFor, areaFor } from "../directory.js";
+import { offlineNearby, openState } from "../geo.js";
+import { directoryFor, areaFor, savedContacts } from "../directory.js";
 import { telHref } from "./help.js";
 import { checkedBadge, checkedLines } from "../checked.js";
+import { showProblem, straightLineText } from "../feedback.js";
 
 const S = strings.haven;
 
@@ -23,6 +24,50 @@ function badge(place) {
   if (st.state === "closes_soon") return h("span", { class: "badge soon", text: S.closesSoon(time(st.closes)) });
   if (st.state === "closed") return h("span", { class: "badge closed" }, S.closed, st.opens ? ` · ${S.opensAt(time(st.opens))}` : "");
   return h("span", { class: "badge unknown", text: S.unknown });
+}
+
+/** A failed "Walking route": the plain sentence (and the straight line) where the eye is, focused. */
+function routeFailure(box, err, from, to) {
+  const parts = [status(err.status ? err.message || strings.errorGeneric : strings.arrival.routesNeedConnection, "warn")];
+  if (from && to) parts.push(h("p", { class: "straight-line", text: straightLineText(from, to) }));
+  showProblem(box, ...parts);
+}
+
+/** Where the server had only straight lines, say "about" and the straight-line distance, as offline. */
+function estimatedWhereStraight(data) {
+  const list = data.havens || [];
+  if (data.distance_basis !== "straight_line") return list;
+  const mark = (p) => ({ ...p, estimated: true, straight_m: p.distance_m });
+  if (data.escalation && data.escalation.open_further) data.escalation.open_further = data.escalation.open_further.map(mark);
+  return list.map(mark);
+}
+
+/** A place that is open now but closes before a walker could arrive is not offered as open. */
+function arrivalAwareBadge(place) {
+  const st = openState(place);
+  if (place.open_on_arrival === false && (st.state === "open" || st.state === "closes_soon")) {
+    return h("span", { class: "badge closed closes-before", text: strings.arrival.closesBefore });
+  }
+  return badge(place);
+}
+
+/** Places open on arrival beyond a 15-minute walk, shown with the help ladder (online and offline alike). */
+function furtherOpenList(escalation, card) {
+  const further = (escalation && escalation.open_further) || [];
+  if (!further.length) return null;
+  return h("section", { class: "open-further", "aria-labelledby": "open-further-title" },
+    h("h3", { id: "open-further-title", text: strings.arrival.openFurtherTitle }),
+    h("ol", { class: "cards havens-further" }, further.map(card)));
+}
+
+/** Offline: the saved list ordered by the same open-on-arrival rule, and the same escalation. */
+async function offlineResults(place) {
+  const now = new Date();
+  const found = offlineNearby(await directoryFor(place.lat, place.lon), { lat: place.lat, lon: place.lon, limit: 5, at: now });
+  const escalation = found.needed
+    ? { message: strings.arrival.offlineNeeded, contacts: await savedContacts(place.lat, place.lon), open_further: found.open_further }
+    : null;
+  return { havens: found.havens, escalation };
 }
 
 function escalationBox(escalation) {
@@ -51,22 +96,25 @@ export async function render(main) {
   const mapBox = h("div", { id: "haven-map" });
   const routeInfo = h("div", { class: "route-info", "aria-live": "polite" });
   let view = null;
+  let viewPromise = null;
   let origin = null;
-  const getMap = async () => {
-    if (!view) {
-      try {
-        // Tapping a school on the map looks for the nearest places from that school.
-        const onSchool = (s) => { forgetLocation(); search({ lat: s.lat, lon: s.lon, label: s.name }); };
-        view = await createMap(mapBox, { label: S.mapLabel, area: origin ? await areaFor(origin.lat, origin.lon) : null, onSchool });
-        if (!origin) {
-          const anyArea = await areaFor(0, 0).catch(() => null);
-          if (anyArea) await view.setArea(anyArea);
+  // One map per screen, however many callers ask at once ("Map container is already initialized").
+  const getMap = () => {
+    if (!viewPromise) {
+      viewPromise = (async () => {
+        try {
+          // Tapping a school on the map looks for the nearest places from that school.
+          const onSchool = (s) => { forgetLocation(); search({ lat: s.lat, lon: s.lon, label: s.name }); };
+          const area = origin ? await areaFor(origin.lat, origin.lon) : await preferredArea().catch(() => null);
+          view = await createMap(mapBox, { label: S.mapLabel, area, onSchool });
+          addLegend(view, [["havens", strings.arrival.legendHavens], ["schools", strings.arrival.legendSchools], ["end", strings.arrival.legendYou]]);
+        } catch (err) {
+          mapBox.replaceChildren(status(err.message, "warn"));
         }
-      } catch (err) {
-        mapBox.replaceChildren(status(err.message, "warn"));
-      }
+        return view;
+      })();
     }
-    return view;
+    return viewPromise;
   };
 
   const locate = h("button", { type: "button", class: "button primary big", id: "use-location", text: S.useLocation });
@@ -103,7 +151,7 @@ export async function render(main) {
     let offline = false;
     try {
       const data = await getJson(`/api/v1/havens?${query({ lat: place.lat, lon: place.lon, limit: 5, at: new Date().toISOString() })}`, { cache: "no-store", timeoutMs: 8000 });
-      havens = openFirst(data.havens || []);
+      havens = estimatedWhereStraight(data);
       escalation = data.escalation && data.escalation.needed !== false ? data.escalation : null;
       notes = data.notes || [];
     } catch (err) {
@@ -113,7 +161,7 @@ export async function render(main) {
       }
       offline = true;
       try {
-        havens = nearestOnDevice(await directoryFor(place.lat, place.lon), { lat: place.lat, lon: place.lon, limit: 5 });
+        ({ havens, escalation } = await offlineResults(place));
       } catch (e) {
         clear(results).append(status(S.offlineNoData, "error"), h("p", {}, h("a", { class: "button call big", href: "tel:999" }, strings.help.call999)));
         return;
@@ -125,7 +173,7 @@ export async function render(main) {
     if (!havens.length) results.append(status(S.none, "warn"));
     const list = h("ol", { class: "cards havens" });
     for (const haven of havens) list.append(card(haven));
-    results.append(...[escalationBox(escalation), list].filter(Boolean));
+    results.append(...[escalationBox(escalation), furtherOpenList(escalation, card), list].filter(Boolean));
     results.querySelector("#haven-results-title").focus();
     announce(S.resultsNear(place.label));
     await drawPlaces(havens);
@@ -140,7 +188,7 @@ export async function render(main) {
       "li",
       { class: "card haven", "data-id": haven.id },
       h("h3", { text: haven.name }),
-      h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), badge(haven), checkedBadge(haven)),
+      h("p", { class: "facts" }, h("span", { class: "tag", text: S.kind[haven.kind] || haven.kind }), arrivalAwareBadge(haven), checkedBadge(haven)),
       h("p", { class: "walk", text: walk }),
       haven.address ? h("p", { class: "address", text: [haven.address, haven.postcode].filter(Boolean).join(", ") }) : null,
       ...checkedLines(haven),
@@ -179,13 +227,15 @@ export async function render(main) {
       routeInfo.append(h("h2", { text: S.routeTo(haven.name) }), h("p", { text: strings.route.summary(minutes(p.duration_s), distance(p.length_m)) }));
       if (p.streets && p.streets.length) routeInfo.append(h("p", { text: strings.route.via(p.streets.slice(0, 6).join(", ")) }));
       routeInfo.scrollIntoView({ block: "start" });
+      routeInfo.querySelector("h2").setAttribute("tabindex", "-1");
+      routeInfo.querySelector("h2").focus({ preventScroll: true });
       if (v) {
         v.layers.routes.clearLayers();
         const line = v.L.geoJSON(feature, { style: { color: "#0b5cad", weight: 6 } }).addTo(v.layers.routes);
         v.map.fitBounds(line.getBounds().pad(0.2));
       }
     } catch (err) {
-      clear(routeInfo).append(status(err.status ? err.message : strings.route.offline, "warn"));
+      routeFailure(routeInfo, err, origin, haven);
       if (v && origin) {
         v.layers.routes.clearLayers();
         v.L.polyline([[origin.lat, origin.lon], [haven.lat, haven.lon]], { color: "#0b5cad", dashArray: "6 8", weight: 4 }).addTo(v.layers.routes);

@@ -1,12 +1,12 @@
 // Route home: school -> home -> shortest and safer routes with the trade-off said in words.
 import { h, clear, status, screenTitle, minutes, distance, monthOrDate, announce } from "../dom.js";
-import { getJson, query } from "../api.js";
+import { getJson, query, areas, areaList } from "../api.js";
 import { strings } from "../strings.js";
-import { createMap, labelledMarker } from "../map.js";
+import { createMap, addLegend, endpointMarker, preferredArea } from "../map.js";
 import { placePicker } from "../places.js";
 import { schoolPicker } from "../schools.js";
 import { requestLocation, forgetLocation } from "../location.js";
-import { areaFor } from "../directory.js";
+import { showProblem, straightLineText } from "../feedback.js";
 
 const S = strings.route;
 
@@ -29,21 +29,28 @@ export async function render(main, params) {
   let school = null;
   let home = null;
   let view = null;
+  let viewPromise = null;
   const mapBox = h("div", { id: "route-map" });
   const out = h("div", { class: "route-results", "aria-live": "polite" });
-  const getMap = async () => {
-    if (!view) {
-      try {
-        // Tapping a school on the map picks it, like choosing it from the search.
-        const area = school ? school.area : await areaFor(0, 0).catch(() => null);
-        view = await createMap(mapBox, { label: S.mapLabel, area, onSchool: (s) => schools.pick(s) });
-      } catch (err) {
-        mapBox.replaceChildren(status(err.message, "warn"));
-      }
+  const coverage = h("div", { class: "coverage-note", "aria-live": "polite" });
+  // One map per screen, however many callers ask at once (a deep link picks a school while the map is loading).
+  const getMap = () => {
+    if (!viewPromise) {
+      viewPromise = (async () => {
+        try {
+          // Tapping a school on the map picks it, like choosing it from the search.
+          const area = school ? school.area : await preferredArea().catch(() => null);
+          view = await createMap(mapBox, { label: S.mapLabel, area, onSchool: (s) => schools.pick(s) });
+          addLegend(view, legendItems());
+        } catch (err) {
+          mapBox.replaceChildren(status(err.message, "warn"));
+        }
+        return view;
+      })();
     }
-    return view;
+    return viewPromise;
   };
-  const schools = schoolPicker({ onPick: async (s) => { school = s; const v = await getMap(); if (v && s.area) v.setArea(s.area); } });
+  const schools = schoolPicker({ onPick: async (s) => { school = s; showCoverage(coverage, s.area); const v = await getMap(); if (v && s.area) v.setArea(s.area); } });
   const homePicker = placePicker({ onPick: (p) => { forgetLocation(); home = p; }, getMap, hint: S.homeHint });
   const locate = h("button", { type: "button", class: "button secondary", text: S.useLocation });
   locate.addEventListener("click", async () => {
@@ -62,7 +69,7 @@ export async function render(main, params) {
     h("p", { text: S.intro }),
     h("section", { "aria-labelledby": "route-step1" }, h("h2", { id: "route-step1", text: S.step1 }), schools.element),
     h("section", { "aria-labelledby": "route-step2" }, h("h2", { id: "route-step2", text: S.step2 }), homePicker, h("p", {}, locate)),
-    h("section", { "aria-labelledby": "route-step3" }, h("h2", { id: "route-step3", text: S.step3 }), h("p", {}, go), out),
+    h("section", { "aria-labelledby": "route-step3" }, h("h2", { id: "route-step3", text: S.step3 }), coverage, h("p", {}, go), connection(), out),
     mapBox,
   );
   getMap();
@@ -78,7 +85,7 @@ export async function render(main, params) {
 
   async function showRoutes() {
     if (!school || !home) {
-      clear(out).append(status(S.needBoth, "warn"));
+      showProblem(out, status(S.needBoth, "warn"));
       return;
     }
     clear(out).append(status(strings.loading));
@@ -86,7 +93,7 @@ export async function render(main, params) {
     try {
       fc = await getJson(`/api/v1/routes?${query({ from: `school:${school.urn}`, to: home.ref || `${home.lat},${home.lon}` })}`, { cache: "no-store", timeoutMs: 20000 });
     } catch (err) {
-      clear(out).append(status(err.status ? err.message : S.offline, err.status ? "error" : "warn"));
+      await showRouteFailure(err);
       return;
     }
     const features = fc.features || [];
@@ -117,9 +124,29 @@ export async function render(main, params) {
     const latlngs = [];
     if (shortest) latlngs.push(...v.L.geoJSON(shortest, { style: { color: "#6b6f76", weight: 4, dashArray: "8 6" } }).addTo(v.layers.routes).getLayers().flatMap((l) => l.getLatLngs()));
     if (safer) latlngs.push(...v.L.geoJSON(safer, { style: { color: "#0b5cad", weight: 6 } }).addTo(v.layers.routes).getLayers().flatMap((l) => l.getLatLngs()));
-    labelledMarker(v.L, school.lat, school.lon, { title: school.name, className: "pin-school" }).addTo(v.layers.picks);
-    labelledMarker(v.L, home.lat, home.lon, { title: home.label, className: "pin-origin" }).addTo(v.layers.picks);
+    endpointMarker(v.L, school.lat, school.lon, { label: strings.arrival.start(school.name), className: "pin-school" }).addTo(v.layers.picks);
+    endpointMarker(v.L, home.lat, home.lon, { label: strings.arrival.end(home.label), className: "pin-origin" }).addTo(v.layers.picks);
     v.fit(latlngs.length ? latlngs : [[school.lat, school.lon], [home.lat, home.lon]]);
+  }
+
+  /** No route: the plain sentence next to the button, the straight-line distance and direction, a dashed line. */
+  async function showRouteFailure(err) {
+    if (!err.status) {
+      showProblem(out, status(strings.arrival.routesNeedConnection, "warn"));
+      return;
+    }
+    const noStreets = err.code === "no_street_nearby" || err.code === "unreachable";
+    const parts = [status(noStreets ? err.message : err.message || strings.errorGeneric, noStreets ? "warn" : "error")];
+    if (noStreets) parts.push(h("p", { class: "straight-line", text: straightLineText(school, home) }));
+    showProblem(out, ...parts);
+    const v = await getMap();
+    if (!v || !noStreets) return;
+    v.layers.routes.clearLayers();
+    v.layers.picks.clearLayers();
+    v.L.polyline([[school.lat, school.lon], [home.lat, home.lon]], { color: "#0b5cad", dashArray: "6 8", weight: 4 }).addTo(v.layers.routes);
+    endpointMarker(v.L, school.lat, school.lon, { label: strings.arrival.start(school.name), className: "pin-school" }).addTo(v.layers.picks);
+    endpointMarker(v.L, home.lat, home.lon, { label: strings.arrival.end(home.label), className: "pin-origin" }).addTo(v.layers.picks);
+    v.fit([[school.lat, school.lon], [home.lat, home.lon]]);
   }
 
   return () => {
@@ -127,4 +154,32 @@ export async function render(main, params) {
     home = null;
     if (view) view.map.remove();
   };
+}
+
+function legendItems() {
+  const A = strings.arrival;
+  return [["safer", A.legendSafer], ["shortest", A.legendShortest], ["schools", A.legendSchools], ["start", A.legendStart], ["end", A.legendEnd]];
+}
+
+/** Before anyone asks: say when an area's streets are only partly loaded, so some routes cannot be drawn. */
+async function showCoverage(box, slug) {
+  clear(box);
+  if (!slug) return;
+  let area = null;
+  try {
+    area = areaList(await areas()).find((a) => a.slug === slug) || null;
+  } catch (err) {
+    return;
+  }
+  if (area && area.streets !== "full") box.append(h("p", { class: "coverage", text: strings.arrival.coverageRoute(area.name) }));
+}
+
+/** "Routes need a connection" beside the route button while the phone is offline. */
+function connection() {
+  const box = h("p", { class: "connection hint", "aria-live": "polite" });
+  const update = () => { box.textContent = navigator.onLine ? "" : strings.arrival.routesNeedConnection; };
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+  return box;
 }
