@@ -13,6 +13,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "accounts": ("backend.accounts.models", "backend.accounts.migrations"),
     "alerts": ("backend.alerts.models", "backend.alerts.migrations"),
     "hotspots": ("backend.hotspots.models", "backend.hotspots.migrations"),
+    "insights": ("backend.insights.models", "backend.insights.migrations"),
 }
 
 

@@ -21,6 +21,7 @@ from backend.api import (
 )
 from backend.api.admin import audit, finish_times, hotspots, imports, users, website_audit
 from backend.api.admin import havens as admin_havens
+from backend.api.admin import insights as admin_insights
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import services as admin_services
@@ -49,6 +50,7 @@ MODULES = (
     hotspots,
     finish_times,
     admin_notices,
+    admin_insights,
 )
 
 
