@@ -40,28 +40,31 @@ async def _patrol_files(args: argparse.Namespace, settings: Settings) -> list[Pa
         patrol = await asyncio.to_thread(
             plan_patrol, result.analysis, start=start, end=end, points=args.points
         )
-        out: Path = args.out
-        out.mkdir(parents=True, exist_ok=True)
         stem = f"patrol-plan-{args.area}-{day.isoformat()}"
-        html_path, pdf_path, notice_path = (
-            out / f"{stem}.html",
-            out / f"{stem}.pdf",
-            out / f"{stem}-notice.txt",
-        )
-        html_path.write_text(plan_html(result.analysis, patrol, area_name=pack.name), encoding="utf-8")
-        pdf_path.write_bytes(plan_pdf(result.analysis, patrol, area_name=pack.name))
         title, body = notice_text(result.analysis, patrol)
-        notice_path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+        files = {
+            f"{stem}.html": plan_html(result.analysis, patrol, area_name=pack.name).encode(),
+            f"{stem}.pdf": plan_pdf(result.analysis, patrol, area_name=pack.name),
+            f"{stem}-notice.txt": f"{title}\n\n{body}\n".encode(),
+        }
+        written = await asyncio.to_thread(_write, args.out, files)
         for note in result.notes:
             print(note)
         print(
             f"Patrol plan for {pack.name} on {day:%A %d %B %Y}, {start:%H:%M}-{end:%H:%M}: "
             f"{len(patrol.points)} points, a {patrol.loop_m / 1000:.1f} km loop."
         )
-        return [html_path, pdf_path, notice_path]
+        return written
 
     paths: list[Path] = await _with_db(settings, work)
     return paths
+
+
+def _write(out: Path, files: dict[str, bytes]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return [out / name for name in files]
 
 
 def _time(text: str) -> dt.time:
