@@ -207,7 +207,9 @@ async def day_analysis(*, router: Any, pack: AreaPack, day: dt.date) -> DayAnaly
             409, "no_finish_times",
             "No secondary school in this area has finish times for that day. Enter them under Finish times first.",
         )  # fmt: skip
-    inputs = tuple((s.urn, s.finishes, tuple(sorted((s.sector_counts or {}).items())), s.imported_on) for s in schools)
+    inputs = tuple(
+        (s.urn, s.finishes, tuple(sorted((s.sector_counts or {}).items())), s.imported_on) for s in schools
+    )
     key = (pack.slug, day, id(router), router.hotspot_version, inputs)
     with _CACHE_LOCK:
         cached = _ANALYSES.get(key)

@@ -66,7 +66,9 @@ async def _outputs(client: httpx.AsyncClient) -> dict[str, Any]:
     return {"flows": flows.json(), "planner": planner.json(), "patrol": patrol.json(), "html": page.text}
 
 
-async def test_flows_meet_planner_lowers_the_objective_and_patrol_plan_prints(client: httpx.AsyncClient) -> None:
+async def test_flows_meet_planner_lowers_the_objective_and_patrol_plan_prints(
+    client: httpx.AsyncClient,
+) -> None:
     await login_as(client, role="officer", areas=(AREA,), schools=())
     r = await client.get("/api/v1/admin/insights/flows", params=Q)
     assert r.status_code == 409 and "Finish times" in r.json()["error"]["message"]
@@ -85,7 +87,11 @@ async def test_flows_meet_planner_lowers_the_objective_and_patrol_plan_prints(cl
     assert patrol["from"] <= points[0]["arrive"] and points[-1]["arrive"] <= patrol["to"]
     assert "@media print" in out["html"] and "<svg" in out["html"] and points[0]["street"] in out["html"]
     pdf = await client.get("/api/v1/admin/insights/patrol-plan.pdf", params=Q)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    assert (
+        pdf.status_code == 200
+        and pdf.content.startswith(b"%PDF")
+        and pdf.headers["content-type"] == "application/pdf"
+    )
     draft = await client.post("/api/v1/admin/insights/patrol-plan/notice", params=Q)
     assert draft.status_code == 201, draft.text
     notice = await Notice.get(id=draft.json()["id"])
@@ -129,12 +135,16 @@ async def test_hostile_or_pupil_level_files_are_refused_and_store_nothing(client
         "sector,year_group,pupils\nN22 5,7,12\nN22 5,Y7,15\n": "twice",
     }
     for text, words in bad.items():
-        r = await client.post("/api/v1/admin/insights/pupil-counts", params={"school": "137531"}, json={"csv": text})
+        r = await client.post(
+            "/api/v1/admin/insights/pupil-counts", params={"school": "137531"}, json={"csv": text}
+        )
         assert r.status_code == 422, r.text
         body = r.json()["error"]
         assert words in json.dumps(body), body
     assert await PupilCount.all().count() == 0
-    r = await client.post("/api/v1/admin/insights/planner", json={**Q, "schools": {"137531": {"earliest_min": "x"}}})
+    r = await client.post(
+        "/api/v1/admin/insights/planner", json={**Q, "schools": {"137531": {"earliest_min": "x"}}}
+    )
     assert r.status_code == 422
     r = await client.get("/api/v1/admin/insights/flows", params={"area": AREA, "date": "2026-02-30"})
     assert r.status_code == 422 and "real day" in r.json()["error"]["message"]
