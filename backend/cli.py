@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "backend.alerts.cli",
     "havens.cli",
     "bench.eval_routes",
+    "backend.insights.cli",
 )
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",

@@ -15,6 +15,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "hotspots": ("backend.hotspots.models", "backend.hotspots.migrations"),
     "haven_applications": ("havens.applications.models", "havens.applications.migrations"),
     "partnership": ("partnership.models", "partnership.migrations"),
+    "insights": ("backend.insights.models", "backend.insights.migrations"),
 }
 
 

@@ -310,6 +310,10 @@ class Router:
             snap.trees.build_later(key, src, lambda: self.engine.tree(cost, src)[1])
         return self.engine.path(cost, src, dst, floor=floor)[1]
 
+    def risk_for(self, at: dt.datetime, havens: Sequence[HavenRef] = ()) -> FloatArray:
+        """Per-edge risk at `at` with the live hotspots: what the safer route weighs (insights use it)."""
+        return self._risk(self._snapshot, at, havens)[1]
+
     def wait_for_trees(self, timeout_s: float = 60.0) -> None:
         """Block until background per-origin trees of the current snapshot are built (benchmarks, tests)."""
         self._snapshot.trees.wait(timeout_s)

@@ -222,6 +222,9 @@ def build_area(spec: AreaSpec, source: Path) -> None:
         schools[["urn", "name", "phase", "type", "gender", "postcode", "lat", "lon", "website"]],
         out / "schools.csv",
     )
+    # GIAS pupil numbers, a file of their own (insights: school sizes for the modelled pupil flows).
+    pupils = schools.dropna(subset=["pupil_count"]).assign(pupil_count=lambda d: d["pupil_count"].astype(int))
+    write_csv(pupils[["urn", "pupil_count"]], out / "school_pupils.csv")
 
     # LSOA polygons touching the area.
     lsoas = json.loads((london / "lsoa2011.geojson").read_text())

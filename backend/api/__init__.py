@@ -33,6 +33,7 @@ from backend.api.admin import (
     website_audit,
 )
 from backend.api.admin import havens as admin_havens
+from backend.api.admin import insights as admin_insights
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import safe_places as admin_safe_places
@@ -70,6 +71,7 @@ MODULES = (
     admin_safe_places,  # i12: officer review, publish, posters, re-checks
     hotspot_preview,  # i12: a hotspot's effect on sample school routes, before saving
     admin_partnership,
+    admin_insights,
 )
 
 

@@ -461,3 +461,57 @@ ROWS += [
     Row("POST", "/api/v1/admin/users/{id}/unlock", prepare=_new_user, scoped=False),
     Row("POST", "/api/v1/admin/users/{id}/reset-second-factor", prepare=_new_user, scoped=False),
 ]
+# ---- insights: flows, planner, patrol plans, imported pupil counts (officer; area-scoped, counts school-scoped) --
+INSIGHTS_SCOPE: dict[str, tuple[str, ...]] = {"areas": (OTHER_AREA,), "schools": ()}
+COUNTS_SCOPE: dict[str, tuple[str, ...]] = {"areas": (), "schools": ("137531",)}  # Alexandra Park School
+
+
+def _insights_area(which: str) -> str:
+    return OTHER_AREA if which == "own" else OWN_AREA  # the caller is scoped to north-london-demo here
+
+
+async def _insights_query(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    from backend.alerts.models import FinishTimes
+    from backend.insights.service import secondary_schools
+    from content.areas import load_area
+
+    slug = _insights_area(which)
+    for school in secondary_schools(load_area(slug)):
+        rules = {"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"], "finish": "15:10"}]}
+        await FinishTimes.update_or_create(defaults={"area": slug, "rules": rules}, school_urn=school.urn)
+    day = dt.date.today() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return Call(query={"area": slug, "date": day.isoformat()})
+
+
+async def _insights_body(ctx: Ctx, which: str) -> Call:
+    call = await _insights_query(ctx, which)
+    return Call(body=call.query)
+
+
+async def _counts_upload(ctx: Ctx, which: str) -> Call:
+    urn = "137531" if which == "own" else OWN_SCHOOL
+    return Call(query={"school": urn}, body={"csv": "sector,year_group,pupils\nN11 2,7,23\n"})
+
+
+async def _counts_list(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": _insights_area(which)})
+
+
+OFFICER = {"officer"}
+ROWS += [
+    Row("GET", "/api/v1/admin/insights/flows", roles=OFFICER, prepare=_insights_query, scope=INSIGHTS_SCOPE),
+    Row("POST", "/api/v1/admin/insights/planner", roles=OFFICER, prepare=_insights_body, scope=INSIGHTS_SCOPE),
+    Row("GET", "/api/v1/admin/insights/patrol-plan", roles=OFFICER, prepare=_insights_query, scope=INSIGHTS_SCOPE),
+    Row("GET", "/api/v1/admin/insights/patrol-plan.html", roles=OFFICER, prepare=_insights_query,
+        scope=INSIGHTS_SCOPE),
+    Row("GET", "/api/v1/admin/insights/patrol-plan.pdf", roles=OFFICER, prepare=_insights_query,
+        scope=INSIGHTS_SCOPE),
+    Row("POST", "/api/v1/admin/insights/patrol-plan/notice", roles=OFFICER, prepare=_insights_query,
+        scope=INSIGHTS_SCOPE),
+    Row("POST", "/api/v1/admin/insights/pupil-counts", roles=OFFICER, prepare=_counts_upload, scope=COUNTS_SCOPE),
+    Row("GET", "/api/v1/admin/insights/pupil-counts", roles=OFFICER, prepare=_counts_list, scope=INSIGHTS_SCOPE),
+]  # fmt: skip

@@ -1,0 +1,141 @@
+"""Staggering planner: finish-time shifts that minimise the conflict score (insights.conflicts).
+
+The score is a sum of pairwise tables, so a choice of shifts costs sum over pairs of table[a][shift_a,
+shift_b]. Two solvers:
+
+- `solve_exact`: enumerates every combination (numpy broadcasting) while there are at most EXACT_LIMIT; the
+  true optimum.
+- `solve_local`: for larger sets (all of an area's secondaries). Start from the current times, then repeat
+  until nothing improves: move the one school whose best shift lowers the score most; then try every pair of
+  schools' shift combinations together (catches two schools that must move at once). Not guaranteed optimal;
+  tests check it matches the exact solver on small cases.
+
+Both minimise the same score plus a tie-break of 1e-9 x the current score per minute moved, so among equal
+conflict the smallest total change wins and a school is never moved for nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from insights.conflicts import PairTable
+from routing.graph import FloatArray
+
+EXACT_LIMIT = 2_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    options: list[tuple[int, ...]]  # allowed shifts (in windows) per school; must include 0
+    tables: list[PairTable]
+    window_min: int = 5
+
+    def score(self, choice: Sequence[int]) -> float:
+        """Conflict for option indexes `choice` (one per school)."""
+        return float(sum(t.cost[choice[t.a], choice[t.b]] for t in self.tables))
+
+    def zero_choice(self) -> list[int]:
+        return [opts.index(0) for opts in self.options]
+
+    def tie_weight(self) -> float:
+        return 1e-9 * max(self.score(self.zero_choice()), 1e-12)
+
+    def moved_min(self, choice: Sequence[int]) -> int:
+        return sum(abs(self.options[i][c]) * self.window_min for i, c in enumerate(choice))
+
+    def total(self, choice: Sequence[int]) -> float:
+        return self.score(choice) + self.tie_weight() * self.moved_min(choice)
+
+
+@dataclass(frozen=True)
+class Solution:
+    choice: list[int]
+    shifts_min: list[int]
+    score: float
+    method: str  # "exact" or "local search"
+
+
+def _solution(problem: Problem, choice: Sequence[int], method: str) -> Solution:
+    choice = [int(c) for c in choice]
+    shifts = [problem.options[i][c] * problem.window_min for i, c in enumerate(choice)]
+    return Solution(choice=choice, shifts_min=shifts, score=problem.score(choice), method=method)
+
+
+def combinations(problem: Problem) -> int:
+    return int(np.prod([len(o) for o in problem.options], dtype=np.float64))
+
+
+def solve_exact(problem: Problem) -> Solution:
+    """Every combination of shifts; raises ValueError when there are more than EXACT_LIMIT."""
+    n = len(problem.options)
+    if combinations(problem) > EXACT_LIMIT:
+        raise ValueError("too many combinations for exact enumeration")
+    shape = tuple(len(o) for o in problem.options)
+    total: FloatArray = np.zeros(shape)
+    for t in problem.tables:
+        view = [1] * n
+        view[t.a], view[t.b] = shape[t.a], shape[t.b]
+        total = total + t.cost.reshape(view)
+    weight = problem.tie_weight()
+    for i, opts in enumerate(problem.options):
+        view = [1] * n
+        view[i] = shape[i]
+        total = total + weight * problem.window_min * np.abs(np.asarray(opts, dtype=np.float64)).reshape(view)
+    best = np.unravel_index(int(np.argmin(total)), shape)
+    return _solution(problem, [int(b) for b in best], "exact")
+
+
+def solve_local(problem: Problem, *, max_rounds: int = 200) -> Solution:
+    """Best-improvement local search with one-school and two-school moves (see module docstring)."""
+    n = len(problem.options)
+    choice = problem.zero_choice()
+    by_school: list[list[PairTable]] = [[] for _ in range(n)]
+    for t in problem.tables:
+        by_school[t.a].append(t)
+        by_school[t.b].append(t)
+    weight = problem.tie_weight() * problem.window_min
+
+    def single_costs(i: int) -> FloatArray:
+        costs = weight * np.abs(np.asarray(problem.options[i], dtype=np.float64))
+        for t in by_school[i]:
+            costs = costs + (t.cost[:, choice[t.b]] if t.a == i else t.cost[choice[t.a], :])
+        return costs
+
+    current = problem.total(choice)
+    for _ in range(max_rounds):
+        improved = False
+        gains = []
+        for i in range(n):
+            costs = single_costs(i)
+            best = int(np.argmin(costs))
+            gains.append((costs[choice[i]] - costs[best], i, best))
+        gain, i, best = max(gains)
+        if gain > 1e-12 * max(current, 1.0):
+            choice[i] = best
+            current = problem.total(choice)
+            continue
+        for t in problem.tables:  # pair moves, only when no single move helps
+            trial = list(choice)
+            best_pair, best_total = (choice[t.a], choice[t.b]), current
+            for ia in range(len(problem.options[t.a])):
+                for ib in range(len(problem.options[t.b])):
+                    trial[t.a], trial[t.b] = ia, ib
+                    value = problem.total(trial)
+                    if value < best_total - 1e-12 * max(current, 1.0):
+                        best_pair, best_total = (ia, ib), value
+            if best_pair != (choice[t.a], choice[t.b]):
+                choice[t.a], choice[t.b] = best_pair
+                current = best_total
+                improved = True
+                break
+        if not improved:
+            break
+    return _solution(problem, choice, "local search")
+
+
+def solve(problem: Problem) -> Solution:
+    """Exact when the combinations are few enough, otherwise the local search."""
+    return solve_exact(problem) if combinations(problem) <= EXACT_LIMIT else solve_local(problem)
