@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("havens", "0001_initial")]
+    dependencies = [("havens", "0002_i10_review_and_verification")]
 
     initial = False
 
