@@ -65,7 +65,9 @@ def _when(value: Any, field: str) -> dt.datetime | None:
         return iso_datetime(value, assume=None)
     except BadDateTime as exc:
         if exc.reason == "offset":
-            raise _bad(field, "This date and time has no time zone: pick it again from the calendar.") from None
+            raise _bad(
+                field, "This date and time has no time zone: pick it again from the calendar."
+            ) from None
         if exc.reason == "range":
             raise _bad(field, "Pick a date between the years 2000 and 2100.") from None
         raise _bad(field, "This is not a date and time WayHome understands: pick it again.") from None

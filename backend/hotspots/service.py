@@ -106,7 +106,9 @@ def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
         parsed = iso_datetime(value, assume=None)
     except BadDateTime as exc:
         if exc.reason == "offset":
-            raise _bad("expires_at", "This end time has no time zone: pick it again from the calendar.") from None
+            raise _bad(
+                "expires_at", "This end time has no time zone: pick it again from the calendar."
+            ) from None
         if exc.reason == "range":
             raise _bad("expires_at", "Pick an end date between the years 2000 and 2100.") from None
         raise _bad("expires_at", "Pick the end date and time from the calendar.") from None

@@ -381,6 +381,9 @@ ROWS += [
     Row(
         "GET", "/api/v1/admin/havens/{haven_id:int}/poster.svg", roles={"officer", "editor"}, prepare=_poster
     ),
+]
+
+
 # ---- partnership data (crimes, aggregates, surface): officers and admins for their areas -------------------
 async def _crimes_file(ctx: Ctx, which: str) -> Call:
     """A one-crime police.uk API response (a test fixture: made up for this check), unique per call."""
@@ -416,6 +419,9 @@ ROWS += [
     Row("POST", "/api/v1/admin/imports/aggregates", roles={"officer"}, prepare=_aggregates_file),
     # admin only; 409 when there is no previous surface to go back to (nothing is changed then)
     Row("POST", "/api/v1/admin/surface/rollback", prepare=_rollback, scoped=False, ok=(200, 409)),
+]
+
+
 # ---- partner websites, on-demand website audit, account security (i13b) -----------------------------------
 async def _partner_new(ctx: Ctx, which: str) -> Call:
     area = OWN_AREA if which == "own" else OTHER_AREA
@@ -461,6 +467,8 @@ ROWS += [
     Row("POST", "/api/v1/admin/users/{id}/unlock", prepare=_new_user, scoped=False),
     Row("POST", "/api/v1/admin/users/{id}/reset-second-factor", prepare=_new_user, scoped=False),
 ]
+
+
 # ---- insights: flows, planner, patrol plans, imported pupil counts (officer; area-scoped, counts school-scoped) --
 INSIGHTS_SCOPE: dict[str, tuple[str, ...]] = {"areas": (OTHER_AREA,), "schools": ()}
 COUNTS_SCOPE: dict[str, tuple[str, ...]] = {"areas": (), "schools": ("137531",)}  # Alexandra Park School
