@@ -80,6 +80,7 @@ class AreaInputs:
     config: RiskConfig
     heldout: FloatArray
     surface: Any  # TrainingSurface
+    edge_lsoa: list[str | None]
     schools_csv: Path
     postcodes_csv: Path
 
@@ -117,6 +118,7 @@ def load_inputs(slug: str) -> AreaInputs:
         config=config,
         heldout=heldout_density(graph, edge_lsoa=edge_lsoa, counts=counts),
         surface=surface,
+        edge_lsoa=edge_lsoa,
         schools_csv=area.path / "schools.csv",
         postcodes_csv=area.path / "postcodes.csv",
     )
@@ -234,8 +236,12 @@ def evaluate_area(slug: str, *, n: int, seed: int, with_peer: bool = True) -> di
             wayhome_routes(defaults, trips, at=AFTER_SCHOOL_LIGHT, cap=cap)[0],
         ),
     ]
+    codes = np.asarray([c or "" for c in inputs.edge_lsoa])
+    street_km = pd.Series(inputs.graph.length_m / 2000.0).groupby(codes).sum()  # both directions: halve
     return {
         "nodes": inputs.graph.n_nodes,
+        "lsoas": int((street_km.index != "").sum()),
+        "lsoa_street_km": float(street_km[street_km.index != ""].median()),
         "trips": len(trips),
         "school_trips": int(trips.school.sum()),
         "tuning_trips": len(tuning_trips),

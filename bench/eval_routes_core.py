@@ -92,7 +92,7 @@ class Row:
     within_cap_pct: float
     saved_per_extra_pct: float  # mean saved / mean extra length (both in %)
     train_saved_mean_pct: float
-    survives_pct: float  # held-out saving as a share of the training-surface saving
+    survives_pct: float  # held-out saving as a share of the training-surface saving (n/a below 1 point)
 
 
 def summarise(
@@ -126,7 +126,7 @@ def summarise(
         within_cap_pct=100.0 * float(np.mean(extra_m <= allowed + 0.5)) if n else 0.0,
         saved_per_extra_pct=mean / extra_mean if extra_mean > 1e-9 else float("nan"),
         train_saved_mean_pct=train_mean,
-        survives_pct=100.0 * mean / train_mean if abs(train_mean) > 1e-9 else float("nan"),
+        survives_pct=100.0 * mean / train_mean if abs(train_mean) >= 1.0 else float("nan"),  # ratio of ~0
     )
 
 

@@ -85,9 +85,73 @@ def area_text(slug: str, res: dict[str, Any], *, max_extra_pct: float) -> list[s
     ]
     if res["peer_note"]:
         lines += [res["peer_note"], ""]
+    lines += reading(res)
     lines.append(f"Run time {res['seconds']:.0f} s.")
     lines.append("")
     return lines
+
+
+def _find(rows: Sequence[Row], start: str) -> Row | None:
+    return next((r for r in rows if r.label.startswith(start)), None)
+
+
+def reading(res: dict[str, Any]) -> list[str]:
+    """What the table says, in sentences built from this run's figures."""
+    rows: list[Row] = res["rows"]
+    ours, main = _find(rows, "WayHome safer (defaults)"), _find(rows, "stay on main roads")
+    peer, before = _find(rows, "PyPI saferoute"), _find(rows, "WayHome safer (before")
+    dark = _find(res["time_rows"], "WayHome safer, school day 16:45")
+    if ours is None or main is None:
+        return []
+    out = [
+        f"Reading: the safer route avoids {ours.saved_mean_pct:.1f}% of the held-out exposure of the shortest "
+        f"route on average (95% interval {ours.saved_ci_pct[0]:.1f}-{ours.saved_ci_pct[1]:.1f}%; median trip "
+        f"{ours.saved_median_pct:.1f}%) for {ours.extra_mean_pct:.1f}% more walking, and "
+        f"{ours.survives_pct:.0f}% of the saving it shows on the training surface survives on months it never saw. "
+        "That is real but small, and it is small for a structural reason: crime is published per LSOA "
+        f"({res['lsoas']} LSOAs under these streets, a median {res['lsoa_street_km']:.1f} km of street each), so every street of an "
+        "LSOA carries the same density, in the surface and in the score alike. A route saves only by moving into "
+        "a calmer LSOA, which a 0.7-3.5 km trip can rarely do within a short detour; the difference between a "
+        "busy high street and the quiet street behind it, where most of a real saving would be, is invisible at "
+        f"this resolution. Beyond about {res['frontier'][-1].extra_mean_pct:.0f}% mean extra length the held-out "
+        "saving stops rising (frontier above): "
+        "larger risk weights chase LSOA-level noise and pay for it in length, as exposure grows with distance.",
+    ]
+    if before is not None:
+        out.append(
+            f"The defaults before this evaluation saved {before.saved_mean_pct:.1f}% for "
+            f"{before.extra_mean_pct:.1f}% more walking ({before.saved_per_extra_pct:.2f} per 1% extra against "
+            f"{ours.saved_per_extra_pct:.2f} now)."
+        )
+    out.append(
+        f"Staying on main roads {'costs' if main.saved_mean_pct < 0 else 'saves'} "
+        f"{abs(main.saved_mean_pct):.1f}% of held-out exposure here: violence and robbery are recorded where the "
+        "town-centre main roads are. Exposure counts recorded crimes per km, not risk per pedestrian (there is "
+        "no footfall denominator), so busy, watched streets are not shown to be worse for a person walking them; "
+        "the score measures only how much recorded crime a route passes."
+    )
+    if peer is not None:
+        out.append(
+            f"saferoute's safest route walks {peer.extra_mean_pct:.0f}% further on average and so passes more "
+            f"crime ({peer.saved_mean_pct:+.1f}%): it minimises its kernel risk without a detour cap."
+        )
+    if dark is not None:
+        out.append(
+            f"Time of day: the data do not allow an after-school score. MPS LSOA counts are monthly totals and "
+            "police.uk street crimes carry a month but no time, so the held-out months cannot be cut to school days "
+            "15:00-18:00; the rows above route with the after-school rules (peak weight, and lighting after dark) "
+            f"and score on all-day crime. After dark the lighting rule moves routes onto lit streets "
+            f"({dark.extra_mean_pct:.1f}% extra) that the all-day crime score cannot reward "
+            f"({dark.saved_mean_pct:.1f}% saved)."
+        )
+    out += [
+        "What would raise it: street-level crime points with their month for the same period (police.uk's "
+        "street-level archive; the packs hold only Southwark June 2018), times of day (police command-and-control "
+        "or the council's own incident logs, to score 15:00-18:00 on school days), footfall to turn counts into "
+        "risk per pedestrian, and officers' hotspots, which the router already applies.",
+        "",
+    ]
+    return [" ".join(out[:-2]), "", *out[-2:]]
 
 
 def render(results: dict[str, Any], *, command: str, max_extra_pct: float, notes: Sequence[str] = ()) -> str:
