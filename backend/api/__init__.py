@@ -24,6 +24,7 @@ from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import partnership as admin_partnership
+from backend.api.admin import review as admin_review
 from backend.api.admin import services as admin_services
 
 MODULES = (
@@ -51,6 +52,7 @@ MODULES = (
     finish_times,
     admin_notices,
     admin_partnership,
+    admin_review,
 )
 
 

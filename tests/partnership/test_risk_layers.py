@@ -16,7 +16,7 @@ from backend.app import create_app
 from backend.settings import Settings
 from partnership.aggregates import parse_istv, summary
 from partnership.service import ImportRejected
-from routing.surface import Layer, SurfacePolicy, compose
+from routing.surface import DEFAULT_LAYER_WEIGHTS, Layer, SurfacePolicy, compose
 from tests.support.staff import login_as
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,9 +42,9 @@ def test_stale_point_layer_is_left_out_by_default_and_says_why() -> None:
         "in_use": False, "weight": 0.0, "not_used_because": "older than 24 months",
     }  # fmt: skip
     allowed = compose(_layers(5), n_edges=5, policy=SurfacePolicy(max_point_age_months=120), today=today)
-    assert allowed.layers[1]["in_use"] and np.allclose(
-        allowed.base, 0.6 * np.linspace(0, 2, 5) + 0.4 * np.linspace(2, 0, 5)
-    )
+    w_l, w_p = DEFAULT_LAYER_WEIGHTS["mps_lsoa"], DEFAULT_LAYER_WEIGHTS["policeuk_points"]
+    expected = (w_l * np.linspace(0, 2, 5) + w_p * np.linspace(2, 0, 5)) / (w_l + w_p)
+    assert allowed.layers[1]["in_use"] and np.allclose(allowed.base, expected)
 
 
 async def _route(client: httpx.AsyncClient, app: Any) -> dict[str, Any]:
