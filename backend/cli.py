@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "havens.cli",
     "bench.eval_routes",
     "backend.insights.cli",
+    "backend.partnership_cli",
 )
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",

@@ -178,7 +178,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from routing.evaluate import main as eval_main
 
-    return eval_main(list(args.areas))
+    points = None
+    if args.points:  # police.uk CSV or API JSON files, parsed exactly as an import would
+        import pandas as pd
+
+        from partnership.policeuk import ParseFailed, parse_file
+
+        rows = []
+        for name in args.points:
+            try:
+                _, parsed = parse_file(name, Path(name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ParseFailed) as exc:
+                print(
+                    f"wayhome: {name} is not a readable police.uk file ({type(exc).__name__})",
+                    file=sys.stderr,
+                )
+                return 2
+            rows += [(r.month, r.category, r.lat, r.lon) for r in parsed]
+        points = pd.DataFrame(rows, columns=["month", "category", "lat", "lon"])
+    return eval_main(list(args.areas), points=points)
 
 
 def add_commands(registry: Any) -> None:
@@ -192,4 +210,7 @@ def add_commands(registry: Any) -> None:
     bench.set_defaults(func=cmd_bench)
     ev = registry.group("eval").add_parser("risk", help="score the risk surface on held-out months")
     ev.add_argument("areas", nargs="*")
+    ev.add_argument(
+        "--points", nargs="+", metavar="FILE", help="police.uk CSV/JSON files to score the point kernel on"
+    )
     ev.set_defaults(func=cmd_eval)

@@ -1,13 +1,16 @@
-"""`wayhome eval risk`: does the LSOA risk surface built from past months predict the next year's crimes?
+"""`wayhome eval risk`: does each layer of the risk surface, and their combination, predict held-out months?
 
-Train 2024-02..2025-01, test 2025-02..2026-02 (violence against the person, robbery, possession of weapons).
-Scores per LSOA: Spearman rank correlation of predicted vs observed density, and the Predictive Accuracy Index
-(share of test crimes in the riskiest 10% / 20% of area, divided by that area share). Baselines: uniform and
-last-month-only.
+Train 2024-02..2025-01, test 2025-02..2026-02 on the plan's MPS minor categories (violence with injury,
+homicide, robbery of personal property, possession of weapons). Layers scored: the MPS LSOA layer (by
+half-life), the previous major-category selection, the police.uk point kernel (the pack's points, or files given
+with `--points`), and the served combination. Scores per LSOA: Spearman rank correlation of predicted vs
+observed density, and the Predictive Accuracy Index (share of test crimes in the riskiest 10% / 20% of area,
+divided by that area share). Baselines: uniform and last-month-only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -21,9 +24,11 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from routing.graph import FloatArray
-from routing.risk import DEFAULT_LSOA_WEIGHTS
+from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS, DEFAULT_LSOA_WEIGHTS, DEFAULT_POINT_WEIGHTS, RiskConfig
+from routing.surface import DEFAULT_LAYER_WEIGHTS, SurfacePolicy, month_age
 
-CATEGORIES = ("VIOLENCE AGAINST THE PERSON", "ROBBERY", "POSSESSION OF WEAPONS")
+CATEGORIES = ("VIOLENCE AGAINST THE PERSON", "ROBBERY", "POSSESSION OF WEAPONS")  # previous (major) selection
+PLAN_MINOR = tuple(DEFAULT_LSOA_MINOR_WEIGHTS)  # the served selection (see routing/risk.py for why)
 TRAIN = ("2024-02", "2025-01")
 TEST = ("2025-02", "2026-02")
 BANDWIDTHS_M = (0.0, 300.0, 600.0, 1200.0)
@@ -57,13 +62,27 @@ def load_lsoas(path: Path) -> LsoaFrame:
 
 
 def counts(
-    df: pd.DataFrame, lsoas: LsoaFrame, months: tuple[str, str], *, weighted: bool, half_life: float = 1e9
+    df: pd.DataFrame,
+    lsoas: LsoaFrame,
+    months: tuple[str, str],
+    *,
+    weighted: bool,
+    half_life: float = 1e9,
+    minor: Sequence[str] | None = None,
 ) -> FloatArray:
-    sel = df[(df["month"] >= months[0]) & (df["month"] <= months[1]) & df["major_category"].isin(CATEGORIES)]
+    """Counts per LSOA in `months`: the major CATEGORIES, or (with `minor`) those MPS minor categories."""
+    in_months = (df["month"] >= months[0]) & (df["month"] <= months[1])
+    chosen = (
+        df["minor_category"].isin(list(minor)) if minor is not None else df["major_category"].isin(CATEGORIES)
+    )
+    sel = df[in_months & chosen]
     w = sel["count"].to_numpy(dtype=np.float64)
-    if weighted:
+    if weighted and minor is not None:
+        w = w * sel["minor_category"].map(dict(DEFAULT_LSOA_MINOR_WEIGHTS)).to_numpy(dtype=np.float64)
+    elif weighted:
         w = w * sel["major_category"].map(dict(DEFAULT_LSOA_WEIGHTS)).to_numpy(dtype=np.float64)
-        ly, lm = (int(p) for p in months[1].split("-"))
+    if weighted:
+        ly, lm = (int(p) for p in months[1].split("-"))  # recency from the newest training month
         ages = np.array([(ly - int(m[:4])) * 12 + (lm - int(m[5:7])) for m in sel["month"]], dtype=np.float64)
         w = w * np.power(0.5, ages / half_life)
     by = pd.Series(w).groupby(sel["lsoa11cd"].to_numpy()).sum()
@@ -101,50 +120,169 @@ def score(pred: FloatArray, observed: FloatArray, lsoas: LsoaFrame) -> dict[str,
     }
 
 
-def evaluate_area(area_dir: Path) -> dict[str, Any]:
+def point_kernel(points: pd.DataFrame, lsoas: LsoaFrame, *, config: RiskConfig) -> FloatArray:
+    """Weighted, recency-decayed Gaussian kernel of police.uk points, read at each LSOA centroid (per m²)."""
+    from pyproj import Transformer
+
+    w = points["category"].map(dict(DEFAULT_POINT_WEIGHTS)).fillna(0.0).to_numpy(dtype=np.float64)
+    keep = w > 0
+    if not keep.any():
+        return np.zeros(len(lsoas.codes))
+    pts, w = points[keep], w[keep]
+    months = pts["month"].astype(str).tolist()
+    latest = max(months)
+    ly, lm = int(latest[:4]), int(latest[5:7])
+    ages = np.array([(ly - int(m[:4])) * 12 + (lm - int(m[5:7])) for m in months], dtype=np.float64)
+    w = w * np.power(0.5, ages / config.recency_half_life_months)
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = tr.transform(pts["lon"].to_numpy(dtype=np.float64), pts["lat"].to_numpy(dtype=np.float64))
+    d2 = (lsoas.xy[:, 0:1] - np.asarray(x)[None, :]) ** 2 + (lsoas.xy[:, 1:2] - np.asarray(y)[None, :]) ** 2
+    bw = config.bandwidth_m
+    return np.asarray(np.exp(-d2 / (2 * bw**2)) @ w / (2 * np.pi * bw**2), dtype=np.float64)
+
+
+def _unit(values: FloatArray) -> FloatArray:
+    mean = float(np.mean(values))
+    return values / mean if mean > 0 else values
+
+
+def suggested_weights(rows: dict[str, dict[str, float]], layers: dict[str, str]) -> dict[str, float]:
+    """Layer weights in proportion to each layer's lift over chance (PAI 20% - 1), from the table's rows."""
+    lift = {key: max(rows[label]["pai20"] - 1.0, 0.0) for key, label in layers.items() if label in rows}
+    total = sum(lift.values())
+    return {k: round(v / total, 2) for k, v in lift.items()} if total > 0 else {}
+
+
+def _best_share(rows: dict[str, dict[str, float]]) -> float | None:
+    """The points share (0 = LSOA layer alone) with the highest PAI 20% among the combination rows."""
+    lsoa = next((v for k, v in rows.items() if "half-life 12 mo" in k), None)
+    best: tuple[float, float] | None = (lsoa["pai20"], 0.0) if lsoa else None
+    for label, s in rows.items():
+        if label.startswith("combination "):
+            share = float(label.split(" + ")[1].split(" ")[0])
+            if best is None or s["pai20"] > best[0] + 1e-9:
+                best = (s["pai20"], share)
+    return None if best is None or not any(k.startswith("combination ") for k in rows) else best[1]
+
+
+def evaluate_area(
+    area_dir: Path, *, points: pd.DataFrame | None = None, today: str | None = None
+) -> dict[str, Any]:
+    """Every layer and the combination scored on the held-out months (plan categories)."""
     lsoas = load_lsoas(area_dir / "lsoa.geojson")
     df = pd.read_csv(area_dir / "crime_lsoa_monthly.csv", dtype={"month": str})
-    observed = counts(df, lsoas, TEST, weighted=False)
+    observed = counts(df, lsoas, TEST, weighted=False, minor=PLAN_MINOR)
+    config = RiskConfig()
     rows: dict[str, dict[str, float]] = {
         "uniform": score(np.ones(len(lsoas.codes)), observed, lsoas),
-        "last month only (2025-01)": score(
-            counts(df, lsoas, (TRAIN[1], TRAIN[1]), weighted=False) / lsoas.area_m2, observed, lsoas
+        f"last month only ({TRAIN[1]})": score(
+            counts(df, lsoas, (TRAIN[1], TRAIN[1]), weighted=False, minor=PLAN_MINOR) / lsoas.area_m2,
+            observed,
+            lsoas,
         ),
     }
+    lsoa_label = ""
     for hl in HALF_LIVES:
-        train = counts(df, lsoas, TRAIN, weighted=True, half_life=hl)
-        for bw in BANDWIDTHS_M:
-            label = f"surface half-life {'none' if hl > 1e8 else f'{hl:g} mo'}, bandwidth {bw:g} m"
-            rows[label] = score(smooth(train, lsoas, bw), observed, lsoas)
-    return {"lsoas": len(lsoas.codes), "test_crimes": int(observed.sum()), "rows": rows}
+        train = counts(df, lsoas, TRAIN, weighted=True, half_life=hl, minor=PLAN_MINOR)
+        label = f"MPS LSOA layer, plan categories, half-life {'none' if hl > 1e8 else f'{hl:g} mo'}"
+        rows[label] = score(smooth(train, lsoas, 0.0), observed, lsoas)
+        if hl == config.recency_half_life_months:
+            lsoa_label, lsoa_pred = label, smooth(train, lsoas, 0.0)
+    for bw in BANDWIDTHS_M[1:]:
+        train = counts(
+            df, lsoas, TRAIN, weighted=True, half_life=config.recency_half_life_months, minor=PLAN_MINOR
+        )
+        rows[f"MPS LSOA layer, plan categories, smoothed {bw:g} m between LSOAs"] = score(
+            smooth(train, lsoas, bw), observed, lsoas
+        )
+    previous = counts(df, lsoas, TRAIN, weighted=True, half_life=config.recency_half_life_months)
+    rows["MPS LSOA layer, previous major categories (incl. stalking, harassment)"] = score(
+        smooth(previous, lsoas, 0.0), observed, lsoas
+    )
+    if points is None and (area_dir / "street_crimes.csv").exists():
+        points = pd.read_csv(area_dir / "street_crimes.csv", dtype={"month": str})
+    layers = {"mps_lsoa": lsoa_label}
+    point_months: list[str] = []
+    if points is not None and not points.empty:
+        point_months = sorted(points["month"].astype(str).unique())
+        kernel = point_kernel(points, lsoas, config=config)
+        span = point_months[0] if len(point_months) == 1 else f"{point_months[0]}..{point_months[-1]}"
+        point_label = f"police.uk point kernel ({span}, {config.bandwidth_m:g} m)"
+        rows[point_label] = score(kernel, observed, lsoas)
+        layers["policeuk_points"] = point_label
+        served = DEFAULT_LAYER_WEIGHTS["policeuk_points"] / (
+            DEFAULT_LAYER_WEIGHTS["mps_lsoa"] + DEFAULT_LAYER_WEIGHTS["policeuk_points"]
+        )
+        for share in sorted({0.1, 0.2, round(served, 2)}):
+            label = f"combination {1 - share:g} LSOA + {share:g} points" + (
+                " (served share)" if abs(share - served) < 1e-9 else ""
+            )
+            rows[label] = score((1 - share) * _unit(lsoa_pred) + share * _unit(kernel), observed, lsoas)
+    policy = SurfacePolicy()
+    now = dt.date.fromisoformat(today) if today else dt.datetime.now(dt.UTC).date()
+    stale = bool(point_months) and month_age(point_months[-1], today=now) > policy.max_point_age_months
+    return {
+        "lsoas": len(lsoas.codes),
+        "test_crimes": int(observed.sum()),
+        "rows": rows,
+        "point_months": point_months,
+        "points_stale": stale,
+        "points_age_months": month_age(point_months[-1], today=now) if point_months else None,
+        "suggested_weights": suggested_weights(rows, layers),
+        "best_points_share": _best_share(rows),
+    }
 
 
 def render(results: dict[str, dict[str, Any]]) -> str:
+    max_age = SurfacePolicy().max_point_age_months
     lines = [
         "## Risk surface evaluation",
         "",
-        "Reproduce: `.venv/bin/python -m backend.cli eval risk` (writes this section). Train MPS LSOA counts "
-        f"{TRAIN[0]}..{TRAIN[1]}, test {TEST[0]}..{TEST[1]}; categories: {', '.join(CATEGORIES).lower()}. "
-        "Spearman = rank correlation of predicted vs observed crime density by LSOA; PAI = share of test crimes in "
-        "the riskiest 10%/20% of the area divided by that area share (1.0 = no better than chance).",
+        "Reproduce: `.venv/bin/python -m backend.cli eval risk [--points FILE...]` (writes this section). Train MPS "
+        f"LSOA counts {TRAIN[0]}..{TRAIN[1]}, test {TEST[0]}..{TEST[1]}; categories (MPS minor): "
+        f"{', '.join(PLAN_MINOR).lower()}. Spearman = rank correlation of predicted vs observed crime density by "
+        "LSOA; PAI = share of test crimes in the riskiest 10%/20% of the area divided by that area share (1.0 = no "
+        "better than chance). Each layer is scored alone on the same held-out months, then the served combination.",
         "",
     ]
     for slug, res in results.items():
         lines += [
             f"### {slug} ({res['lsoas']} LSOAs, {res['test_crimes']} test crimes)",
             "",
-            "| model | Spearman | PAI 10% | PAI 20% |",
+            "| layer / model | Spearman | PAI 10% | PAI 20% |",
             "|---|---|---|---|",
         ]
         for label, s in res["rows"].items():
             lines.append(f"| {label} | {s['spearman']:.3f} | {s['pai10']:.2f} | {s['pai20']:.2f} |")
         lines.append("")
+        if res["point_months"]:
+            verdict = (
+                f"older than {max_age} months, so **not in the default surface**"
+                if res["points_stale"]
+                else f"within {max_age} months, so in the default surface"
+            )
+            lines.append(
+                f"police.uk points: newest month {res['point_months'][-1]}, {res['points_age_months']} months "
+                f"old: {verdict} (`WAYHOME_POINT_DATA_MAX_AGE_MONTHS`)."
+            )
+        if res["best_points_share"] is not None:
+            lines.append(
+                f"Best points share on these months (PAI 20%): {res['best_points_share']:g} "
+                "(0 = the LSOA layer alone)."
+            )
+        lines.append("")
     lines += [
-        "Choice: the served surface spreads each LSOA's own recency-weighted counts over its streets with no "
-        "smoothing across LSOAs (bandwidth 0 between LSOAs scored best everywhere) and a 12-month half-life "
-        "(`RiskConfig.recency_half_life_months`; 6-12 months and none are within 0.01 of each other). Every model "
-        "beats both baselines. The police.uk point kernel (150 m) is not scored here: the only point data is "
-        "Southwark June 2018, so it enters the served surface with a 40% share only where points exist.",
+        "Choice: the served MPS LSOA layer uses the plan's minor categories, each LSOA's own counts spread over its "
+        "streets with no smoothing across LSOAs (smoothing scored worse everywhere) and a 12-month half-life "
+        "(`RiskConfig.recency_half_life_months`). Stalking and harassment, violence without injury and business "
+        "robbery are left out (see `routing/risk.py`); the previous major-category row shows what that costs or "
+        "gains. Default layer weights (`routing/surface.py` DEFAULT_LAYER_WEIGHTS) come from the combination "
+        "rows: MPS LSOA 0.9, police.uk points 0.1 (the best points share on PAI 20%; 0.2 and the earlier 0.4 score "
+        "worse). The only point data here is one 2018 month, far weaker alone than the LSOA layer; points older "
+        "than the configured age stay out of the default surface, so today the LSOA layer serves alone. When recent "
+        "months are imported, `eval risk --points FILE...` scores them the same way. Aggregate layers (ISTV, "
+        "ambulance, transport) are "
+        "unscored here because no such data ship with the packs, and enter only where data sharing allows.",
         "",
     ]
     return "\n".join(lines)
@@ -167,11 +305,12 @@ def write_section(path: Path, heading: str, text: str) -> None:
     path.write_text(new)
 
 
-def main(argv: Sequence[str] = ()) -> int:
+def main(argv: Sequence[str] = (), *, points: pd.DataFrame | None = None) -> int:
+    """Score every area (or those named); `points` (month, category, lat, lon) replace the packs' points."""
     root = Path(__file__).resolve().parents[1]
     areas_dir = root / "content" / "areas"
     slugs = list(argv) or sorted(p.name for p in areas_dir.iterdir() if (p / "lsoa.geojson").exists())
-    results = {slug: evaluate_area(areas_dir / slug) for slug in slugs}
+    results = {slug: evaluate_area(areas_dir / slug, points=points) for slug in slugs}
     text = render(results)
     print(text)
     write_section(root / "BENCHMARKS.md", "Risk surface evaluation", text)

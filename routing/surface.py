@@ -20,13 +20,13 @@ import numpy as np
 from routing.graph import FloatArray, StreetGraph
 from routing.risk import RiskConfig, lsoa_street_density, normalise, point_density, recency_weights
 
-# Default layer weights, from `wayhome eval risk` (BENCHMARKS.md "Risk surface evaluation"): the MPS LSOA layer
-# is the only one scored on held-out months with current data; the point layer keeps its earlier 40% share
-# (0.4 / 0.6 of the LSOA weight) until several recent months are imported and scored; aggregate layers are
-# unscored (no data shipped) and enter only where the data-sharing setting allows.
+# Default layer weights, from `wayhome eval risk` (BENCHMARKS.md "Risk surface evaluation"): on the held-out
+# months a 0.1 share of the police.uk point kernel beside 0.9 of the MPS LSOA layer scored best (PAI 20%); 0.2 and
+# the earlier 0.4 scored worse. Aggregate layers are unscored (no data ship with the packs): 0.2 each is a stated
+# prior, and they enter only where the data-sharing setting allows.
 DEFAULT_LAYER_WEIGHTS: Mapping[str, float] = {
-    "mps_lsoa": 0.6,
-    "policeuk_points": 0.4,
+    "mps_lsoa": 0.9,
+    "policeuk_points": 0.1,
     "ambulance_lsoa": 0.2,
     "transport_lsoa": 0.2,
     "istv_lsoa": 0.2,

@@ -38,6 +38,7 @@ from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import partnership as admin_partnership
 from backend.api.admin import safe_places as admin_safe_places
+from backend.api.admin import review as admin_review
 from backend.api.admin import services as admin_services
 
 MODULES = (
@@ -72,6 +73,7 @@ MODULES = (
     hotspot_preview,  # i12: a hotspot's effect on sample school routes, before saving
     admin_partnership,
     admin_insights,
+    admin_review,
 )
 
 

@@ -410,7 +410,7 @@ async def _aggregates_file(ctx: Ctx, which: str) -> Call:
     return Call(query={"area": _area(which), "source": "ambulance"}, body={"csv": csv})
 
 
-async def _rollback(ctx: Ctx, which: str) -> Call:
+async def _area_query(ctx: Ctx, which: str) -> Call:
     return Call(query={"area": _area(which)})
 
 
@@ -418,7 +418,8 @@ ROWS += [
     Row("POST", "/api/v1/admin/imports/crimes", roles={"officer"}, prepare=_crimes_file),
     Row("POST", "/api/v1/admin/imports/aggregates", roles={"officer"}, prepare=_aggregates_file),
     # admin only; 409 when there is no previous surface to go back to (nothing is changed then)
-    Row("POST", "/api/v1/admin/surface/rollback", prepare=_rollback, scoped=False, ok=(200, 409)),
+    Row("POST", "/api/v1/admin/surface/rollback", prepare=_area_query, scoped=False, ok=(200, 409)),
+    Row("GET", "/api/v1/admin/partnership/review", roles={"officer"}, prepare=_area_query),
 ]
 
 

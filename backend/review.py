@@ -1,0 +1,166 @@
+"""The quarterly partnership review of an area: hotspot places by source, change on the previous quarter, officer
+hotspots still active, and each source's dates and freshness (stale sources flagged).
+
+Every count shown comes from an aggregate; aggregate cells under 5 are shown as "fewer than 5" (never a number).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS, PLAN_POINT_CATEGORIES
+from routing.surface import LAYER_LABELS, month_age
+
+QUARTER_RE = re.compile(r"(20\d\d)-Q([1-4])")
+TOP_N = 10
+# Monthly sources (MPS, police.uk, aggregates) are published about two months after the month; three months
+# without a newer month means a refresh was missed. police.uk points use the surface's configured maximum age.
+MONTHLY_SOURCE_MAX_AGE_MONTHS = 3
+
+
+def quarter_months(quarter: str) -> list[str]:
+    m = QUARTER_RE.fullmatch(quarter)
+    if m is None:
+        raise ValueError(quarter)
+    year, q = int(m.group(1)), int(m.group(2))
+    return [f"{year}-{month:02d}" for month in range(3 * q - 2, 3 * q + 1)]
+
+
+def previous_quarter(quarter: str) -> str:
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def latest_full_quarter(last_month: str) -> str:
+    """The newest quarter whose three months are all at or before `last_month`."""
+    year, month = int(last_month[:4]), int(last_month[5:7])
+    q = month // 3
+    return f"{year - 1}-Q4" if q == 0 else f"{year}-Q{q}"
+
+
+def _lsoa_names(area: Any) -> dict[str, str]:
+    import json
+
+    features = json.loads((Path(area.path) / "lsoa.geojson").read_text())["features"]
+    return {str(f["properties"]["LSOA11CD"]): str(f["properties"].get("LSOA11NM", "")) for f in features}
+
+
+def _mps_counts(area: Any, months: list[str]) -> Counter[str]:
+    import pandas as pd
+
+    df = pd.read_csv(Path(area.path) / "crime_lsoa_monthly.csv", dtype={"month": str})
+    sel = df[df["month"].isin(months) & df["minor_category"].isin(list(DEFAULT_LSOA_MINOR_WEIGHTS))]
+    return Counter({str(k): float(v) for k, v in sel.groupby("lsoa11cd")["count"].sum().items()})
+
+
+def _ranked(now: Counter[str], before: Counter[str], names: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for code, value in now.most_common(TOP_N):
+        prev = before.get(code, 0.0)
+        out.append(
+            {
+                "place": code,
+                "name": names.get(code, ""),
+                "count": round(value, 1),
+                "previous": round(prev, 1),
+                "change": round(value - prev, 1),
+            }
+        )
+    return out
+
+
+async def _points(area: str, months: list[str]) -> tuple[Counter[str], Counter[str]]:
+    """police.uk points of some months: by street ("On or near ...") and by LSOA code where police.uk gave it."""
+    from partnership.models import StreetCrime
+
+    rows = await StreetCrime.filter(
+        area=area, month__in=months, category__in=list(PLAN_POINT_CATEGORIES)
+    ).values_list("location", "lsoa_code")
+    streets: Counter[str] = Counter(str(loc) for loc, _ in rows if loc)
+    lsoas: Counter[str] = Counter(str(code) for _, code in rows if code)
+    return streets, lsoas
+
+
+def _freshness(layers: list[dict[str, Any]], *, today: dt.date, point_max_age: int) -> list[dict[str, Any]]:
+    out = []
+    for layer in layers:
+        last = layer.get("to") or ""
+        limit = point_max_age if layer["source"] == "policeuk_points" else MONTHLY_SOURCE_MAX_AGE_MONTHS
+        age = month_age(last, today=today) if last else None
+        out.append(
+            {
+                **layer,
+                "age_months": age,
+                "max_age_months": limit,
+                "stale": age is None or age > limit,
+            }
+        )
+    return out
+
+
+async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | None) -> dict[str, Any]:
+    """Everything the review page shows for one area and quarter (default: the newest full MPS quarter)."""
+    from backend.hotspots.models import Hotspot
+    from partnership import aggregates
+
+    layers = [dict(layer) for layer in getattr(router, "surface_layers", ())] if router is not None else []
+    mps_last = next(
+        (layer["to"] for layer in layers if layer["source"] == "mps_lsoa" and layer.get("to")), ""
+    )
+    quarter = quarter or (
+        latest_full_quarter(mps_last) if mps_last else latest_full_quarter(dt.date.today().strftime("%Y-%m"))
+    )
+    months, before = quarter_months(quarter), quarter_months(previous_quarter(quarter))
+    names = await asyncio.to_thread(_lsoa_names, area)
+    mps_now, mps_before = await asyncio.gather(
+        asyncio.to_thread(_mps_counts, area, months), asyncio.to_thread(_mps_counts, area, before)
+    )
+    streets_now, lsoa_now = await _points(area.slug, months)
+    streets_before, lsoa_before = await _points(area.slug, before)
+    sources: list[dict[str, Any]] = [
+        {
+            "source": "mps_lsoa",
+            "name": LAYER_LABELS["mps_lsoa"],
+            "lsoas": _ranked(mps_now, mps_before, names),
+        },
+        {
+            "source": "policeuk_points",
+            "name": LAYER_LABELS["policeuk_points"],
+            "streets": _ranked(streets_now, streets_before, {}),
+            "lsoas": _ranked(lsoa_now, lsoa_before, names),
+        },
+    ]
+    for source, key in aggregates.LAYER_OF_SOURCE.items():
+        cells = await aggregates.summary(area=area.slug, source=source, months=months)
+        if cells:
+            sources.append({"source": key, "name": LAYER_LABELS[key], "cells": cells[:TOP_N]})
+    now = dt.datetime.now(dt.UTC)
+    active = [
+        {
+            "id": h.id,
+            "notes": h.notes,
+            "weight": h.weight,
+            "expires_at": h.expires_at.isoformat() if h.expires_at else None,
+        }
+        for h in await Hotspot.filter(area=area.slug).order_by("id")
+        if h.expires_at is None or h.expires_at > now
+    ]
+    return {
+        "area": area.slug,
+        "area_name": area.name,
+        "quarter": quarter,
+        "months": months,
+        "previous_quarter": previous_quarter(quarter),
+        "sources": sources,
+        "officer_hotspots_active": active,
+        "freshness": _freshness(
+            layers, today=now.date(), point_max_age=int(getattr(settings, "point_data_max_age_months", 24))
+        ),
+        "caveat": "Counts are recorded crimes and aggregates of past reports, not a measure of how safe a place is. "
+        "Aggregate counts under 5 are not shown.",
+    }

@@ -1,0 +1,77 @@
+"""`wayhome data crimes import|fetch` and `wayhome data aggregates import` as an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from backend.settings import ROOT, Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _wayhome(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "WAYHOME_VAR_DIR": str(settings.var_dir),
+        "WAYHOME_BUILD_DIR": str(settings.build_dir),
+        "WAYHOME_SECRET_KEY": settings.secret_key,
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        env=environment, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+def test_import_reports_each_file_and_publishes_the_surface(settings: Settings) -> None:
+    done = _wayhome(
+        settings, "data", "crimes", "import", "--area", "southwark",
+        str(FIXTURES / "policeuk_2018-06_E05011095_derived.csv"), str(FIXTURES / "testfixture_duplicate_crime_id.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("policeuk_2018-06_E05011095_derived.csv: ") and "for 2018-06" in lines[0]
+    assert lines[1] == (
+        "testfixture_duplicate_crime_id.csv: 2 crimes added for 2026-01 (1 already held, 0 outside the area)"
+    )
+    assert lines[2].startswith("southwark: risk surface revision 1 published; uses ")
+    # a recent month brings the point layer in (the 2018 month decays to almost nothing at a 12-month half-life)
+    assert "police.uk street-level crimes (2018-06..2026-01)" in lines[2]
+    assert (Path(settings.var_dir) / "surfaces" / "southwark" / "surface-1.npz").exists()
+    again = _wayhome(settings, "data", "crimes", "import", "--area", "southwark",
+                     str(FIXTURES / "testfixture_duplicate_crime_id.csv"))  # fmt: skip
+    assert again.returncode == 0 and "already imported" in again.stdout
+
+
+def test_a_bad_file_is_refused_whole_with_row_errors(settings: Settings) -> None:
+    bad = _wayhome(settings, "data", "crimes", "import", "--area", "southwark",
+                   str(FIXTURES / "testfixture_malformed_coordinate.csv"))  # fmt: skip
+    assert bad.returncode == 1
+    assert "nothing imported, 1 problem(s)" in bad.stderr
+    assert "row 3, Longitude: Longitude must be a number between -180 and 180." in bad.stderr
+    assert "published" not in bad.stdout
+
+
+def test_fetch_offline_is_skipped_with_one_clear_line(settings: Settings) -> None:
+    # Port 9 on loopback refuses connections: what an offline server sees.
+    done = _wayhome(settings, "data", "crimes", "fetch", "--area", "southwark", "--months", "2",
+                    WAYHOME_POLICEUK_API="https://127.0.0.1:9/api")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == [
+        "southwark: police.uk cannot be reached, so no crimes were fetched (run this again when online)."
+    ]
+
+
+def test_aggregate_files_import_with_suppression_reported(settings: Settings) -> None:
+    done = _wayhome(settings, "data", "aggregates", "import", "--area", "southwark", "--source", "ambulance",
+                    str(FIXTURES / "testfixture_lsoa_counts.csv"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.strip().splitlines()[0]
+    assert (
+        first
+        == "testfixture_lsoa_counts.csv: 2 cells for 2025-11 (1 under 5, never shown; 9 outside the area)"
+    )
