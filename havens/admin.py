@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from content.messages import LAW_TOPICS, REVIEWER_ROLES, next_review, review_due
+from content.messages import LAW_SECTION_URL_RE, LAW_TOPICS, REVIEWER_ROLES, next_review, review_due
 from havens.hours import LONDON
 from havens.index_cache import invalidate
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
@@ -229,6 +229,8 @@ async def publish_message(
     """
     if msg.topic in LAW_TOPICS and msg.last_edited_by is not None and msg.last_edited_by == author_id:
         raise NeedsSecondPerson()
+    if msg.topic in LAW_TOPICS and not any(LAW_SECTION_URL_RE.match(s) for s in msg.sources):
+        raise Invalid({"sources": "a law message must cite at least one legislation.gov.uk section link"})
     msg.version += 1
     msg.status = "published"
     msg.author_id = author_id

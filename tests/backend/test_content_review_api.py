@@ -92,3 +92,19 @@ async def test_content_bad_review_is_422_and_stores_nothing(client: httpx.AsyncC
     assert not await AuditEvent.filter(action="message.review", object_id=str(msg.id)).exists()
     r = await client.patch(f"/api/v1/admin/messages/{msg.id}", json={"sources": ["javascript:alert(1)"]})
     assert r.status_code == 422 and "sources" in r.json()["error"]["details"]["fields"]
+
+
+async def test_content_law_message_without_a_section_cannot_be_published(client: httpx.AsyncClient) -> None:
+    msg = await KeyMessage.get(tier="parents-carers", topic="law-and-consequences")
+    await login_as(client, role="editor")
+    r = await client.patch(
+        f"/api/v1/admin/messages/{msg.id}", json={"sources": ["https://www.gov.uk/buying-carrying-knives"]}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "draft"
+    await login_as(client, role="editor")  # a second person
+    r = await client.patch(f"/api/v1/admin/messages/{msg.id}", json={"status": "published"})
+    assert (
+        r.status_code == 422
+        and "legislation.gov.uk section" in r.json()["error"]["details"]["fields"]["sources"]
+    )
+    assert (await KeyMessage.get(id=msg.id)).version == msg.version
