@@ -37,6 +37,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("/api/v1/geocode", limit=1200, window_s=60),
     Rule("/api/v1/push/subscriptions", limit=120, window_s=60),
     Rule("/api/v1/auth/accept-invitation", limit=10, window_s=600),
+    # Anonymous survey answers: a class answering from one school network fits; a flood of fake answers does not.
+    Rule("/api/v1/surveys", limit=300, window_s=3600, methods=frozenset({"POST"})),
 )
 
 
@@ -73,7 +75,8 @@ class RateLimitMiddleware:
             return self.rules
         rules = {rule.prefix: rule for rule in self.rules}
         for prefix, (limit, window_s) in overrides.items():
-            rules[prefix] = Rule(prefix, limit=int(limit), window_s=int(window_s))
+            methods = rules[prefix].methods if prefix in rules else Rule.methods
+            rules[prefix] = Rule(prefix, limit=int(limit), window_s=int(window_s), methods=methods)
         return tuple(sorted(rules.values(), key=lambda r: -len(r.prefix)))
 
     def _store(self, settings: Any) -> CounterStore:
