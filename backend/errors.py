@@ -26,6 +26,7 @@ HTTP_CODES = {
     409: "conflict",
     413: "too_large",
     414: "uri_too_long",
+    415: "unsupported_media_type",
     422: "invalid_input",
     429: "rate_limited",
     431: "headers_too_large",

@@ -35,6 +35,8 @@ SAFE_FIELDS = (
     "nodes",
     "edges",
     "path",
+    "counts",  # outcome name -> number, e.g. the worker's {"done": 480, "retry": 20}
+    "concurrency",
 )
 
 

@@ -26,6 +26,23 @@ SERVICE_COLUMNS = (
     "age_min", "age_max", "area", "website", "source", "status", "verified_at",
 )  # fmt: skip
 _READ_ONLY = {"id", "verified_at"}
+# OWASP CSV injection: a cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralise_cell(value: str) -> str:
+    """Export: prefix "'" so a spreadsheet shows the text instead of running it. Values already starting with "'"
+    get one too, so `restore_cell` can always drop exactly one and every value round-trips. Plain negative
+    numbers (longitudes) stay numbers."""
+    if value.startswith("'") or (value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Import: undo `neutralise_cell`."""
+    return value[1:] if value.startswith("'") else value
 
 
 class ImportFailed(ValueError):
@@ -67,7 +84,7 @@ def _read_rows(
             raise ImportFailed(
                 [{"row": reader.line_num, "field": None, "message": "more cells than columns"}]
             )
-        row = {k: (v or "").strip() for k, v in raw.items()}
+        row = {k: restore_cell((v or "").strip()) for k, v in raw.items()}
         if not any(row.values()):
             continue
         rows.append((reader.line_num, row))
@@ -199,7 +216,7 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: neutralise_cell("" if v is None else str(v)) for k, v in row.items()})
     return out.getvalue()
 
 

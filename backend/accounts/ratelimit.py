@@ -40,6 +40,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # i12: public forms that store what they are sent (spam and abuse limits)
     Rule("/api/v1/safe-place-applications", limit=5, window_s=3600, methods=frozenset({"POST"})),
     Rule("/api/v1/safe-place-reports", limit=10, window_s=3600, methods=frozenset({"POST"})),
+    # Anonymous survey answers: a class answering from one school network fits; a flood of fake answers does not.
+    Rule("/api/v1/surveys", limit=300, window_s=3600, methods=frozenset({"POST"})),
 )
 
 
@@ -76,7 +78,8 @@ class RateLimitMiddleware:
             return self.rules
         rules = {rule.prefix: rule for rule in self.rules}
         for prefix, (limit, window_s) in overrides.items():
-            rules[prefix] = Rule(prefix, limit=int(limit), window_s=int(window_s))
+            methods = rules[prefix].methods if prefix in rules else Rule.methods
+            rules[prefix] = Rule(prefix, limit=int(limit), window_s=int(window_s), methods=methods)
         return tuple(sorted(rules.values(), key=lambda r: -len(r.prefix)))
 
     def _store(self, settings: Any) -> CounterStore:

@@ -14,11 +14,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from backend.alerts.worker import WorkerConfig, run_standalone
     from backend.logs import configure_logging
 
-    extra: dict[str, Any] = {}
-    if args.allow_loopback_push:
-        extra["push_allow_loopback"] = True
     settings = Settings.from_env()
-    settings = settings.with_changes(extra={**settings.extra, **extra})
+    if args.allow_loopback_push:  # the same as WAYHOME_PUSH_ALLOW_LOOPBACK=1
+        settings = settings.with_changes(push_allow_loopback=True)
     configure_logging(settings.log_level)
     config = WorkerConfig(
         concurrency=args.concurrency, batch=args.batch, lease_s=args.lease_s, poll_s=args.poll_s
@@ -70,7 +68,7 @@ def add_commands(registry: Any) -> None:
     worker.add_argument(
         "--allow-loopback-push",
         action="store_true",
-        help="tests/benchmarks only: allow http://127.0.0.1 endpoints",
+        help="local testing only: allow http://127.0.0.1 endpoints (same as WAYHOME_PUSH_ALLOW_LOOPBACK=1)",
     )
     worker.set_defaults(func=cmd_worker)
 

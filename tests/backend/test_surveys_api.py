@@ -36,3 +36,44 @@ async def test_bad_answers_and_unknown_surveys_are_refused(client: httpx.AsyncCl
         assert "error" in response.json()
     assert (await client.post("/api/v1/surveys/nope/responses", json={"answers": {}})).status_code == 404
     assert await SurveyResponse.all().count() == 0
+
+
+async def test_answers_must_be_sent_as_json(client: httpx.AsyncClient) -> None:
+    """A cross-site HTML form can post text/plain or form data without a CORS check; neither is accepted."""
+    body = b'{"answers": {"felt_safe": 4}}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""):
+        response = await client.post(
+            "/api/v1/surveys/journey-home/responses", content=body, headers={"content-type": content_type}
+        )
+        assert response.status_code == 415, content_type
+        assert response.json()["error"]["message"] == "Send the answers as JSON (application/json)."
+    ok = await client.post(
+        "/api/v1/surveys/journey-home/responses",
+        content=body,
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert ok.status_code == 201
+    assert await SurveyResponse.all().count() == 1
+
+
+async def test_answers_fall_under_a_per_address_limit(settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.backend.test_ratelimit import running
+
+    limited = settings.with_changes(
+        rate_limits_enabled=True, extra={"rate_limits": {"/api/v1/surveys": [3, 3600]}}
+    )
+    answers = {"answers": {"felt_safe": 2}}
+    async with running(limited, address="198.51.100.30") as http:
+        statuses = [
+            (await http.post("/api/v1/surveys/journey-home/responses", json=answers)).status_code
+            for _ in range(3)
+        ]
+        assert statuses == [201, 201, 201]
+        blocked = await http.post("/api/v1/surveys/journey-home/responses", json=answers)
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
+        assert (await http.get("/api/v1/surveys/journey-home")).status_code == 200  # reading is not limited
+    async with running(limited, address="203.0.113.30") as elsewhere:
+        assert (
+            await elsewhere.post("/api/v1/surveys/journey-home/responses", json=answers)
+        ).status_code == 201
+        assert await SurveyResponse.all().count() == 4
