@@ -151,7 +151,9 @@ async def get_venue(request: Request) -> JSONResponse:
     haven_id = query_int(request, "haven", min=1, max=2**31 - 1)
     haven = await Haven.get_or_none(id=haven_id, kind="citysafe_haven", status="active")
     if haven is None:
-        raise ApiError(404, "unknown_venue", "This safe place is not listed. Check the address on your poster.")
+        raise ApiError(
+            404, "unknown_venue", "This safe place is not listed. Check the address on your poster."
+        )
     return JSONResponse({"id": haven.id, "name": haven.name, "opening_hours": haven.opening_hours})
 
 

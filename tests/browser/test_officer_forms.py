@@ -227,6 +227,7 @@ async def test_unavoidable_avoid_hotspot_warns_and_the_route_says_take_care(
         public = await new_phone(browser, base)
         ppage = await public.new_page()
         await ppage.goto("/#/route")
+        await ppage.wait_for_selector("#route-map .leaflet-container, #route-map.leaflet-container")
         await ppage.fill(".school-picker input", "Alexandra Park")
         await ppage.click(".school-picker button[type=submit]")
         await ppage.click(f".school-picker button[data-urn='{school['urn']}']")
