@@ -79,10 +79,13 @@ def hotspot_effect(
     for (s_lat, s_lon), (t_lat, t_lon) in _leg_points(centre, schools):
         if result["sampled"] >= MAX_SAMPLES:
             break
-        query = {"from_lat": s_lat, "from_lon": s_lon, "to_lat": t_lat, "to_lon": t_lon, "at": at, "cap": cap}
         try:
-            _, before_parts, _ = router.solve(**query)
-            _, after_parts, _ = trial.solve(**query)
+            _, before_parts, _ = router.solve(
+                from_lat=s_lat, from_lon=s_lon, to_lat=t_lat, to_lon=t_lon, at=at, cap=cap
+            )
+            _, after_parts, _ = trial.solve(
+                from_lat=s_lat, from_lon=s_lon, to_lat=t_lat, to_lon=t_lon, at=at, cap=cap
+            )
         except RoutingError:
             continue  # the far point is off the mapped streets: not a sample
         result["sampled"] += 1

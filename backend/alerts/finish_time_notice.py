@@ -42,8 +42,12 @@ def changed_days(
 
 
 def _weekly_sentence(rule: dict[str, Any]) -> str:
-    days = [DAY_NAMES[d] + "s" for d in WEEKDAYS if d in rule["days"]]
-    joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    picked = [i for i, d in enumerate(WEEKDAYS) if d in rule["days"]]
+    days = [DAY_NAMES[WEEKDAYS[i]] + "s" for i in picked]
+    if len(picked) >= 3 and picked == list(range(picked[0], picked[-1] + 1)):
+        joined = f"{DAY_NAMES[WEEKDAYS[picked[0]]]} to {DAY_NAMES[WEEKDAYS[picked[-1]]]}"
+    else:
+        joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
     group = rule.get("group", ALL_GROUPS)
     return f"{group}: {joined} at {rule['finish']}"
 

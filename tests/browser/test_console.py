@@ -40,10 +40,15 @@ async def test_console_sections_work_against_the_api(browser: Any, settings: Set
 
         # Finish times: an early finish entered here is what parents see.
         await page.goto("/#/staff/finish")
-        await page.wait_for_selector("#finish-mon")
-        await page.fill("#finish-mon", "15:10")
-        await page.fill("#finish-fri", "14:40")
-        await page.click(".console-body form:not(.row) button[type=submit]")
+        await page.wait_for_selector("[data-row=weekly]")
+        monday = page.locator("[data-row=weekly]").nth(0)
+        await monday.get_by_label("Monday").check()
+        await monday.get_by_label("Finish time (24-hour)").fill("15:10")
+        await page.click("#finish-add-weekly")
+        friday = page.locator("[data-row=weekly]").nth(1)
+        await friday.get_by_label("Friday").check()
+        await friday.get_by_label("Finish time (24-hour)").fill("1440")
+        await page.click("#finish-save")
         await page.wait_for_selector(".console-body >> text=Saved.")
         rules = (
             await page.evaluate(f"fetch('/api/v1/admin/schools/{URN}/finish-times').then(r => r.json())")
@@ -69,8 +74,10 @@ async def test_console_sections_work_against_the_api(browser: Any, settings: Set
         assert await page.locator(".console-body .chosen").inner_text(), "the tapped point is shown"
         await page.fill("#hotspot-radius", "120")
         await page.fill("#hotspot-notes", "Test hotspot by the station")
-        await page.click(".console-body form button[type=submit]")
-        await page.wait_for_selector(".console-body .card >> text=Test hotspot by the station")
+        await page.click("#hotspot-save")  # checks the effect on sample routes first, then saves
+        await page.wait_for_selector(
+            ".console-body .card >> text=Test hotspot by the station", timeout=120_000
+        )
         stored = await page.evaluate("fetch('/api/v1/admin/hotspots').then(r => r.json())")
         hotspot = next(h for h in stored["hotspots"] if h.get("notes") == "Test hotspot by the station")
         assert hotspot["radius_m"] == 120 and hotspot["area"] == "north-london-demo"

@@ -57,6 +57,8 @@ async def test_officer_publishes_a_notice_that_parents_see(browser: Any, setting
         await page.wait_for_selector("#staff-otp:visible")  # the second step, from the authenticator app
         await page.fill("#staff-otp", totp_code())
         await page.click("#staff-sign-in")
+        await page.wait_for_selector("#overview-finish")  # the officer's home page comes first
+        await page.goto("/#/staff/notices")
         await page.wait_for_selector("#notice-title")
         title = "Police patrol after school today"
         body = "Officers will be on Bounds Green Road from 15:00 to 16:30. Walk with friends."
@@ -64,7 +66,9 @@ async def test_officer_publishes_a_notice_that_parents_see(browser: Any, setting
         await page.fill("#notice-body", body)
         preview = page.locator(".notification-preview")
         assert title in await preview.inner_text() and body in await preview.inner_text()
-        assert await page.input_value("#notice-schools") == URN
+        chip = page.locator(f"#notice-schools-chosen li[data-urn='{URN}']")
+        await chip.wait_for()
+        assert "Alexandra Park School" in await chip.inner_text(), "schools are chosen and shown by name"
         assert not await axe_violations(page)
         await screenshot(page, "staff-notice")
         await page.click("#notice-publish")

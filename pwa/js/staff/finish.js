@@ -124,8 +124,8 @@ export async function render(root, { me }) {
     for (const [urn, name] of await schoolNames(own)) choose.append(h("option", { value: urn, text: name }));
     choose.addEventListener("change", () => choose.value && load(choose.value));
   }
-  clear(root).append(h("h2", { text: C.sections.finish }), h("p", { class: "hint", text: C.finishHint }),
-    choose ? field(F.school, choose) : null, !choose && picker ? picker.element : null, body);
+  clear(root).append(...[h("h2", { text: C.sections.finish }), h("p", { class: "hint", text: C.finishHint }),
+    choose ? field(F.school, choose) : null, !choose && picker ? picker.element : null, body].filter(Boolean));
   if (own.length === 1) await load(own[0]);
 
   async function load(urn) {

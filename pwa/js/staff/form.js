@@ -16,8 +16,25 @@ export function field(labelText, control, hint) {
   const error = h("p", { id: `${id}-error`, class: "field-error", hidden: true });
   described.push(error.id);
   control.setAttribute("aria-describedby", described.join(" "));
-  parts.push(control, error);
+  parts.push(control);
+  if (control.type === "date") parts.push(dateEcho(control));
+  parts.push(error);
   return h("div", { class: "field" }, parts);
+}
+
+/** The picked day in words ("Friday 4 December 2026"), whatever order the browser shows the digits in. */
+function dateEcho(input) {
+  const echo = h("p", { class: "hint date-echo" });
+  const update = () => {
+    const d = input.value ? new Date(`${input.value}T12:00:00`) : null;
+    echo.textContent = d && !Number.isNaN(d.getTime())
+      ? d.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" })
+      : "";
+  };
+  input.addEventListener("input", update);
+  input.addEventListener("change", update);
+  update();
+  return echo;
 }
 
 /** A fieldset (e.g. weekday checkboxes) with its own error line, for errors about the whole group. */

@@ -57,12 +57,12 @@ export async function render(root, { me }) {
   clear(root).append(h("h2", { text: C.sections.hotspots }), h("p", { class: "hint", text: H.intro }), form, h("h2", { text: H.existing }), list);
 
   let view = null;
-  try {
-    view = await createMap(mapBox, { label: H.mapLabel, area: areaSelect.value });
+  // The map loads in the background: searching by street name works before (and without) it.
+  const mapReady = createMap(mapBox, { label: H.mapLabel, area: areaSelect.value }).then((v) => {
+    view = v;
     view.map.on("click", (ev) => setPoint(ev.latlng.lat, ev.latlng.lng, H.tapped));
-  } catch (err) {
-    mapBox.replaceChildren(status(err.message, "warn"));
-  }
+    if (point) setPoint(point.lat, point.lon, chosen.dataset.label || H.tapped);
+  }).catch((err) => mapBox.replaceChildren(status(err.message, "warn")));
   areaSelect.addEventListener("change", () => {
     view && view.setArea(areaSelect.value);
     point = null;
@@ -80,6 +80,7 @@ export async function render(root, { me }) {
   function setPoint(lat, lon, label) {
     point = { lat: Number(lat.toFixed(6)), lon: Number(lon.toFixed(6)) };
     chosen.textContent = H.placedAt(label);
+    chosen.dataset.label = label;
     clear(effect);
     drawPick();
     if (view) view.map.setView([point.lat, point.lon], Math.max(view.map.getZoom() || 16, 16));
@@ -201,6 +202,7 @@ export async function render(root, { me }) {
       clear(list).append(errorStatus(err));
     }
   }
+  await mapReady;
   await load();
   return () => view && view.map.remove();
 }
