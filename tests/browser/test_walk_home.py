@@ -45,7 +45,9 @@ def watch_errors(page: Any) -> list[str]:
     return errors
 
 
-async def test_saturday_1650_a_place_closing_at_five_is_not_offered_as_open(browser: Any, server: str) -> None:
+async def test_saturday_1650_a_place_closing_at_five_is_not_offered_as_open(
+    browser: Any, server: str
+) -> None:
     start = await school_named(server, "north-london-demo", "St Paul's CofE Primary School N11")
     api = await get_json(
         f"{server}/api/v1/havens", lat=start["lat"], lon=start["lon"], limit=5, at=SATURDAY_1650.isoformat()
@@ -71,7 +73,9 @@ async def test_saturday_1650_a_place_closing_at_five_is_not_offered_as_open(brow
     await context.close()
 
 
-async def test_evening_in_southwark_the_open_a_and_e_online_and_offline(browser: Any, settings: Settings) -> None:
+async def test_evening_in_southwark_the_open_a_and_e_online_and_offline(
+    browser: Any, settings: Settings
+) -> None:
     with live_server(settings) as base:
         start = await school_named(base, "southwark", "Harris Academy Peckham")
         postcode = start["postcode"]
@@ -172,7 +176,9 @@ async def test_parents_route_map_renders_from_the_deep_link_without_errors(brows
     await page.wait_for_selector("#tradeoff")
     await page.wait_for_selector("#route-map .endpoint-label")
     labels = await page.locator("#route-map .endpoint-label").all_inner_texts()
-    assert any(t.startswith("Start: St Paul's") for t in labels) and any(t.startswith("End: ") for t in labels)
+    assert any(t.startswith("Start: St Paul's") for t in labels) and any(
+        t.startswith("End: ") for t in labels
+    )
     legend = await page.inner_text("#route-map .map-legend")
     for word in ("Safer route", "Shortest route", "Schools", "Start", "End"):
         assert word in legend
