@@ -25,6 +25,7 @@ from backend.api.admin import havens as admin_havens
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import services as admin_services
+from backend.api.admin import streets as admin_streets
 
 MODULES = (
     health,
@@ -48,6 +49,7 @@ MODULES = (
     admin_messages,
     imports,
     website_audit,
+    admin_streets,
     hotspots,
     finish_times,
     admin_notices,
