@@ -123,6 +123,11 @@ def _load_one(settings: Any, area: Any) -> Router | None:
     return _LOADED[key].fork()
 
 
+def load_one(settings: Any, area: Any) -> Router | None:
+    """Build (when inputs changed) and load one area's router: the console's street download uses it."""
+    return _load_one(settings, area)
+
+
 async def load_route_engines(*, settings: Any, areas: dict[str, Any]) -> dict[str, Router]:
     """One router per area with street data; live hotspots loaded from the database when it is ready."""
     use_numba_cache_dir(settings)

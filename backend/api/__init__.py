@@ -40,6 +40,7 @@ from backend.api.admin import partnership as admin_partnership
 from backend.api.admin import safe_places as admin_safe_places
 from backend.api.admin import review as admin_review
 from backend.api.admin import services as admin_services
+from backend.api.admin import streets as admin_streets
 
 MODULES = (
     health,
@@ -65,6 +66,7 @@ MODULES = (
     imports,
     website_audit,
     partner_websites,
+    admin_streets,
     hotspots,
     finish_times,
     admin_notices,

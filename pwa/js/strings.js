@@ -268,6 +268,7 @@ const en = {
       audit: "Audit log",
       home: "Home",
       safeplaces: "Safe places",
+      streets: "Street maps",
     },
     roles: (roles) => `Roles: ${roles.join(", ")}`,
     scope: (areas, schools) => `Areas: ${areas.join(", ") || "none"}. Schools: ${schools.join(", ") || "none"}.`,
@@ -522,6 +523,17 @@ const en = {
   offline: {
     title: "You are offline",
     text: "This page is not saved on your phone yet. If you are in danger, call 999.",
+  },
+  streetsConsole: {
+    title: "Street maps",
+    intro: "Routes need each area's street map. Where WayHome has only part of it, download the full map from OpenStreetMap here. It takes a few minutes; routes switch over when it is ready.",
+    adminsOnly: "Only administrators can download street maps.",
+    download: "Download the full street map",
+    downloadAgain: "Download it again",
+    full: "This area has its full street map.",
+    partial: "This area has only part of its street map, so some routes cannot be drawn yet.",
+    running: (step, steps, label) => `Step ${step} of ${steps}: ${label}…`,
+    progressLabel: (name) => `Street map download for ${name}`,
   },
   // Open on arrival and the journey's joints (issue 11).
   arrival: {

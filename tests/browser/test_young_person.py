@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from backend.settings import Settings
+from havens.arrival import arrival_rank, open_on_arrival
+from havens.nearest import DETOUR_FACTOR, WALK_SPEED_M_S
 from tests.browser.conftest import axe_violations, get_json, new_phone, screenshot, wait_for_service_worker
 from tests.support.server import live_server
 
@@ -35,27 +37,32 @@ async def area_directory(base: str, *, slug: str) -> list[dict[str, Any]]:
     area = next(a for a in (await get_json(f"{base}/api/v1/areas"))["areas"] if a["slug"] == slug)
     min_lon, min_lat, max_lon, max_lat = area["bbox"]
     centre = {"lat": f"{(min_lat + max_lat) / 2:.5f}", "lon": f"{(min_lon + max_lon) / 2:.5f}"}
-    return list((await get_json(f"{base}/api/v1/havens", **centre, limit=50, max_m=20000))["havens"])
+    params = {**centre, "limit": 50, "max_m": 20000, "at": AT.isoformat()}  # the phone sends its own time
+    return list((await get_json(f"{base}/api/v1/havens", **params))["havens"])
 
 
 def expected_offline_order(
     places: list[dict[str, Any]], *, lat: float, lon: float, limit: int = 5
 ) -> list[str]:
-    """Independent statement of the on-device rule: open, then unknown, then closed; nearest first."""
+    """The on-device rule stated with the server's: the nearest `limit`, then open on arrival, unknown, closed."""
 
     def when(value: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value) if value else None
 
     def rank(p: dict[str, Any]) -> int:
-        closes, opens = when(p["closes_at"]), when(p["opens_at"])
-        if p["open_now"] is True:
-            return 0 if closes is None or closes > AT else 1
-        if p["open_now"] is False:
-            return 1 if opens is not None and opens <= AT else 2
-        return 1
+        walk_s = round(haversine_m(lat, lon, p["lat"], p["lon"]) * DETOUR_FACTOR / WALK_SPEED_M_S)
+        state = open_on_arrival(
+            open_now=p["open_now"],
+            opens_at=when(p["opens_at"]),
+            closes_at=when(p["closes_at"]),
+            at=AT,
+            walk_s=walk_s,
+        )
+        return arrival_rank(state)
 
-    ordered = sorted(places, key=lambda p: (rank(p), haversine_m(lat, lon, p["lat"], p["lon"])))
-    return [p["name"] for p in ordered[:limit]]
+    nearest = sorted(places, key=lambda p: haversine_m(lat, lon, p["lat"], p["lon"]))[:limit]
+    ordered = sorted(nearest, key=lambda p: (rank(p), haversine_m(lat, lon, p["lat"], p["lon"])))
+    return [p["name"] for p in ordered]
 
 
 async def card_names(page: Any) -> list[str]:

@@ -21,6 +21,7 @@ export const SECTIONS = [
   { key: "services", roles: STAFF, load: () => import("./resources.js") },
   { key: "messages", roles: STAFF, load: () => import("./resources.js") },
   { key: "audit", roles: STAFF, load: () => import("./audit.js") },
+  { key: "streets", roles: ["admin"], load: () => import("./streets.js") },
   { key: "websites", roles: ["editor", "admin"], load: () => import("./websites.js") },
 ];
 
