@@ -1,0 +1,1 @@
+"""Benchmarks and dev tools, outside the product packages: `python -m bench.<name>`."""
