@@ -269,6 +269,7 @@ const en = {
       home: "Home",
       safeplaces: "Safe places",
       streets: "Street maps",
+      insights: "Pupil journeys",
     },
     roles: (roles) => `Roles: ${roles.join(", ")}`,
     scope: (areas, schools) => `Areas: ${areas.join(", ") || "none"}. Schools: ${schools.join(", ") || "none"}.`,

@@ -22,6 +22,7 @@ export const SECTIONS = [
   { key: "messages", roles: STAFF, load: () => import("./resources.js") },
   { key: "audit", roles: STAFF, load: () => import("./audit.js") },
   { key: "streets", roles: ["admin"], load: () => import("./streets.js") },
+  { key: "insights", roles: ["officer", "admin"], load: () => import("./insights.js") },
   { key: "websites", roles: ["editor", "admin"], load: () => import("./websites.js") },
 ];
 
