@@ -37,8 +37,8 @@ from backend.api.admin import insights as admin_insights
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import partnership as admin_partnership
-from backend.api.admin import safe_places as admin_safe_places
 from backend.api.admin import review as admin_review
+from backend.api.admin import safe_places as admin_safe_places
 from backend.api.admin import services as admin_services
 from backend.api.admin import streets as admin_streets
 

@@ -524,6 +524,8 @@ ROWS += [
     Row("POST", "/api/v1/admin/insights/pupil-counts", roles=OFFICER, prepare=_counts_upload, scope=COUNTS_SCOPE),
     Row("GET", "/api/v1/admin/insights/pupil-counts", roles=OFFICER, prepare=_counts_list, scope=INSIGHTS_SCOPE),
 ]  # fmt: skip
+
+
 # ---- street download from the console (issue 11): admins only, no object scope ------------------------------
 async def _street_download(ctx: Ctx, which: str) -> Call:
     # Under test settings the job never tries OpenStreetMap: it stops at its first step with a reason.
