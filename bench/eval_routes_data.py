@@ -7,14 +7,14 @@ held-out months' crimes, spread over each LSOA's streets the same way the served
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from routing.build import AreaSources, assign_lsoa, crime_points, lsoa_weights
+from routing.build import AreaSources, crime_points, lsoa_weights
 from routing.graph import FloatArray, IntArray, StreetGraph
 from routing.risk import RiskConfig, combine_base, lsoa_street_density, normalise, point_density
 from routing.router import MAX_SNAP_M, Router
@@ -171,11 +171,3 @@ def join(*parts: Trips) -> Trips:
         np.concatenate([p.dst for p in parts]),
         np.concatenate([p.school for p in parts]),
     )
-
-
-def edge_lsoas(graph: StreetGraph, sources: AreaSources) -> list[str | None]:
-    return assign_lsoa(graph, sources.lsoa_geojson)
-
-
-def with_risk_cap(config: RiskConfig, risk_cap: float) -> RiskConfig:
-    return replace(config, risk_cap=risk_cap)
