@@ -296,7 +296,7 @@ const en = {
       channelHours: "Hours (opening hours text; empty = any time or unknown)", hours: "Hours", value: "Number, link or address",
       age_min: "Youngest age (optional)", age_max: "Oldest age (optional)", title: "Title", tier: "Age group",
       topic: "Topic", body_markdown: "Message text",
-      source_name: "Listed by (who the information comes from)", source_date: "Date of the source", caveat: "Caveat shown to the public",
+      source_name: "Listed by (who published this information)", source_date: "Date it was listed", caveat: "Caveat shown to the public",
       sources: "Sources (one link per line)", reviewed_by: "Reviewed as",
     },
     hints: {
