@@ -301,7 +301,9 @@ async def test_a_business_becomes_the_nearest_open_safe_place(browser: Any, sett
         await screenshot(page, "staff-safe-place-published")
         poster_page = await officer.new_page()
         await poster_page.goto(poster_href)
-        await poster_page.screenshot(path=str(settings_root() / "docs" / "screenshots" / "haven-poster.png"))
+        await poster_page.locator("svg").first.screenshot(
+            path=str(settings_root() / "docs" / "screenshots" / "haven-poster.png")
+        )
         await poster_page.close()
         await officer.close()
 
@@ -325,3 +327,46 @@ def settings_root() -> Any:
     from backend.settings import ROOT
 
     return ROOT
+
+
+async def test_console_forms_fit_at_200_percent_text_and_work_by_keyboard(
+    browser: Any, settings: Settings
+) -> None:
+    email, password = create_staff_account(settings, role="officer", areas=(AREA,), schools=(URN,))
+    with live_server(settings) as base:
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        await sign_in(page, email, password, "home")
+        await page.wait_for_selector("#overview-finish li")
+        assert "Alexandra Park School" in await page.inner_text("#overview-finish")
+        assert not await axe_violations(page)
+        await screenshot(page, "staff-home")
+        ready = {"home": "#overview-hotspots p", "finish": "[data-row=weekly]", "hotspots": "#hotspot-area",
+                 "safeplaces": ".console-body h3", "notices": "#notice-title"}  # fmt: skip
+        for section, selector in ready.items():
+            await page.goto(f"/#/staff/{section}")
+            await page.wait_for_selector(selector)
+            await page.evaluate("document.documentElement.style.fontSize = '200%'")
+            overflowing = await page.evaluate(
+                """() => [...document.querySelectorAll('main *')]
+                    .filter(e => e.offsetParent !== null && !e.closest('.leaflet-container'))
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`).slice(0, 5)"""
+            )
+            assert not overflowing, (section, overflowing)
+            await page.evaluate("document.documentElement.style.fontSize = ''")
+        # Keyboard only: add a row with Enter and type straight into it.
+        await page.goto("/#/staff/finish")
+        await page.wait_for_selector("[data-row=weekly]")
+        await page.focus("#finish-add-weekly")
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.closest('[data-row=weekly]') !== null")
+        await page.keyboard.type("Year 8")
+        assert (
+            await page.locator("[data-row=weekly]").nth(1).get_by_label("Which pupils").input_value()
+            == "Year 8"
+        )
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("Space")
+        assert await page.locator("[data-row=weekly]").nth(1).get_by_label("Monday").is_checked()
+        await context.close()
