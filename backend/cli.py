@@ -16,7 +16,7 @@ from typing import Any
 
 from backend.settings import Settings
 
-COMMAND_MODULES = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
+COMMAND_MODULES: tuple[str, ...] = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
 COMMAND_MODULES += ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",
