@@ -16,8 +16,8 @@ from typing import Any
 
 from backend.settings import Settings
 
-COMMAND_MODULES: tuple[str, ...] = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
-COMMAND_MODULES += ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
+COMMAND_MODULES = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
+BENCH_MODULES = ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",
     "data": "area data packs and the artefacts built from them",
@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--only", help="one area slug")
     pack.set_defaults(func=cmd_data_pack)
 
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *BENCH_MODULES):
         try:
             module = importlib.import_module(name)
         except ImportError:
