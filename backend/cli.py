@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "backend.insights.cli",
     "backend.partnership_cli",
 )
+COMMAND_MODULES = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
+BENCH_MODULES = ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",
     "data": "area data packs and the artefacts built from them",
@@ -208,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--only", help="one area slug")
     pack.set_defaults(func=cmd_data_pack)
 
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *BENCH_MODULES):
         try:
             module = importlib.import_module(name)
         except ImportError:

@@ -20,7 +20,6 @@ from backend.accounts.audit import record_audit
 from backend.accounts.counters import CounterStore, counter_store, hit, peek
 from backend.accounts.models import AuditEvent, Session, User
 from backend.accounts.passwords import (
-    HashingBusy,
     burn_time_async,
     hash_password_async,
     needs_rehash,
@@ -78,11 +77,6 @@ def too_many(retry_after_s: int) -> ApiError:
     )
 
 
-def busy() -> ApiError:
-    return ApiError(503, "busy", "Many people are signing in right now. Try again in a few seconds.",
-                    headers={"Retry-After": "2"})  # fmt: skip
-
-
 def backoff_s(failures: int) -> int:
     """Seconds to wait after `failures` consecutive failures: 0, 0, 2, 4, 8, ... up to 15 minutes."""
     if failures < BACKOFF_FREE_FAILURES:
@@ -117,13 +111,6 @@ async def throttled(request: Request, *, user: User) -> int | None:
     return account_wait_s(user)
 
 
-async def _verify(stored_hash: str, password: str) -> bool:
-    try:
-        return await verify_password_async(stored_hash, password)
-    except HashingBusy as exc:
-        raise busy() from exc
-
-
 async def login(
     request: Request, *, email: str, password: str, totp: object, totp_secret: object = None
 ) -> tuple[User, str, Session, dict[str, Any]]:
@@ -148,12 +135,9 @@ async def login(
 
     reason = ""
     if user is None:
-        try:
-            await burn_time_async(password)  # same time as a real check: no hint which emails exist
-        except HashingBusy as exc:
-            raise busy() from exc
+        await burn_time_async(password)  # same time as a real check: no hint which emails exist
         reason = "unknown_account"
-    elif not await _verify(user.password_hash, password):
+    elif not await verify_password_async(user.password_hash, password):
         reason = "bad_password"
     elif not user.is_active:
         reason = "disabled"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,7 +32,23 @@ MIN_ZXCVBN_SCORE = 3  # 0-4; 3 is "safely unguessable: moderate protection from 
 ZXCVBN_MAX_INPUT = 100  # zxcvbn's matching is quadratic in length; long passphrases are judged on a prefix
 HASH_CONCURRENCY = 2
 HASH_QUEUE_LIMIT = 16
-_pool = ThreadPoolExecutor(max_workers=HASH_CONCURRENCY, thread_name_prefix="argon2")
+HASH_THREAD_NICE = 10  # below the event loop's priority: on a small machine requests are answered first
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Pool initializer: lower this worker thread's scheduling priority (Linux; threads argon2 starts inherit it)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (AttributeError, OSError):
+        pass  # not supported here: the pool still keeps the work off the loop
+
+
+_pool = ThreadPoolExecutor(
+    max_workers=HASH_CONCURRENCY,
+    thread_name_prefix="argon2",
+    initializer=lower_thread_priority,
+    initargs=(HASH_THREAD_NICE,),
+)
 _queued = 0
 T = TypeVar("T")
 
@@ -113,15 +131,19 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-class HashingBusy(RuntimeError):
-    """More sign-ins are waiting for a password check than the pool will queue."""
+class HashingBusy(ApiError):
+    """More sign-ins are waiting for a password check than the pool will queue (503 with Retry-After)."""
+
+    def __init__(self) -> None:
+        super().__init__(503, "busy", "Many people are signing in right now. Try again in a few seconds.",
+                         headers={"Retry-After": "2"})  # fmt: skip
 
 
 async def off_loop(fn: Callable[..., T], *args: object) -> T:
     """Run an argon2 call in the bounded hashing pool, keeping the event loop free."""
     global _queued
     if _queued >= HASH_CONCURRENCY + HASH_QUEUE_LIMIT:
-        raise HashingBusy("too many password checks waiting")
+        raise HashingBusy()
     _queued += 1
     try:
         return await asyncio.get_running_loop().run_in_executor(_pool, fn, *args)

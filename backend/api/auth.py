@@ -13,7 +13,6 @@ from backend.accounts.addresses import secret_key
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.accounts.login import (
-    busy,
     login,
     note_failure,
     officers_optional,
@@ -23,7 +22,6 @@ from backend.accounts.login import (
 )
 from backend.accounts.models import Session, User
 from backend.accounts.passwords import (
-    HashingBusy,
     check_password_policy,
     hash_password_async,
     verify_password_async,
@@ -266,10 +264,7 @@ async def accept_invitation_endpoint(request: Request) -> Response:
 
 
 async def _verify(stored_hash: str, password: str) -> bool:
-    try:
-        return await verify_password_async(stored_hash, password)
-    except HashingBusy as exc:
-        raise busy() from exc
+    return await verify_password_async(stored_hash, password)  # 503 `busy` when too many checks wait
 
 
 @doc(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import logging
+import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -88,6 +94,15 @@ ROUTES_SCHEMA = {
         "walking_speed_mps": {"type": "number"},
     },
 }
+
+
+# Bounded: half the cores, so the event loop (and argon2) keep a core; more searches at once only add latency.
+ROUTE_THREADS = max(1, (os.cpu_count() or 2) // 2)
+_route_pool = ThreadPoolExecutor(max_workers=ROUTE_THREADS, thread_name_prefix="routes")
+
+
+async def _off_loop(fn: Callable[..., bytes], **kwargs: Any) -> bytes:
+    return await asyncio.get_running_loop().run_in_executor(_route_pool, functools.partial(fn, **kwargs))
 
 
 HAVENS_TTL_S = 30.0  # a Haven edit reaches routes within this; open state is keyed by the minute
@@ -216,7 +231,10 @@ async def get_routes(request: Request) -> Response:
     router = await router_for(state, origin.area)
     havens = await _havens(state, origin.area, at)
     try:
-        body = router.routes_json(
+        # CPU work off the event loop: the numba searches release the GIL, and the per-route KD-tree is built
+        # in the same call, so other requests (nearest Havens, sign-in) keep being answered meanwhile.
+        body = await _off_loop(
+            router.routes_json,
             from_lat=origin.lat,
             from_lon=origin.lon,
             to_lat=target.lat,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import httpx
+import pyotp
 from asgi_lifespan import LifespanManager
 
 from backend.accounts.models import AuditEvent, Invitation, Session, User
@@ -76,9 +77,18 @@ async def test_create_admin_then_sign_in(settings: Settings) -> None:
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
-            login = await http.post(
+            first = await http.post(
                 "/api/v1/auth/login", json={"email": "boss@council.test", "password": PASSWORD}
             )
+            assert first.status_code == 401  # the first sign-in sets up the second factor
+            enrol = first.json()["error"]
+            assert enrol["code"] == "totp_enrolment_required"
+            secret = enrol["details"]["secret"]
+            login = await http.post(
+                "/api/v1/auth/login",
+                json={"email": "boss@council.test", "password": PASSWORD, "totp_secret": secret,
+                      "totp": pyotp.TOTP(secret).now()},
+            )  # fmt: skip
             assert login.status_code == 200 and login.json()["roles"] == ["admin"]
             assert await AuditEvent.filter(action="admin_created_cli", address="cli").exists()
 

@@ -191,3 +191,18 @@ async def test_hashing_runs_off_the_event_loop() -> None:
     elapsed = time.perf_counter() - started
     task.cancel()
     assert ticks >= max(2, int(elapsed / 0.01 * 0.3))  # the loop kept ticking while argon2 ran
+
+
+async def test_password_checks_are_bounded_and_the_rest_told_to_retry(client: httpx.AsyncClient) -> None:
+    from backend.accounts.passwords import HASH_CONCURRENCY, HASH_QUEUE_LIMIT
+
+    user = await create_user(role="admin")
+    body = {"email": user.email, "password": TEST_PASSWORD}  # right password, no code: a full check each time
+    n = HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 10
+    answers = await asyncio.gather(*(client.post("/api/v1/auth/login", json=body) for _ in range(n)))
+    codes = [r.status_code for r in answers]
+    assert set(codes) == {401, 503}, codes
+    assert codes.count(401) >= HASH_CONCURRENCY and codes.count(503) >= 10 - HASH_CONCURRENCY
+    busy = next(r for r in answers if r.status_code == 503)
+    assert busy.json()["error"]["code"] == "busy" and busy.headers["retry-after"] == "2"
+    assert all(r.json()["error"]["code"] == "totp_required" for r in answers if r.status_code == 401)

@@ -62,3 +62,20 @@ async def test_officer_adds_lists_and_removes_a_partner_page(client: httpx.Async
         e.action for e in await AuditEvent.filter(object_type__in=["partner_website", "website_audit"])
     }
     assert actions == {"partner_website.create", "website_audit.run", "partner_website.delete"}
+
+
+async def test_the_worker_runs_the_audit_once_a_day(client: httpx.AsyncClient, settings: object) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.website_checks import audit_if_due
+    from havens.models import WebsiteAuditRun
+
+    await Haven.all().update(website="")  # tests never reach the internet
+    await HelpService.all().delete()
+    await PartnerWebsite.create(name="Council youth page", url="http://127.0.0.1:9/")
+    assert await audit_if_due(settings) is True  # type: ignore[arg-type]
+    run = await WebsiteAuditRun.all().first()
+    assert run is not None and run.results[0]["result"] == "refused"  # the guard applies to the worker too
+    assert await audit_if_due(settings) is False  # type: ignore[arg-type]
+    assert await audit_if_due(settings, now=datetime.now(UTC) + timedelta(hours=25)) is True  # type: ignore[arg-type]
+    assert await WebsiteAuditRun.all().count() == 2

@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase
@@ -26,6 +28,7 @@ from backend.api import api_routes
 from backend.openapi import build_openapi
 from tests.conftest import PG_URL, _pg_admin, _pg_url, make_settings
 from tests.support.server import live_server
+from tests.support.staff import TEST_TOTP_SECRET
 
 EXAMPLES = int(os.environ.get("WAYHOME_SCHEMATHESIS_EXAMPLES", "25"))
 ADMIN_EMAIL = "fuzz-admin@staff.test"
@@ -40,12 +43,21 @@ class Live:
     base: str
     headers: dict[str, str]
 
+    last_step: int = -1
+
     def relogin(self) -> None:
+        """Sign in with the admin's password and a fresh authenticator code (each code works once)."""
+        step = int(time.time() // 30)
+        if step <= self.last_step:
+            time.sleep(30 - time.time() % 30 + 0.5)
+            step = int(time.time() // 30)
+        self.last_step = step
         response = httpx.post(
             f"{self.base}/api/v1/auth/login",
-            json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+            json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
+                  "totp": pyotp.TOTP(TEST_TOTP_SECRET).generate_otp(step)},
             timeout=30,
-        )
+        )  # fmt: skip
         response.raise_for_status()
         token = (
             response.cookies.get("__Host-wayhome_session")
@@ -65,7 +77,9 @@ async def _create_admin(database_url: str) -> None:
 
     await Tortoise.init(config=tortoise_config(database_url))
     try:
-        await create_admin(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+        admin = await create_admin(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+        admin.totp_secret = TEST_TOTP_SECRET  # as after the first sign-in's set-up
+        await admin.save(update_fields=["totp_secret"])
     finally:
         await Tortoise.close_connections()
 
