@@ -227,6 +227,7 @@ const en = {
       services: "Help services",
       messages: "Key messages",
       audit: "Audit log",
+      review: "Quarterly review",
     },
     roles: (roles) => `Roles: ${roles.join(", ")}`,
     scope: (areas, schools) => `Areas: ${areas.join(", ") || "none"}. Schools: ${schools.join(", ") || "none"}.`,

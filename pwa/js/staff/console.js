@@ -12,6 +12,7 @@ const SECTIONS = {
   services: () => import("./resources.js"),
   messages: () => import("./resources.js"),
   audit: () => import("./audit.js"),
+  review: () => import("./review.js"),
 };
 
 export async function renderConsole(main, { me, section }) {
