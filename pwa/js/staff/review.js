@@ -2,44 +2,9 @@
 // active, each source's dates (stale ones flagged), a printable summary, and data imports (police.uk, ISTV, ...).
 import { h, clear, status, date } from "../dom.js";
 import { api, getJson, query } from "../api.js";
+import { strings } from "../strings.js";
 
-const T = {
-  title: "Quarterly review",
-  intro: "Where crime and injury data point this quarter, source by source, against the quarter before. Counts are past reports, not a measure of how safe a place is.",
-  area: "Area",
-  quarter: "Quarter (for example 2025-Q4; empty = the newest full quarter)",
-  show: "Show the review",
-  print: "Print this summary",
-  sources: "Data sources and their dates",
-  source: "Source", from: "From", to: "To", inUse: "In route risk", fresh: "Up to date?",
-  yes: "Yes", no: (why) => (why ? `No: ${why}` : "No"),
-  stale: (age, max) => `Out of date: ${age} months old (limit ${max})`,
-  current: "Yes",
-  place: "Place", count: "This quarter", previous: "Previous quarter", change: "Change",
-  fewer: "fewer than 5",
-  streets: "Streets (police.uk \u201con or near\u201d places)",
-  lsoas: "Neighbourhoods (LSOAs)",
-  cells: "Places and categories",
-  none: "No data for this quarter.",
-  hotspots: "Officer hotspots still active",
-  noHotspots: "No officer hotspots are active.",
-  until: (when) => (when ? `until ${date(when)}` : "no end date"),
-  importTitle: "Add data",
-  importHint: "police.uk street crimes as downloaded (CSV or API JSON), or an aggregate file (ISTV, ambulance, transport). A file with any problem is refused whole; nothing is saved from it.",
-  kind: "What the file holds",
-  kinds: { crimes: "police.uk street crimes", istv: "Emergency department assaults (ISTV)", ambulance: "Ambulance assault calls by LSOA", transport: "TfL / BTP offences" },
-  file: "File",
-  send: "Import the file",
-  pick: "Choose a file first.",
-  imported: (r) => r.added !== undefined
-    ? `Imported ${r.added} crimes for ${r.months.join(", ")}. ${r.duplicates} were already held and ${r.outside_area} were outside the area, so they were not added.`
-    : `Imported ${r.cells} counts for ${r.months.join(", ")}. ${r.suppressed_cells} are under 5 and will never be shown.`,
-  rebuilt: "Route risk now uses the new data.",
-  notRebuilt: (reason) => reason,
-  refused: (n) => `Nothing was imported: ${n} problem${n === 1 ? "" : "s"} in the file.`,
-  row: (e) => `Row ${e.row}: ${e.message}`,
-  loadFailed: "The review could not be loaded. Try again.",
-};
+const T = strings.review;
 
 function table(head, rows) {
   return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": head[0] }, h("table", { class: "review-table" },
@@ -79,7 +44,7 @@ function renderReview(box, review) {
   }
   parts.push(h("h4", { text: T.hotspots }));
   parts.push(review.officer_hotspots_active.length
-    ? h("ul", {}, review.officer_hotspots_active.map((hs) => h("li", { text: `${hs.notes || "Hotspot " + hs.id}, ${T.until(hs.expires_at)}` })))
+    ? h("ul", {}, review.officer_hotspots_active.map((hs) => h("li", { text: `${hs.notes || "Hotspot " + hs.id}, ${T.until(hs.expires_at ? date(hs.expires_at) : null)}` })))
     : h("p", { class: "hint", text: T.noHotspots }));
   clear(box).append(...parts);
 }
@@ -130,7 +95,7 @@ export async function render(root, { me }) {
     try {
       body = isJson ? JSON.parse(text) : { csv: text };
     } catch (err) {
-      clear(result).append(status(T.refused(1), "error"), h("ul", {}, h("li", { text: "The file is not valid JSON." })));
+      clear(result).append(status(T.refused(1), "error"), h("ul", {}, h("li", { text: T.notJson })));
       return;
     }
     const params = { area: areaSelect.value, filename: chosen.name };
