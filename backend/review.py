@@ -44,10 +44,17 @@ def latest_full_quarter(last_month: str) -> str:
 
 
 def _lsoa_names(area: Any) -> dict[str, str]:
+    """Names of the LSOAs that lie in the area (the pack also holds neighbouring ones along its edge)."""
     import json
 
+    from shapely.geometry import shape
+
     features = json.loads((Path(area.path) / "lsoa.geojson").read_text())["features"]
-    return {str(f["properties"]["LSOA11CD"]): str(f["properties"].get("LSOA11NM", "")) for f in features}
+    return {
+        str(f["properties"]["LSOA11CD"]): str(f["properties"].get("LSOA11NM", ""))
+        for f in features
+        if area.boundary.contains(shape(f["geometry"]).representative_point())
+    }
 
 
 def _mps_counts(area: Any, months: list[str]) -> Counter[str]:
@@ -58,14 +65,16 @@ def _mps_counts(area: Any, months: list[str]) -> Counter[str]:
     return Counter({str(k): float(v) for k, v in sel.groupby("lsoa11cd")["count"].sum().items()})
 
 
-def _ranked(now: Counter[str], before: Counter[str], names: dict[str, str]) -> list[dict[str, Any]]:
+def _ranked(now: Counter[str], before: Counter[str], names: dict[str, str] | None) -> list[dict[str, Any]]:
+    """The top places of this quarter (only the area's own LSOAs when `names` is given) with last quarter's count."""
     out = []
-    for code, value in now.most_common(TOP_N):
+    inside = Counter({k: v for k, v in now.items() if names is None or k in names})
+    for code, value in inside.most_common(TOP_N):
         prev = before.get(code, 0.0)
         out.append(
             {
                 "place": code,
-                "name": names.get(code, ""),
+                "name": (names or {}).get(code, ""),
                 "count": round(value, 1),
                 "previous": round(prev, 1),
                 "change": round(value - prev, 1),
@@ -131,7 +140,7 @@ async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | 
         {
             "source": "policeuk_points",
             "name": LAYER_LABELS["policeuk_points"],
-            "streets": _ranked(streets_now, streets_before, {}),
+            "streets": _ranked(streets_now, streets_before, None),
             "lsoas": _ranked(lsoa_now, lsoa_before, names),
         },
     ]
@@ -162,5 +171,6 @@ async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | 
             layers, today=now.date(), point_max_age=int(getattr(settings, "point_data_max_age_months", 24))
         ),
         "caveat": "Counts are recorded crimes and aggregates of past reports, not a measure of how safe a place is. "
-        "Aggregate counts under 5 are not shown.",
+        "Metropolitan Police counts are shared out from 2021 to 2011 neighbourhood boundaries, so some are "
+        "fractions. Aggregate counts under 5 are not shown.",
     }

@@ -75,3 +75,59 @@ def test_aggregate_files_import_with_suppression_reported(settings: Settings) ->
         first
         == "testfixture_lsoa_counts.csv: 2 cells for 2025-11 (1 under 5, never shown; 9 outside the area)"
     )
+
+
+def test_fetch_reads_months_from_a_police_uk_compatible_server(settings: Settings) -> None:
+    """A loopback server answering like the police.uk API, with the real June 2018 ward response."""
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+
+    from tests.support.server import free_port
+
+    ward = (
+        ROOT.parent / "shared" / "data" / "southwark" / "policeuk_api_2018-06_raw" / "E05011095.json"
+    ).read_bytes()
+    seen: list[dict[str, list[str]]] = []
+
+    class PoliceUk(http.server.BaseHTTPRequestHandler):
+        def _send(self, body: bytes) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            assert self.path == "/api/crimes-street-dates"
+            self._send(json.dumps([{"date": "2018-06", "stop-and-search": []}]).encode())
+
+        def do_POST(self) -> None:
+            assert self.path == "/api/crimes-street/all-crime"
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["content-length"])).decode())
+            seen.append(form)
+            self._send(ward)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), PoliceUk)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = _wayhome(settings, "data", "crimes", "fetch", "--area", "southwark", "--months", "1",
+                        WAYHOME_POLICEUK_API=f"http://127.0.0.1:{port}/api")  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    assert seen and seen[0]["date"] == ["2018-06"]
+    poly = seen[0]["poly"][0].split(":")
+    assert 4 <= len(poly) <= 101 and all(51.3 < float(p.split(",")[0]) < 51.6 for p in poly)
+    lines = done.stdout.strip().splitlines()
+    assert (
+        lines[0].startswith("police.uk-api-southwark-2018-06.json: ")
+        and "crimes added for 2018-06" in lines[0]
+    )
+    assert lines[1].startswith("southwark: risk surface revision 1 published")

@@ -23,6 +23,7 @@ export const SECTIONS = [
   { key: "audit", roles: STAFF, load: () => import("./audit.js") },
   { key: "streets", roles: ["admin"], load: () => import("./streets.js") },
   { key: "insights", roles: ["officer", "admin"], load: () => import("./insights.js") },
+  { key: "review", roles: ["officer", "admin"], load: () => import("./quarterly.js") },
   { key: "websites", roles: ["editor", "admin"], load: () => import("./websites.js") },
 ];
 
