@@ -126,6 +126,9 @@ async def test_evening_in_southwark_the_open_a_and_e_online_and_offline(
     await page.wait_for_selector("article.message")
     assert "18-24" in await page.inner_text("#tier-title")
     assert "Saved advice (you are offline)." in await page.inner_text(".age-body")
+    # Phone numbers inside the advice are tappable.
+    phones = await page.locator("article.message a[href^='tel:']").evaluate_all("els => els.map(e => e.href)")
+    assert "tel:999" in phones and "tel:0800555111" in phones, phones
     await screenshot(page, "age-offline")
     assert not [e for e in errors if "already initialized" in e]
     await context.close()

@@ -109,7 +109,8 @@ export async function render(main, params) {
         p.streets && p.streets.length ? h("p", { class: "hint", text: S.via(p.streets.slice(0, 6).join(", ")) }) : null));
     }
     out.append(h("p", { class: "tradeoff", id: "tradeoff", text: tradeoffText(shortest, safer) }), list);
-    for (const note of fc.notes || []) out.append(h("p", { class: "hint", text: note }));
+    // Data dates are said once, in words, below: skip the server's own data-date note.
+    for (const note of fc.notes || []) if (!(fc.data_as_of && note.startsWith("Crime data up to"))) out.append(h("p", { class: "hint", text: note }));
     if (fc.data_as_of) out.append(h("p", { class: "hint", text: S.dataAsOf(monthOrDate(fc.data_as_of)) }));
     out.append(h("p", { class: "caveat", text: S.caveat }));
     announce(tradeoffText(shortest, safer));
