@@ -366,6 +366,7 @@ const en = {
     legendStart: "Start",
     legendEnd: "End",
     legendYou: "Where you are",
+    serverDataNote: "Crime data up to", // how the server's data-date note begins (shown once, in words, instead)
     start: (name) => `Start: ${name}`,
     end: (name) => `End: ${name}`,
   },

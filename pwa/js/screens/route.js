@@ -110,7 +110,7 @@ export async function render(main, params) {
     }
     out.append(h("p", { class: "tradeoff", id: "tradeoff", text: tradeoffText(shortest, safer) }), list);
     // Data dates are said once, in words, below: skip the server's own data-date note.
-    for (const note of fc.notes || []) if (!(fc.data_as_of && note.startsWith("Crime data up to"))) out.append(h("p", { class: "hint", text: note }));
+    for (const note of fc.notes || []) if (!(fc.data_as_of && note.startsWith(strings.arrival.serverDataNote))) out.append(h("p", { class: "hint", text: note }));
     if (fc.data_as_of) out.append(h("p", { class: "hint", text: S.dataAsOf(monthOrDate(fc.data_as_of)) }));
     out.append(h("p", { class: "caveat", text: S.caveat }));
     announce(tradeoffText(shortest, safer));
