@@ -62,8 +62,11 @@ async function navigate() {
   cleanup = result;
   const title = main.querySelector("h1");
   document.title = title ? `${title.textContent} – ${strings.appName}` : strings.appName;
-  if (title && !main.contains(document.activeElement)) title.focus();
+  // Not on the first screen of a visit: there the first Tab must reach the skip link and "Get help now".
+  if (title && !main.contains(document.activeElement) && !firstScreen) title.focus();
+  firstScreen = false;
 }
+let firstScreen = true;
 
 function onlineBanner() {
   const banner = document.getElementById("offline-banner");

@@ -144,7 +144,7 @@ const en = {
     tradeoff: (parts) => parts.join(", ") + ".",
     longer: (min) => (min <= 0 ? "About the same time" : `${min} minute${min === 1 ? "" : "s"} longer`),
     passesHavens: (n) => `passes ${n} safe place${n === 1 ? "" : "s"}`,
-    avoids: (pct) => `avoids about ${pct}% of the risk on the shortest route`,
+    avoids: () => "avoids the streets with the most reported crime on the shortest way",
     avoidsStreets: (names) => `keeps off ${names.join(" and ")}`,
     via: (streets) => `via ${streets}`,
     summary: (min, dist) => `${min} min walk, ${dist}`,
@@ -181,6 +181,8 @@ const en = {
     usually: (t) => `(usually ${t})`,
     reasons: { holiday: "Holiday", closed: "School closed", no_school: "No school" },
     termDatesUnknown: "Term dates have not been entered, so holidays are not shown. Check with the school.",
+    everyoneElse: "everyone else",
+    laterDates: "Later dates",
   },
   alerts: {
     title: "Alerts",
@@ -194,6 +196,7 @@ const en = {
     iosInstall:
       "On iPhone or iPad: tap the Share button, then \"Add to Home Screen\". Open WayHome from your Home Screen, then turn on alerts.",
     failed: "We could not turn on alerts. Please try again.",
+    timeout: "Your browser's notification service did not answer. Check your internet connection and try again.",
     privacy: "We store only the technical address your browser gives us for alerts, and the school you chose.",
   },
   notice: {
@@ -593,6 +596,7 @@ const en = {
     legendStart: "Start",
     legendEnd: "End",
     legendYou: "Where you are",
+    serverDataNote: "Crime data up to", // how the server's data-date note begins (shown once, in words, instead)
     start: (name) => `Start: ${name}`,
     end: (name) => `End: ${name}`,
   },

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from backend.settings import Settings
-from tests.browser.conftest import get_json, new_phone, screenshot, wait_for_service_worker
+from tests.browser.conftest import SCREENSHOTS, get_json, new_phone, screenshot, wait_for_service_worker
 from tests.support.server import live_server
 
 pytestmark = pytest.mark.browser
@@ -126,6 +126,9 @@ async def test_evening_in_southwark_the_open_a_and_e_online_and_offline(
     await page.wait_for_selector("article.message")
     assert "18-24" in await page.inner_text("#tier-title")
     assert "Saved advice (you are offline)." in await page.inner_text(".age-body")
+    # Phone numbers inside the advice are tappable.
+    phones = await page.locator("article.message a[href^='tel:']").evaluate_all("els => els.map(e => e.href)")
+    assert "tel:999" in phones and "tel:0800555111" in phones, phones
     await screenshot(page, "age-offline")
     assert not [e for e in errors if "already initialized" in e]
     await context.close()
@@ -187,4 +190,38 @@ async def test_parents_route_map_renders_from_the_deep_link_without_errors(brows
     assert not errors, errors
     await page.wait_for_timeout(500)
     await screenshot(page, "route-parents-deep-link")
+    await context.close()
+
+
+async def test_large_text_and_the_first_tabs(browser: Any, server: str) -> None:
+    context = await new_phone(browser, server)
+    page = await context.new_page()
+    await page.goto("/#/haven")
+    await page.wait_for_selector("#use-location")
+    # The first Tab reaches the skip link; "Get help now" follows right after the app's name.
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.classList.contains('skip-link')")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.classList.contains('brand')")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "help-now"
+    # 200% text, as the phone's text-size setting sets it (the default font size, not a zoom).
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+    await page.reload()
+    await page.wait_for_selector("#use-location")
+    sizes = await page.evaluate(
+        """() => ({root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+                  header: document.querySelector('header.top').getBoundingClientRect().height,
+                  tabs: document.querySelector('nav.tabs').getBoundingClientRect().height,
+                  screen: window.innerHeight})"""
+    )
+    assert sizes["root"] == 32, sizes
+    assert sizes["header"] + sizes["tabs"] <= sizes["screen"] / 4, sizes  # the bar sits below the page there
+    clipped = await page.evaluate(
+        "() => [...document.querySelectorAll('header.top a, nav.tabs a')].filter((a) => "
+        "a.getBoundingClientRect().right > window.innerWidth + 1 && !a.closest('nav.tabs')).length"
+    )
+    assert clipped == 0, "nothing in the header runs off the screen"
+    await page.screenshot(path=str(SCREENSHOTS / "large-text.png"))  # the phone's screen as it is
     await context.close()

@@ -8,19 +8,53 @@ import { pushSupport, savedTopics, subscribeTopic, unsubscribeTopic } from "../p
 const S = strings.parents;
 const A = strings.alerts;
 
-/** Rows for the coming school days: date, finish time(s) (with groups for staggered finishes), notes. */
-function finishTable(ft) {
-  const days = (ft.days || []).slice(0, 15);
+const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
+
+/** "Monday 7 December" for a school day's date (YYYY-MM-DD, London). */
+export function weekdayDate(value) {
+  const d = new Date(`${value}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return value;
+  return d.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "Europe/London" });
+}
+
+/** One day's finishes as a timetable line: "Year 7 14:00, Year 8 14:15, everyone else 14:30". */
+export function finishLine(d) {
+  if (!d.school_day) return S.reasons[d.reason] || S.reasons.no_school;
+  const staggered = d.finishes.length > 1;
+  return d.finishes.map((f) => {
+    const group = f.group && f.group !== "All pupils" ? f.group : staggered ? S.everyoneElse : "";
+    return `${group ? `${group} ` : ""}${f.time}${f.usual_time ? ` ${S.usually(f.usual_time)}` : ""}`;
+  }).join(", ");
+}
+
+function timetable(days) {
   const rows = days.map((d) => {
-    const times = d.school_day
-      ? d.finishes.map((f) => `${f.group && f.group !== "All pupils" ? `${f.group}: ` : ""}${f.time}${f.usual_time ? ` ${S.usually(f.usual_time)}` : ""}`).join(", ")
-      : S.reasons[d.reason] || S.reasons.no_school;
     const changed = d.finishes && d.finishes.some((f) => f.source !== "weekly");
-    return h("tr", { class: changed ? "changed" : null }, h("th", { scope: "row", text: date(d.date) }), h("td", { text: times }), h("td", { text: (d.notes || []).join(" ") }));
+    return h("tr", { class: changed ? "changed" : null }, h("th", { scope: "row", text: weekdayDate(d.date) }), h("td", { text: finishLine(d) }), h("td", { text: (d.notes || []).join(" ") }));
   });
   return h("table", { class: "finish-times" },
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: S.day }), h("th", { scope: "col", text: S.finish }), h("th", { scope: "col", text: S.note }))),
     h("tbody", {}, rows));
+}
+
+/** The next two weeks as a timetable, one line per day; later dates folded underneath. */
+function finishTable(ft) {
+  const days = ft.days || [];
+  const first = days.length ? new Date(`${days[0].date}T00:00:00Z`).getTime() : 0;
+  const soon = days.filter((d) => new Date(`${d.date}T00:00:00Z`).getTime() - first < TWO_WEEKS_MS);
+  const later = days.slice(soon.length);
+  const box = h("div", { class: "finish-timetable" }, timetable(soon));
+  if (later.length) box.append(h("details", { class: "later-dates" }, h("summary", { text: S.laterDates }), timetable(later)));
+  return box;
+}
+
+const ALERTS_TIMEOUT_MS = 15000;
+
+/** The browser's push service may never answer: give up with a plain message instead of a spinning button. */
+function withTimeout(promise, ms = ALERTS_TIMEOUT_MS) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function noticeCard(n) {
@@ -49,12 +83,12 @@ function alertsBox(urn) {
       button.disabled = true;
       try {
         const subscribed = savedTopics().includes(topic);
-        const topics = subscribed ? await unsubscribeTopic(topic) : await subscribeTopic(topic);
+        const topics = await withTimeout(subscribed ? unsubscribeTopic(topic) : subscribeTopic(topic));
         const nowOn = topics.includes(topic);
         button.textContent = nowOn ? A.unsubscribe : A.subscribe;
         clear(msg).append(status(nowOn ? A.subscribed : A.unsubscribed));
       } catch (err) {
-        clear(msg).append(status(err.code === "denied" ? A.denied : A.failed, "error"));
+        clear(msg).append(status(err.code === "denied" ? A.denied : err.code === "timeout" ? A.timeout : A.failed, "error"));
       } finally {
         button.disabled = false;
       }
@@ -85,14 +119,15 @@ export async function render(main, params) {
     const finish = data.finish_times || school.finish_times || {};
     const notices = data.notices || school.notices || [];
     clear(detail).append(h("h2", { id: "school-name", tabindex: "-1", text: school.name }));
+    // Notices first: a change to today's finish matters more than the usual timetable.
+    detail.append(h("h3", { text: S.notices }));
+    if (notices.length) detail.append(h("ul", { class: "cards notices" }, notices.map(noticeCard)));
+    else detail.append(status(S.noNotices));
     detail.append(h("h3", { text: S.finishTimes }));
     if (finish.days && finish.days.length) {
       detail.append(finishTable(finish));
       if (finish.days.some((d) => d.term_dates_known === false)) detail.append(h("p", { class: "hint", text: S.termDatesUnknown }));
     } else detail.append(status(finish.message || S.noFinishTimes));
-    detail.append(h("h3", { text: S.notices }));
-    if (notices.length) detail.append(h("ul", { class: "cards notices" }, notices.map(noticeCard)));
-    else detail.append(status(S.noNotices));
     detail.append(h("p", {}, h("a", { class: "button secondary", href: `#/route?school=${encodeURIComponent(school.urn || urn)}`, text: S.checkRoute })));
     detail.append(alertsBox(school.urn || urn));
     detail.querySelector("#school-name").focus();

@@ -112,7 +112,11 @@ export async function render(main, params) {
     // A flagged area the safer route could not get round within the detour cap is a warning, not a hint (i12).
     const flagged = fc.flagged_on_route && fc.flagged_on_route.hotspots ? (fc.notes || []).find((n) => /flagged/.test(n)) : null;
     if (flagged) out.insertBefore(h("p", { class: "status status-warn", role: "status", id: "route-flagged", text: flagged }), list);
-    for (const note of fc.notes || []) if (note !== flagged) out.append(h("p", { class: "hint", text: note }));
+    // Data dates are said once, in words, below: skip the server's own data-date note.
+    for (const note of fc.notes || []) {
+      if (note === flagged || (fc.data_as_of && note.startsWith(strings.arrival.serverDataNote))) continue;
+      out.append(h("p", { class: "hint", text: note }));
+    }
     if (fc.data_as_of) out.append(h("p", { class: "hint", text: S.dataAsOf(monthOrDate(fc.data_as_of)) }));
     out.append(h("p", { class: "caveat", text: S.caveat }));
     announce(tradeoffText(shortest, safer));
