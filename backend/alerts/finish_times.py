@@ -154,7 +154,10 @@ def _whole_string_pattern(
         return
     anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
     if not re.search(anchored, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        example = {_TIME: "a time such as 15:20", _DATE: "a date such as 2026-12-01"}.get(
+            pattern, "plain text"
+        )
+        yield jsonschema.ValidationError(f"{instance!r} does not match what this field takes: {example}.")
 
 
 _RulesValidator = jsonschema.validators.extend(

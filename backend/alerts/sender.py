@@ -17,6 +17,7 @@ from backend.alerts.vapid import VapidSigner
 
 MAX_PLAINTEXT_BYTES = 3993  # 4096-byte record - 86-byte aes128gcm header - 16-byte tag - 1 delimiter
 URGENCIES = ("very-low", "low", "normal", "high")
+MAX_RETRY_AFTER_S = 86_400.0
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=10.0, pool=30.0)
 
 
@@ -48,12 +49,12 @@ class PushSender(Protocol):
 
 
 def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """Retry-After is delta-seconds or an HTTP date."""
+    """Retry-After is delta-seconds or an HTTP date (seconds from now, 0 for a past date; capped at a day)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # "²" and "١٢" pass str.isdigit()
+        return float(min(int(value[:9]), MAX_RETRY_AFTER_S))
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -61,7 +62,7 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     now = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - now).total_seconds())
+    return min(MAX_RETRY_AFTER_S, max(0.0, (when - now).total_seconds()))
 
 
 def encrypt(*, target: PushTarget, payload: bytes) -> bytes:

@@ -223,3 +223,15 @@ async def test_a_separate_worker_is_woken_by_notify_not_polling(
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=20)
     assert worker.returncode == 0, log.read_text()[-2000:]
+
+
+def test_retry_after_values_a_push_service_might_send() -> None:
+    from backend.alerts.sender import parse_retry_after
+
+    assert parse_retry_after("0") == 0
+    assert parse_retry_after("²") is None and parse_retry_after("١٢") is None
+    assert parse_retry_after("9" * 5000) == 86_400  # a day at most
+    past = parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")
+    assert past == 0
+    decision = decide(PushResult(503, retry_after_s=past), attempts=1, age_s=0, retry_window_s=3600)
+    assert decision.delay_s >= MIN_RETRY_DELAY_S
