@@ -106,7 +106,6 @@ def solve_local(problem: Problem, *, max_rounds: int = 200) -> Solution:
 
     current = problem.total(choice)
     for _ in range(max_rounds):
-        improved = False
         gains = []
         for i in range(n):
             costs = single_costs(i)
@@ -117,22 +116,21 @@ def solve_local(problem: Problem, *, max_rounds: int = 200) -> Solution:
             choice[i] = best
             current = problem.total(choice)
             continue
-        for t in problem.tables:  # pair moves, only when no single move helps
-            trial = list(choice)
-            best_pair, best_total = (choice[t.a], choice[t.b]), current
-            for ia in range(len(problem.options[t.a])):
-                for ib in range(len(problem.options[t.b])):
-                    trial[t.a], trial[t.b] = ia, ib
-                    value = problem.total(trial)
-                    if value < best_total - 1e-12 * max(current, 1.0):
-                        best_pair, best_total = (ia, ib), value
-            if best_pair != (choice[t.a], choice[t.b]):
-                choice[t.a], choice[t.b] = best_pair
-                current = best_total
-                improved = True
-                break
-        if not improved:
+        # no single move helps: the best joint move of two schools sharing streets, if any lowers the score
+        best_move: tuple[float, int, int, int, int] | None = None
+        for t in problem.tables:
+            own_a = single_costs(t.a) - t.cost[:, choice[t.b]]  # everything a pays except this pair
+            own_b = single_costs(t.b) - t.cost[choice[t.a], :]
+            joint = t.cost + own_a[:, None] + own_b[None, :]
+            ia, ib = np.unravel_index(int(np.argmin(joint)), joint.shape)
+            gain = float(joint[choice[t.a], choice[t.b]] - joint[ia, ib])
+            if gain > 1e-12 * max(current, 1.0) and (best_move is None or gain > best_move[0]):
+                best_move = (gain, t.a, int(ia), t.b, int(ib))
+        if best_move is None:
             break
+        _, a, ia, b, ib = best_move
+        choice[a], choice[b] = ia, ib
+        current = problem.total(choice)
     return _solution(problem, choice, "local search")
 
 
