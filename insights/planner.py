@@ -7,7 +7,7 @@ shift_b]. Two solvers:
   true optimum.
 - `solve_local`: for larger sets (all of an area's secondaries). Start from the current times, then repeat
   until nothing improves: move the one school whose best shift lowers the score most; then try every pair of
-  schools' shift combinations together (catches two schools that must move at once). Not guaranteed optimal;
+  schools' shift combinations together, vectorised per pair (catches two schools that must move at once). Not guaranteed optimal;
   tests check it matches the exact solver on small cases.
 
 Both minimise the same score plus a tie-break of 1e-9 x the current score per minute moved, so among equal
@@ -122,14 +122,15 @@ def solve_local(problem: Problem, *, max_rounds: int = 200) -> Solution:
             own_a = single_costs(t.a) - t.cost[:, choice[t.b]]  # everything a pays except this pair
             own_b = single_costs(t.b) - t.cost[choice[t.a], :]
             joint = t.cost + own_a[:, None] + own_b[None, :]
-            ia, ib = np.unravel_index(int(np.argmin(joint)), joint.shape)
-            gain = float(joint[choice[t.a], choice[t.b]] - joint[ia, ib])
+            flat = np.unravel_index(int(np.argmin(joint)), joint.shape)
+            pa, pb = int(flat[0]), int(flat[1])
+            gain = float(joint[choice[t.a], choice[t.b]] - joint[pa, pb])
             if gain > 1e-12 * max(current, 1.0) and (best_move is None or gain > best_move[0]):
-                best_move = (gain, t.a, int(ia), t.b, int(ib))
+                best_move = (gain, t.a, pa, t.b, pb)
         if best_move is None:
             break
-        _, a, ia, b, ib = best_move
-        choice[a], choice[b] = ia, ib
+        _, a, move_a, b, move_b = best_move
+        choice[a], choice[b] = move_a, move_b
         current = problem.total(choice)
     return _solution(problem, choice, "local search")
 
