@@ -63,11 +63,37 @@ def pair_table(
         return None
     flow_a, flow_b, r = fa.flow[ia], fb.flow[ib], risk[common]
     cost = np.zeros((len(shifts_a), len(shifts_b)))
-    moved_b = [shifted(flow_b, d) for d in shifts_b]
+    # sum_k r[k] min(A[k - da], B[k - db]) = sum_j r[j + da] min(A[j], B[j - delta]), delta = db - da. Risk only
+    # changes at a few moments (after-school peak, dusk, hotspot windows), so per relative shift one elementwise
+    # min and its running sum over the windows where school a has pupils out; then per shift and risk period
+    # one dot product.
+    busy = np.flatnonzero(flow_a.any(axis=0))
+    if len(busy) == 0:
+        return None
+    j0, j1 = int(busy[0]), int(busy[-1]) + 1
+    pad = max(abs(d) for d in (*shifts_a, *shifts_b))
+    r_pad = np.pad(r, ((0, 0), (pad, pad)))
+    b_pad = np.pad(flow_b, ((0, 0), (2 * pad, 2 * pad)))
+    changes = np.flatnonzero(np.any(r_pad[:, 1:] != r_pad[:, :-1], axis=0)) + 1
+    starts = np.concatenate([[0], changes]).astype(np.int64)
+    ends = np.concatenate([changes, [r_pad.shape[1]]]).astype(np.int64)
+    span = j1 - j0
+    running: dict[int, FloatArray] = {}
     for i, da in enumerate(shifts_a):
-        moved_a = shifted(flow_a, da)
-        for j in range(len(shifts_b)):
-            cost[i, j] = float(np.sum(r * np.minimum(moved_a, moved_b[j])))
+        offset = j0 + da + pad  # r_pad column of window j0 of school a, shifted by da
+        blocks = [
+            (int(bs), max(0, int(bs) - offset), min(span, int(be) - offset))
+            for bs, be in zip(starts, ends, strict=True)
+        ]
+        for j, db in enumerate(shifts_b):
+            delta = db - da
+            if delta not in running:
+                both = np.minimum(flow_a[:, j0:j1], b_pad[:, j0 - delta + 2 * pad : j1 - delta + 2 * pad])
+                running[delta] = np.concatenate([np.zeros((len(common), 1)), np.cumsum(both, axis=1)], axis=1)
+            cum = running[delta]
+            cost[i, j] = float(
+                sum(r_pad[:, bs] @ (cum[:, hi] - cum[:, lo]) for bs, lo, hi in blocks if hi > lo)
+            )
     return PairTable(a=a, b=b, shifts_a=shifts_a, shifts_b=shifts_b, cost=cost, segments=common)
 
 

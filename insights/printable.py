@@ -5,7 +5,9 @@ No tiles and no third-party requests: the map is the street graph's geometry, pr
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 from dataclasses import dataclass
 from typing import Any
@@ -153,6 +155,21 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #99
 """
 
 
+PRINT_SCRIPT = 'document.getElementById("print").addEventListener("click", () => window.print());'
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def content_security_policy() -> str:
+    """The printable page's own policy: only its inline stylesheet and print script, nothing fetched."""
+    return (
+        f"default-src 'none'; style-src {_sha256(CSS)}; script-src {_sha256(PRINT_SCRIPT)}; "
+        "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
 def plan_html(analysis: Analysis, plan: PatrolPlan, *, area_name: str) -> str:
     esc = html.escape
     title, body = notice_text(analysis, plan)
@@ -171,7 +188,7 @@ def plan_html(analysis: Analysis, plan: PatrolPlan, *, area_name: str) -> str:
 <style>{CSS}</style></head><body>
 <h1>End-of-school patrol plan: {esc(area_name)}</h1>
 <p>{esc(_day_text(analysis.day))}, {plan.start:%H:%M} to {plan.end:%H:%M}. One officer, {len(plan.points)} points,
-a walking loop of {plan.loop_m / 1000:.1f} km. <button class="no-print" onclick="print()">Print</button></p>
+a walking loop of {plan.loop_m / 1000:.1f} km. <button class="no-print" id="print" type="button">Print</button></p>
 {_svg(map_lines(analysis, plan))}
 <p class="small">Red: patrol points in visiting order. Blue dashes: the walking loop. Orange: the streets most pupils
 walk in this window. Streets: © OpenStreetMap contributors, ODbL 1.0.</p>
@@ -183,5 +200,6 @@ walk in this window. Streets: © OpenStreetMap contributors, ODbL 1.0.</p>
 <h2>What these numbers rest on</h2><ul>{assumptions}</ul>
 <p class="small">Pupil numbers are expected (modelled or aggregated) numbers, never individual pupils. Risk is a
 statistical summary of past police reports and officer information, not a promise of safety.</p>
+<script>{PRINT_SCRIPT}</script>
 </body></html>
 """

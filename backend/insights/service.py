@@ -214,7 +214,7 @@ async def day_analysis(*, router: Any, pack: AreaPack, day: dt.date) -> DayAnaly
     with _CACHE_LOCK:
         cached = _ANALYSES.get(key)
     if cached is None:
-        homes = _homes(router, pack)
+        homes = await asyncio.to_thread(_homes, router, pack)
         cached = await asyncio.to_thread(
             analyse, router, area=pack.slug, day=day, schools=schools, homes=homes
         )

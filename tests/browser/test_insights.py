@@ -92,6 +92,8 @@ async def test_flow_map_planner_and_patrol_plan(browser: Any, settings: Settings
         printable = await popup_info.value
         await printable.wait_for_load_state()
         assert "Patrol points" in await printable.inner_text("body")
+        fill = await printable.evaluate("getComputedStyle(document.querySelector('.point')).fill")
+        assert fill == "rgb(176, 0, 32)", "the printable page's own stylesheet applies under its CSP"
         await printable.set_viewport_size({"width": 900, "height": 1300})
         await printable.screenshot(path=str(SCREENSHOTS / "patrol-plan.png"), full_page=True)
         await page.click("#patrol-draft")

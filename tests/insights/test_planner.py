@@ -99,3 +99,15 @@ def test_later_finish_moves_flows_later(router: Router, pack: AreaPack, homes: H
         return a.grid.at(k)
 
     assert first_busy(late) - first_busy(early) == dt.timedelta(minutes=20)
+
+
+def test_pair_tables_equal_the_objective_summed_street_by_street(analysis: Analysis) -> None:
+    from insights.conflicts import segment_conflict
+
+    a, b = analysis.flows[3], analysis.flows[5]
+    table = pair_table(a, b, risk=analysis.seg_risk, a=0, b=1, shifts_a=(-3, 0, 2), shifts_b=(-1, 0, 6))
+    assert table is not None
+    for i, da in enumerate(table.shifts_a):
+        for j, db in enumerate(table.shifts_b):
+            direct = segment_conflict([a, b], [da, db], risk=analysis.seg_risk, segments=table.segments).sum()
+            assert table.cost[i, j] == pytest.approx(direct, rel=1e-9)

@@ -28,7 +28,7 @@ from backend.state import app_state
 from insights.flowmap import flows_document
 from insights.patrol import PatrolPlan, plan_patrol
 from insights.pdf import plan_pdf
-from insights.printable import notice_text, plan_html, plan_rows
+from insights.printable import content_security_policy, notice_text, plan_html, plan_rows
 from insights.staggering import PlannerInputError, ShiftRange, plan
 
 ROLES = {"officer", "admin"}
@@ -215,7 +215,11 @@ async def get_patrol_plan(request: Request) -> JSONResponse:
 async def get_patrol_plan_html(request: Request) -> Response:
     day, patrol, pack = await _patrol(request)
     page = await asyncio.to_thread(plan_html, day.analysis, patrol, area_name=pack.name)
-    return Response(page, media_type="text/html; charset=utf-8")
+    return Response(
+        page,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": content_security_policy()},
+    )
 
 
 @doc(summary="The patrol plan as a PDF", tags=["admin", "insights"], security="staff", params=[_AREA, _DATE, *_WINDOW],

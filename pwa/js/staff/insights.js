@@ -6,52 +6,7 @@ import { strings } from "../strings.js";
 import { createMap, labelledMarker } from "../map.js";
 import { field, errorStatus } from "./form.js";
 
-const S = {
-  title: "Pupil journeys",
-  tableRegion: "Table (scrolls sideways)",
-  hint: "Where pupils of the secondary schools are expected to walk after school, where schools meet, finish times that would keep them apart, and a patrol plan. Numbers are estimates for groups of pupils, never individual pupils.",
-  area: "Area",
-  day: "Day",
-  show: "Show",
-  flowTitle: "Flow map",
-  slider: "Time after school",
-  window: (from) => `Pupils walking between ${from} and five minutes later`,
-  legend: "Thicker streets carry more pupils. Red streets have pupils of two or more schools at the same time.",
-  fewer: "fewer than 10",
-  busiest: "Busiest streets at this time",
-  noStreets: "No street has 10 or more expected pupils at this time.",
-  plannerTitle: "Staggered finish times",
-  plannerHint: "Each school may move its finish time within the range you allow. Tick 'Keep' to keep a school's time as it is.",
-  earliest: "Earliest",
-  latest: "Latest",
-  keep: "Keep",
-  minutes: (m) => (m === 0 ? "no change" : `${m > 0 ? "+" : "−"}${Math.abs(m)} min`),
-  plan: "Find better finish times",
-  before: "Now",
-  after: "Proposed",
-  score: (b, a, pct) => `Conflict score ${b.toFixed(0)} now, ${a.toFixed(0)} with the proposed times (${pct}% lower).`,
-  school: "School",
-  finish: "Finish",
-  change: "Change",
-  affected: "Pupils affected",
-  improving: "Streets that improve most",
-  patrolTitle: "Patrol plan",
-  from: "From",
-  to: "To",
-  points: "Patrol points",
-  makePatrol: "Make patrol plan",
-  print: "Print plan",
-  pdf: "Download PDF",
-  draft: "Create draft notice for families",
-  drafted: "Draft notice saved. Review and send it under Notices.",
-  where: "Where",
-  beThere: "Be there",
-  pupilsBusiest: "Pupils, busiest 5 minutes",
-  loop: (km, n) => `${n} points for one officer, a walking loop of ${km} km.`,
-  noticeTitle: "Draft notice for families (not sent yet)",
-  assumptions: "What these numbers rest on",
-  source: (s) => (s.pupils_source === "imported" ? `imported counts (${s.imported_on})` : "modelled"),
-};
+const S = strings.insights;
 
 function nextWeekday() {
   const d = new Date();
