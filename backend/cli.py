@@ -25,7 +25,6 @@ COMMAND_MODULES = (
     "backend.insights.cli",
     "backend.partnership_cli",
 )
-COMMAND_MODULES = ("backend.directions", "backend.accounts.cli", "backend.alerts.cli", "havens.cli")
 BENCH_MODULES = ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import require_staff
+from backend.api.admin.havens import path_id
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
@@ -108,14 +109,15 @@ async def post_partner(request: Request) -> Response:
     responses={204: None, 403: "error", 404: "error"},
 )
 async def delete_partner(request: Request) -> Response:
-    partner = await PartnerWebsite.get_or_none(id=request.path_params["id"])
+    partner_id = path_id(request, "partner website")
+    partner = await PartnerWebsite.get_or_none(id=partner_id)
     staff = await require_staff(request, roles=STAFF, area=(partner.area or None) if partner else None)
     if partner is None:
         raise ApiError(404, "not_found", "This partner website is not in the list any more.")
     async with in_transaction():
         await partner.delete()
         await record_audit(request, staff, action="partner_website.delete", object_type="partner_website",
-                           object_id=request.path_params["id"])  # fmt: skip
+                           object_id=partner_id)  # fmt: skip
     return Response(status_code=204)
 
 
