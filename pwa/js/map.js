@@ -179,7 +179,7 @@ function streetWeight(feature) {
 }
 
 /** A marker that is a real focusable control with a text label (keyboard and screen-reader usable). */
-export function labelledMarker(L, lat, lon, { title, className, size = 22 }) {
+export function labelledMarker(L, lat, lon, { title, className, size = 24 }) {
   const icon = L.divIcon({ className: `pin ${className || ""}`, iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
   const marker = L.marker([lat, lon], { icon, title, alt: title, keyboard: true });
   marker.on("add", () => {

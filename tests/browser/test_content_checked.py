@@ -12,6 +12,7 @@ import pytest
 from backend.settings import Settings
 from tests.browser.conftest import axe_violations, create_staff_account, get_json, new_phone, screenshot
 from tests.support.server import live_server
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -89,11 +90,7 @@ async def test_content_console_lists_messages_whose_review_is_due(browser: Any, 
     with live_server(settings) as base:
         context = await new_phone(browser, base)
         page = await context.new_page()
-        await page.goto("/#/staff")
-        await page.fill("#staff-email", email)
-        await page.fill("#staff-password", password)
-        await page.click("#staff-sign-in")
-        await page.wait_for_selector(".staff-console")
+        await sign_in_page(page, email, password)
         await page.goto("/#/staff/messages")
         await page.wait_for_selector(".resource-list li.card")
         await page.check("#messages-review-due")

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
 )
 from tests.insights.conftest import FINISH
 from tests.support.server import live_server
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 AREA = "north-london-demo"
@@ -51,11 +52,7 @@ async def test_flow_map_planner_and_patrol_plan(browser: Any, settings: Settings
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto("/#/staff")
-        await page.fill("#staff-email", email)
-        await page.fill("#staff-password", password)
-        await page.click("#staff-sign-in")
-        await page.wait_for_selector(".staff-console")
+        await sign_in_page(page, email, password)
         await page.set_viewport_size({"width": 1000, "height": 900})  # officers plan at a desk
         await page.click("nav >> text=Pupil journeys")
         await page.wait_for_selector("#insights-map canvas", timeout=90_000)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backend.settings import Settings
+from routing.router import DetourCap
 from tests.browser.conftest import (
     axe_violations,
     create_staff_account,
@@ -27,6 +28,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_officer import service_worker_registration_id
 from tests.support.server import live_server
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 AREA = "north-london-demo"
@@ -36,11 +38,7 @@ SLOW_MS = 120_000  # the first hotspot preview builds routing tables for a new t
 
 
 async def sign_in(page: Any, email: str, password: str, section: str) -> None:
-    await page.goto("/#/staff")
-    await page.fill("#staff-email", email)
-    await page.fill("#staff-password", password)
-    await page.click("#staff-sign-in")
-    await page.wait_for_selector(".staff-console")
+    await sign_in_page(page, email, password)
     await page.goto(f"/#/staff/{section}")
 
 
@@ -212,7 +210,9 @@ async def test_unavoidable_avoid_hotspot_warns_and_the_route_says_take_care(
         await page.wait_for_selector("#hotspot-effect .effect-warning", timeout=SLOW_MS)
         warning = await page.inner_text("#hotspot-effect")
         assert "Warning: this changes no route" in warning
-        assert "none has another way round within the detour limit (at most 35% or 800 m longer)" in warning
+        cap = DetourCap()  # the router's default detour limit, in the words the warning uses
+        limit = f"at most {cap.max_pct:g}% or {cap.max_m:g} m longer"
+        assert f"none has another way round within the detour limit ({limit})" in warning
         assert not await axe_violations(page)
         await screenshot(page, "staff-hotspot-warning")
         await page.click("#hotspot-save")

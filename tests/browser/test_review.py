@@ -11,6 +11,7 @@ import pytest
 from backend.settings import Settings
 from tests.browser.conftest import axe_violations, create_staff_account, new_phone, screenshot
 from tests.support.server import live_server
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parents[1] / "partnership" / "fixtures"
@@ -25,11 +26,7 @@ async def test_review_page_flags_stale_sources_and_imports_a_police_uk_file(
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto("/#/staff")
-        await page.fill("#staff-email", email)
-        await page.fill("#staff-password", password)
-        await page.click("#staff-sign-in")
-        await page.wait_for_selector(".staff-console")
+        await sign_in_page(page, email, password)
         await page.goto("/#/staff/review")
         await page.wait_for_selector(".review-print table.review-table")
         text = await page.inner_text(".review-print")

@@ -24,7 +24,7 @@ export const SECTIONS = [
   { key: "streets", roles: ["admin"], load: () => import("./streets.js") },
   { key: "insights", roles: ["officer", "admin"], load: () => import("./insights.js") },
   { key: "review", roles: ["officer", "admin"], load: () => import("./quarterly.js") },
-  { key: "websites", roles: ["editor", "admin"], load: () => import("./websites.js") },
+  { key: "websites", roles: STAFF, load: () => import("./websites.js") },
 ];
 
 function visibleTo(me) {
