@@ -57,7 +57,7 @@ from bench.eval_routes_tune import (
     search,
 )
 from routing.build import AreaSources, assign_lsoa, build_area
-from routing.evaluate import CATEGORIES, TEST, TRAIN, write_section
+from routing.evaluate import TEST, TRAIN, write_section
 from routing.graph import FloatArray, StreetGraph
 from routing.risk import RiskConfig
 from routing.router import DetourCap, Router, SaferChoice
@@ -107,7 +107,7 @@ def load_inputs(slug: str) -> AreaInputs:
     edge_lsoa = assign_lsoa(graph, sources.lsoa_geojson)
     assert sources.crime_lsoa_csv is not None
     crimes = pd.read_csv(sources.crime_lsoa_csv, dtype={"month": str})
-    counts = lsoa_counts(crimes, months=month_range(*TEST), categories=CATEGORIES)
+    counts = lsoa_counts(crimes, months=month_range(*TEST), minor_categories=list(config.lsoa_minor_weights))
     surface = training_surface(
         graph, sources=sources, edge_lsoa=edge_lsoa, config=config, months=month_range(*TRAIN)
     )

@@ -65,10 +65,12 @@ def training_surface(
 
 
 def lsoa_counts(
-    crimes: pd.DataFrame, *, months: Sequence[str], categories: Sequence[str]
+    crimes: pd.DataFrame, *, months: Sequence[str], minor_categories: Sequence[str]
 ) -> Mapping[str, float]:
-    """Plain (unweighted) count of crimes of `categories` per LSOA over `months`."""
-    sel = crimes[crimes["month"].isin(list(months)) & crimes["major_category"].isin(list(categories))]
+    """Plain (unweighted) count per LSOA over `months` of the MPS minor categories the router is trained on
+    (`RiskConfig.lsoa_minor_weights`), so that a route is scored on the same kind of crime it avoids."""
+    chosen = crimes["minor_category"].isin(list(minor_categories))
+    sel = crimes[crimes["month"].isin(list(months)) & chosen]
     by = sel.groupby("lsoa11cd")["count"].sum()
     return {str(k): float(v) for k, v in by.items()}
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from bench.eval_routes_core import MAIN_ROAD_HIGHWAYS, Row
 from bench.eval_routes_tune import ALPHA_SETS, CAP_MS, CAP_PCTS, MIN_SAVINGS_PCT, RISK_CAPS, TIE_PP, Candidate
-from routing.evaluate import CATEGORIES, TEST, TRAIN
+from routing.evaluate import TEST, TRAIN
+from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS
 from routing.router import DetourCap, SaferChoice
 
 HEADER = (
@@ -162,7 +163,7 @@ def render(results: dict[str, Any], *, command: str, max_extra_pct: float, notes
         "the PyPI saferoute rows, which appear only when it is importable: it is not a project dependency). "
         f"The router's surface is built from MPS LSOA counts of {TRAIN[0]}..{TRAIN[1]} only (as `eval risk`); "
         f"each route is scored on {TEST[0]}..{TEST[1]}: exposure = sum over its streets of km x held-out crimes "
-        f"per km of that street, each LSOA's count of {', '.join(CATEGORIES).lower()} spread evenly over its "
+        f"per km of that street, each LSOA's count of MPS minor categories {', '.join(DEFAULT_LSOA_MINOR_WEIGHTS).lower()} (the ones the router is trained on) spread evenly over its "
         "streets. *Held-out saved* = share of the exact shortest route's exposure a route avoids, per trip "
         "(mean with a bootstrap 95% interval, median; school trips / random pairs). *Survives* = held-out "
         "saving as a share of the saving the same routes show on the training surface. *Within cap* uses the "

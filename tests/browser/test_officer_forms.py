@@ -190,10 +190,6 @@ async def test_officer_places_a_hotspot_by_street_name_and_sees_its_effect(
         await context.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="merge of #18's dated surface with #19's evaluation and #12's preview: not yet reconciled (see the closing note)",
-)
 async def test_unavoidable_avoid_hotspot_warns_and_the_route_says_take_care(
     browser: Any, settings: Settings
 ) -> None:
