@@ -39,7 +39,7 @@ MAX_SNAP_M = 250.0
 # and the detour cap are chosen by `wayhome eval routes` (held-out months; BENCHMARKS.md): before it they were
 # 0.5/2/8, 5% and 35%/800 m, which walked 4.5% further on average for no more held-out saving.
 SAFER_ALPHAS = (0.5, 1.0, 2.0)
-MIN_SAVING_PCT = 0.0
+MIN_SAVING_PCT = 10.0
 # `balanced` (only when asked for): the risk weight of the chosen safer route times this factor. With exact
 # searches a smaller weight never gives a longer or less exposed route, so balanced lies between the two.
 BALANCED_FACTOR = 0.25
@@ -59,7 +59,7 @@ class RoutingError(Exception):
 
 @dataclass(frozen=True)
 class DetourCap:
-    max_pct: float = 25.0  # defaults from `wayhome eval routes`
+    max_pct: float = 35.0  # defaults from `wayhome eval routes`
     max_m: float = 500.0
 
     def allowed_extra_m(self, shortest_m: float) -> float:
