@@ -9,6 +9,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from backend.accounts.addresses import parse_networks
+from backend.accounts.ratelimit import RateLimitMiddleware
 from backend.api import api_routes
 from backend.errors import EXCEPTION_HANDLERS
 from backend.lifespan import make_lifespan
@@ -26,13 +27,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *api_routes(),
         Route("/openapi.json", openapi_json, methods=["GET"]),
     ]
-    extra_middleware = []
-    try:
-        from backend.accounts.ratelimit import RateLimitMiddleware
-    except ImportError:
-        pass
-    else:
-        extra_middleware.append(Middleware(RateLimitMiddleware, settings=settings))
     if settings.pwa_dir.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=settings.pwa_dir, html=True), name="pwa"))
     app = Starlette(
@@ -40,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(SecurityMiddleware, settings=settings),
             Middleware(GZipMiddleware, minimum_size=800),
-            *extra_middleware,
+            Middleware(RateLimitMiddleware, settings=settings),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=make_lifespan(settings),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import importlib.util
 import sys
 import time
 from typing import Any
@@ -21,11 +22,11 @@ COMMAND_MODULES = (
     "backend.accounts.cli",
     "backend.alerts.cli",
     "havens.cli",
-    "bench.eval_routes",
     "backend.insights.cli",
     "backend.partnership_cli",
 )
-BENCH_MODULES = ("bench.loop",)  # benchmarks outside the product packages (skipped when not importable)
+# benchmarks and evaluations live outside the product packages: skipped (with a note) when not installed
+BENCH_MODULES = ("bench.eval_routes", "bench.loop")
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",
     "data": "area data packs and the artefacts built from them",
@@ -210,10 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     pack.set_defaults(func=cmd_data_pack)
 
     for name in (*COMMAND_MODULES, *BENCH_MODULES):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
+        if name in BENCH_MODULES and importlib.util.find_spec(name.partition(".")[0]) is None:
+            continue  # a product install without the dev tools; product modules are imported unguarded
+        module = importlib.import_module(name)
         add = getattr(module, "add_commands", None)
         if add is not None:
             add(registry)

@@ -12,20 +12,28 @@ import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from backend import surfaces
+from backend.hotspots import service as hotspots
 from routing.build import AreaSources, build_area, input_hash, is_current
 from routing.fetch import FetchError, cached_streets
 from routing.fetch import fetch_streets as fetch_area_streets
 from routing.risk import RiskConfig
 from routing.router import Router
 
+if TYPE_CHECKING:
+    from backend.hotspots.service import HotspotSync
+    from backend.settings import Settings
+    from content.areas import AreaPack
+
 log = logging.getLogger("wayhome.directions")
 _LOADED: dict[tuple[str, str, str], Router] = {}
 
 
-def use_numba_cache_dir(settings: Any) -> None:
+def use_numba_cache_dir(settings: Settings) -> None:
     """Keep compiled route kernels next to the built artefacts (numba reads this once, when first imported).
 
     The kernels compile in ~2.5 s the first time; with the cache a cold start loads them in milliseconds.
@@ -40,11 +48,11 @@ def use_numba_cache_dir(settings: Any) -> None:
         os.environ["NUMBA_CACHE_DIR"] = str(path)
 
 
-def streets_cache_dir(settings: Any) -> Path:
+def streets_cache_dir(settings: Settings) -> Path:
     return Path(settings.var_dir) / "streets"
 
 
-def street_files(*, settings: Any, area: Any) -> tuple[tuple[Path, ...], str]:
+def street_files(*, settings: Settings | None, area: AreaPack) -> tuple[tuple[Path, ...], str]:
     """(OSM files to build from, effective coverage): a `wayhome data streets` download wins over the pack's clips."""
     cached = cached_streets(streets_cache_dir(settings), area.slug) if settings is not None else None
     if cached is not None:
@@ -52,7 +60,7 @@ def street_files(*, settings: Any, area: Any) -> tuple[tuple[Path, ...], str]:
     return tuple(area.osm_files), str(area.streets_coverage)
 
 
-def area_sources(area: Any, *, settings: Any = None) -> AreaSources:
+def area_sources(area: AreaPack, *, settings: Settings | None = None) -> AreaSources:
     """Plain build inputs from a content AreaPack (and the settings' street cache, when given)."""
     as_of = area.data_as_of
     crime_month = as_of.get("crime", "") if isinstance(as_of, dict) else str(as_of)
@@ -68,7 +76,7 @@ def area_sources(area: Any, *, settings: Any = None) -> AreaSources:
     )
 
 
-def build_area_artefacts(*, settings: Any, area: Any, force: bool = False) -> dict[str, Any]:
+def build_area_artefacts(*, settings: Settings, area: AreaPack, force: bool = False) -> dict[str, Any]:
     """Build (or keep, when the input hash matches) settings.build_dir/<slug>/ for `wayhome data build`."""
     use_numba_cache_dir(settings)
     sources = area_sources(area, settings=settings)
@@ -94,7 +102,7 @@ def warm_route_kernels(out_dir: Path, *, slug: str) -> None:
     router.routes(**ends, at=now, fixed_origin=True)  # reads them
 
 
-def fetch_streets(*, settings: Any, area: Any, source: Path | None) -> Path:
+def fetch_streets(*, settings: Settings, area: AreaPack, source: Path | None) -> Path:
     """`wayhome data streets <slug> [--osm FILE]`: cache the full network; raises FetchError with a reason."""
     return fetch_area_streets(
         slug=area.slug,
@@ -105,7 +113,7 @@ def fetch_streets(*, settings: Any, area: Any, source: Path | None) -> Path:
     )
 
 
-def _load_one(settings: Any, area: Any) -> Router | None:
+def _load_one(settings: Settings, area: AreaPack) -> Router | None:
     sources = area_sources(area, settings=settings)
     _, coverage = street_files(settings=settings, area=area)
     if not sources.osm_files or not all(p.exists() for p in sources.osm_files):
@@ -123,13 +131,20 @@ def _load_one(settings: Any, area: Any) -> Router | None:
     return _LOADED[key].fork()
 
 
-def load_one(settings: Any, area: Any) -> Router | None:
+def load_one(settings: Settings, area: AreaPack) -> Router | None:
     """Build (when inputs changed) and load one area's router: the console's street download uses it."""
     return _load_one(settings, area)
 
 
-async def load_route_engines(*, settings: Any, areas: dict[str, Any]) -> dict[str, Router]:
-    """One router per area with street data; live hotspots loaded from the database when it is ready."""
+async def load_route_engines(
+    *, settings: Settings, areas: Mapping[str, AreaPack], hotspot_sync: HotspotSync | None = None
+) -> dict[str, Router]:
+    """One router per area with street data, carrying the live hotspots and the published crime surface.
+
+    `hotspot_sync` is the app's record of which hotspot revision each router carries (kept in the app state,
+    so the first request does not reload them); None means there is no database (the tests' warm-up, CLI use
+    without one): routers get the pack's surface and no hotspots.
+    """
     use_numba_cache_dir(settings)
     routers: dict[str, Router] = {}
     for slug, area in areas.items():
@@ -137,18 +152,12 @@ async def load_route_engines(*, settings: Any, areas: dict[str, Any]) -> dict[st
         if router is not None:
             router.snap(*router.centre)  # pyproj sets up its transformer per thread: not on the first request
             routers[slug] = router
-    try:
-        from backend.hotspots import service
-
-        sync = service.HotspotSync()
-        for slug, router in routers.items():
-            await service.refresh_router(router, area=slug, sync=sync)
-    except Exception:  # database not initialised (e.g. CLI use): routes still work without hotspots
-        log.warning("hotspots not loaded into route engines", exc_info=True)
-    from backend import surfaces  # the published crime surface, or the pack's with stale points left out
-
     for slug, router in routers.items():
-        await surfaces.load_current(settings=settings, area=slug, router=router)
+        if hotspot_sync is not None:
+            await hotspots.refresh_router(router, area=slug, sync=hotspot_sync)
+        await surfaces.load_current(
+            settings=settings, area=slug, router=router, database=hotspot_sync is not None
+        )
     return routers
 
 

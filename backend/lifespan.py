@@ -20,6 +20,7 @@ from backend.db import tortoise_config
 from backend.settings import Settings
 from backend.state import AppState
 from content.areas import load_all_areas
+from havens.seed import seed_from_content
 
 log = logging.getLogger("wayhome.lifespan")
 
@@ -52,7 +53,9 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             if config["apps"]:
                 await stack.enter_async_context(RegisterTortoise(app, config=config, generate_schemas=False))
             await _seed(state)
-            state.routers = await directions.load_route_engines(settings=settings, areas=areas)
+            state.routers = await directions.load_route_engines(
+                settings=settings, areas=areas, hotspot_sync=state.hotspot_sync if config["apps"] else None
+            )
             await stack.enter_async_context(worker.in_process_worker(state))
             log.info(
                 "ready",
@@ -65,8 +68,4 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 
 async def _seed(state: AppState) -> None:
     """Load directory content (public places, national services, key messages) into an empty database."""
-    try:
-        from havens.seed import seed_from_content
-    except ImportError:
-        return
     await seed_from_content(areas=state.areas)

@@ -11,7 +11,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backend.state import AppState
 
 log = logging.getLogger("wayhome.streets_download")
 
@@ -118,11 +121,8 @@ def _never() -> bool:
     return False
 
 
-def downloads(state: Any) -> StreetDownloads:
-    """The app's download jobs (in the app state's extras); under test settings OpenStreetMap is never tried."""
-    jobs = state.extras.get("street_downloads")
-    if not isinstance(jobs, StreetDownloads):
-        jobs = state.extras["street_downloads"] = StreetDownloads(
-            reachable=_never if getattr(state.settings, "testing", False) else _reachable
-        )
-    return jobs
+def downloads(state: AppState) -> StreetDownloads:
+    """The app's download jobs (created on first use); under test settings OpenStreetMap is never tried."""
+    if state.street_downloads is None:
+        state.street_downloads = StreetDownloads(reachable=_never if state.settings.testing else _reachable)
+    return state.street_downloads

@@ -234,13 +234,12 @@ async def _revision(area: str) -> tuple[int, str]:
     return (row.revision, row.surface_file) if row else (0, "")
 
 
-async def load_current(*, settings: Any, area: str, router: Any) -> None:
-    """At start-up: the published surface when there is one, else the pack's default (stale points left out)."""
-    rev, path = 0, ""
-    try:
-        rev, path = await _revision(area)
-    except Exception:  # database not initialised (CLI use, warm-up): the pack's surface
-        log.info("surface revision not read for %s: serving the pack's surface", area)
+async def load_current(*, settings: Any, area: str, router: Any, database: bool = True) -> None:
+    """At start-up: the published surface when there is one, else the pack's default (stale points left out).
+
+    `database=False` (no database: the tests' warm-up, CLI use) serves the pack's surface.
+    """
+    rev, path = await _revision(area) if database else (0, "")
     surface: Surface | None = None
     if rev and path:
         try:
@@ -281,11 +280,19 @@ def route_data_as_of(pack_dates: Any, router: Any) -> dict[str, Any]:
     return out
 
 
+def _month_words(month: str) -> str:
+    """ "2026-02" -> "February 2026" (a reader's date, not a machine's); anything else as it is."""
+    try:
+        return dt.datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return month
+
+
 def _months(layer: dict[str, Any]) -> str:
     first, last = layer.get("from") or "", layer.get("to") or ""
     if not last:
         return "no date"
-    return last if first == last else f"{first} to {last}"
+    return _month_words(last) if first == last else f"{_month_words(first)} to {_month_words(last)}"
 
 
 def layer_notes(router: Any) -> list[str]:

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backend.alerts import notices as notices_domain
 from backend.alerts import subscriptions
@@ -24,6 +24,9 @@ from backend.alerts.sender import PushSender, WebPushSender, make_client
 from backend.alerts.vapid import VapidSigner, load_or_create, public_key_b64
 from backend.settings import Settings
 from content.areas import AreaPack
+
+if TYPE_CHECKING:
+    from backend.state import AppState
 
 log = logging.getLogger("wayhome.alerts.worker")
 PURGE_EVERY_S = 3600.0
@@ -160,11 +163,11 @@ async def _first(*events: asyncio.Event) -> None:
 
 
 @contextlib.asynccontextmanager
-async def in_process_worker(state: Any) -> AsyncIterator[None]:
+async def in_process_worker(state: AppState) -> AsyncIterator[None]:
     """Inside `wayhome serve`: make sure a VAPID key exists, then drain the outbox until shutdown."""
     settings: Settings = state.settings
     signer = signer_for(settings)
-    state.extras["vapid_public_key"] = public_key_b64(signer.vapid)
+    state.vapid_public_key = public_key_b64(signer.vapid)
     if not settings.in_process_worker:
         yield
         return
@@ -175,7 +178,7 @@ async def in_process_worker(state: Any) -> AsyncIterator[None]:
             sender=WebPushSender(client=client, signer=signer),
             config=WorkerConfig(**settings.extra.get("push_worker", {})),
         )
-        state.extras["outbox_worker"] = worker
+        state.outbox_worker = worker
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop), name="wayhome-outbox")
         try:

@@ -23,6 +23,7 @@ from backend.openapi import doc
 from backend.params import query_datetime, query_float, query_str
 from backend.places import ResolvedPoint, resolve_point
 from backend.state import AppState, app_state
+from havens.queries import haven_points
 from routing.router import DetourCap, HavenRef, Router, RoutingError
 
 log = logging.getLogger("wayhome.api.directions")
@@ -110,11 +111,7 @@ HAVENS_TTL_S = 30.0  # a Haven edit reaches routes within this; open state is ke
 
 async def _havens(state: AppState, area: str, at: dt.datetime) -> list[HavenRef]:
     """Open-state of the area's Havens at `at` (cached per area and minute: one DB query, not one per route)."""
-    try:
-        from havens.queries import haven_points
-    except ImportError:
-        return []
-    cache: dict[tuple[str, str], tuple[float, list[HavenRef]]] = state.extras.setdefault("route_havens", {})
+    cache = state.route_havens
     key = (area, at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M"))
     now = time.monotonic()
     hit = cache.get(key)
@@ -144,10 +141,8 @@ async def router_for(state: AppState, area: str) -> Router:
     router: Router | None = state.routers.get(area)
     if router is None:
         raise ApiError(422, "no_street_data", "We do not have street data for this area yet.", {"area": area})
-    sync = state.extras.setdefault("hotspot_sync", hotspots.HotspotSync())
-    await hotspots.sync_if_stale(router, area=area, sync=sync)
-    surface_sync = state.extras.setdefault("surface_sync", surfaces.SurfaceSync())
-    await surfaces.sync_if_stale(router, settings=state.settings, area=area, sync=surface_sync)
+    await hotspots.sync_if_stale(router, area=area, sync=state.hotspot_sync)
+    await surfaces.sync_if_stale(router, settings=state.settings, area=area, sync=state.surface_sync)
     return router
 
 

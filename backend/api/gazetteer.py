@@ -48,7 +48,7 @@ async def area_gazetteer(request: Request) -> Response:
             f"WayHome does not serve an area called {slug[:40]!r}.",
             {"areas": sorted(state.areas)},
         )
-    cache: dict[str, bytes] = state.extras.setdefault("offline_gazetteer", {})
+    cache = state.offline_gazetteer
     if slug not in cache:  # built once per area, off the event loop (thousands of postcodes)
         cache[slug] = await run_in_threadpool(_encoded, state.areas[slug])
     return Response(

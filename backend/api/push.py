@@ -20,11 +20,9 @@ from backend.state import app_state
 
 def _public_key(request: Request) -> str:
     state = app_state(request)
-    key = state.extras.get("vapid_public_key")
-    if not key:
-        key = public_key_b64(load_or_create(var_dir=state.settings.var_dir))
-        state.extras["vapid_public_key"] = key
-    return str(key)
+    if not state.vapid_public_key:
+        state.vapid_public_key = public_key_b64(load_or_create(var_dir=state.settings.var_dir))
+    return state.vapid_public_key
 
 
 @doc(

@@ -16,6 +16,7 @@ async def _patrol_files(args: argparse.Namespace, settings: Settings) -> list[Pa
     from backend.accounts.cli import _with_db
     from backend.alerts.finish_times import LONDON
     from backend.directions import load_route_engines
+    from backend.hotspots.service import HotspotSync
     from backend.insights import service
     from content.areas import load_all_areas
     from insights.patrol import plan_patrol
@@ -26,7 +27,7 @@ async def _patrol_files(args: argparse.Namespace, settings: Settings) -> list[Pa
     pack = areas[args.area]
 
     async def work() -> list[Path]:
-        routers = await load_route_engines(settings=settings, areas=areas)
+        routers = await load_route_engines(settings=settings, areas=areas, hotspot_sync=HotspotSync())
         if args.area not in routers:
             raise service.InsightsError(409, "no_streets", f"{pack.name} has no street data yet.")
         today = dt.datetime.now(LONDON).date()

@@ -75,7 +75,11 @@ export function screenTitle(text) {
 /** "2026-02" -> "February 2026"; full dates as date(). Data packs state months, not days. */
 export function monthOrDate(value) {
   if (value && typeof value === "object") {
-    return Object.entries(value).map(([k, v]) => `${k.replace(/_/g, " ")}: ${monthOrDate(v)}`).join("; ");
+    // Only the dated sources ("crime: February 2026"); lists such as the risk layers are said in their own notes.
+    return Object.entries(value)
+      .filter(([, v]) => typeof v === "string" && v)
+      .map(([k, v]) => `${k.replace(/_/g, " ")}: ${monthOrDate(v)}`)
+      .join("; ");
   }
   const m = /^(\d{4})-(\d{2})$/.exec(String(value || ""));
   if (m) return new Date(Date.UTC(+m[1], +m[2] - 1, 15)).toLocaleDateString(locale, { month: "long", year: "numeric" });

@@ -70,7 +70,7 @@ async def test_other_workers_notice_a_hotspot_written_elsewhere(app: Any, client
     coords = before["geometry"]["coordinates"]
     lon, lat = coords[len(coords) // 2]
     state = app.state.wayhome
-    state.extras["hotspot_sync"] = service.HotspotSync(min_interval_s=0.0)
+    state.hotspot_sync = service.HotspotSync(min_interval_s=0.0)
     # Written straight to the database, as another web worker would: this worker's router is not told.
     await service.create_hotspot(
         area=AREA, values={"lat": lat, "lon": lon, "radius_m": 60.0, "weight": 10.0}, created_by=None
@@ -165,3 +165,27 @@ async def test_hotspot_change_and_its_audit_event_commit_together(client: httpx.
     assert r.status_code == 201, r.text
     event = await AuditEvent.filter(action="hotspot.create", object_id=str(r.json()["id"])).first()
     assert event is not None
+
+
+async def test_a_new_worker_starts_with_the_live_hotspots_and_keeps_them(settings: Any) -> None:
+    """The hotspots loaded at start-up are the ones requests use: the first route does not reload them."""
+    from asgi_lifespan import LifespanManager
+
+    from backend.app import create_app
+
+    first = create_app(settings)
+    async with LifespanManager(first):  # an earlier worker saved a hotspot
+        await service.create_hotspot(
+            area=AREA, values={"lat": 51.606, "lon": -0.118, "radius_m": 80.0, "weight": 5.0}, created_by=None
+        )
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        state = app.state.wayhome
+        router = state.routers[AREA]
+        assert [h.id for h in router._snapshot.hotspots] != [], "started with the saved hotspot"
+        loaded_version = router.hotspot_version
+        assert state.hotspot_sync.revisions[AREA] >= 1
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            await _safer(client)
+        assert router.hotspot_version == loaded_version, "the first request did not load them again"

@@ -31,7 +31,7 @@ async def test_without_openstreetmap_the_download_stops_with_a_reason(
         gate.wait(5)
         return False
 
-    app.state.wayhome.extras["street_downloads"] = StreetDownloads(reachable=unreachable)
+    app.state.wayhome.street_downloads = StreetDownloads(reachable=unreachable)
     await login_as(client, role="admin")
     admin = client
     before = await poll(admin, "southwark", until={"idle"})
@@ -56,7 +56,7 @@ async def test_without_openstreetmap_the_download_stops_with_a_reason(
 async def test_only_admins_start_downloads_and_unknown_areas_are_404(
     app: Any, client: httpx.AsyncClient
 ) -> None:
-    app.state.wayhome.extras["street_downloads"] = StreetDownloads(reachable=lambda: False)
+    app.state.wayhome.street_downloads = StreetDownloads(reachable=lambda: False)
     await login_as(client, role="officer", areas=("southwark",))
     r = await client.post("/api/v1/admin/streets/southwark/download")
     assert r.status_code == 403
@@ -65,4 +65,4 @@ async def test_only_admins_start_downloads_and_unknown_areas_are_404(
     await login_as(client, role="admin")
     r = await client.post("/api/v1/admin/streets/atlantis/download")
     assert r.status_code == 404 and r.json()["error"]["message"] == "WayHome does not serve that area."
-    assert app.state.wayhome.extras["street_downloads"].status("southwark")["state"] == "idle"
+    assert app.state.wayhome.street_downloads.status("southwark")["state"] == "idle"

@@ -65,9 +65,10 @@ async def test_route_data_as_of_lists_each_source_with_its_own_date(
     )  # fmt: skip
     assert layers["policeuk_points"]["to"] == "2018-06" and not layers["policeuk_points"]["in_use"]
     assert (
-        "Risk is based on: Metropolitan Police recorded crime by LSOA (2024-02 to 2026-02)." in body["notes"]
+        "Risk is based on: Metropolitan Police recorded crime by LSOA (February 2024 to February 2026)."
+        in body["notes"]
     )
-    assert "Not used: police.uk street-level crimes (2018-06), older than 24 months." in body["notes"]
+    assert "Not used: police.uk street-level crimes (June 2018), older than 24 months." in body["notes"]
 
 
 async def test_public_streets_layer_carries_no_per_street_risk(client: httpx.AsyncClient) -> None:

@@ -73,8 +73,7 @@ def _forbidden(area: str) -> ApiError:
 async def _refresh(state: AppState, area: str) -> None:
     router = state.routers.get(area)
     if router is not None:
-        sync = state.extras.setdefault("hotspot_sync", service.HotspotSync())
-        await service.refresh_router(router, area=area, sync=sync)
+        await service.refresh_router(router, area=area, sync=state.hotspot_sync)
 
 
 async def _load(request: Request, staff: Staff) -> Hotspot:

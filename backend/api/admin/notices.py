@@ -256,7 +256,7 @@ async def send_notice(request: Request) -> JSONResponse:
     result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit)
     if result is None:
         raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
-    worker = state.extras.get("outbox_worker")
+    worker = state.outbox_worker
     if worker is not None:
         worker.wake.set()
     body = domain.notice_json(result[0]) | {"recipients": result[1]}

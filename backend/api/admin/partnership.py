@@ -116,7 +116,7 @@ async def _republish(state: AppState, area: Any) -> dict[str, Any]:
     router = state.routers.get(area.slug)
     if router is None:
         return {"rebuilt": False, "reason": "This area has no street data, so there is no surface to update."}
-    sync = state.extras.setdefault("surface_sync", surfaces.SurfaceSync())
+    sync = state.surface_sync
     try:
         published = await surfaces.publish(settings=state.settings, area=area, router=router, sync=sync)
     except Exception:
@@ -271,7 +271,7 @@ async def post_rollback(request: Request) -> JSONResponse:
     )
     router = state.routers.get(area.slug)
     if router is not None:
-        sync = state.extras.setdefault("surface_sync", surfaces.SurfaceSync())
+        sync = state.surface_sync
         sync.checked_at.pop(area.slug, None)
         await surfaces.sync_if_stale(router, settings=state.settings, area=area.slug, sync=sync)
     return JSONResponse({"area": area.slug, "revision": revision})

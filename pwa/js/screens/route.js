@@ -16,7 +16,7 @@ export function tradeoffText(shortest, safer) {
   const a = shortest.properties;
   const b = safer.properties;
   if (Math.abs((b.length_m || 0) - (a.length_m || 0)) < 1 && !(b.exposure_saved_pct > 0)) return S.same;
-  const parts = [S.longer(Math.round(((b.duration_s || 0) - (a.duration_s || 0)) / 60))];
+  const parts = [S.longer(minutes(b.duration_s || 0) - minutes(a.duration_s || 0))]; // the cards' own minutes
   const havens = (b.havens_nearby || []).length;
   if (havens) parts.push(S.passesHavens(havens));
   if (b.exposure_saved_pct > 0) parts.push(S.avoids(Math.round(b.exposure_saved_pct)));
