@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from havens.models import Haven, HelpService, PartnerWebsite, WebsiteAuditRun
+from havens.models import Haven, HelpService, PartnerWebsite, WebsiteAuditRun, havens_transaction
 from outbound import GuardedTransport, OutboundPolicy, fetch_following_redirects
 from outbound.transport import FetchOutcome
 
@@ -118,8 +119,13 @@ async def run_audit(
     transport: httpx.AsyncBaseTransport | None = None,
     timeout_s: float = 10.0,
     concurrency: int = 8,
+    audit: Callable[[WebsiteAuditRun], Awaitable[None]] | None = None,
 ) -> WebsiteAuditRun:
-    """Check every website once through the outbound guard and store the run (problems: not `ok`)."""
+    """Check every website once through the outbound guard and store the run (problems: not `ok`).
+
+    The fetches happen first, outside any transaction; the run, the partners' new states and `audit` (the staff
+    audit row, when a person started it) are then stored together or not at all.
+    """
     started = datetime.now(UTC)
     targets = await collect_targets()
     previous = await _previous_hashes()
@@ -136,12 +142,15 @@ async def run_audit(
 
         results = list(await asyncio.gather(*(one(t) for t in targets)))
     finished = datetime.now(UTC)
-    await _update_partners(results, finished)
     problems = sum(1 for r in results if r["result"] != "ok")
-    run = await WebsiteAuditRun.create(
-        started_at=started, finished_at=finished, checked=len(results), problems=problems,
-        results=sorted(results, key=lambda r: (r["result"] == "ok", r["url"])),
-    )  # fmt: skip
+    async with havens_transaction():
+        await _update_partners(results, finished)
+        run = await WebsiteAuditRun.create(
+            started_at=started, finished_at=finished, checked=len(results), problems=problems,
+            results=sorted(results, key=lambda r: (r["result"] == "ok", r["url"])),
+        )  # fmt: skip
+        if audit is not None:
+            await audit(run)
     log.info("website audit finished", extra={"checked": len(results), "problems": problems})
     return run
 

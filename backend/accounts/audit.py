@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.requests import Request
+from tortoise.transactions import in_transaction
 
 from backend.accounts.addresses import client_host, coarsen_address
 from backend.accounts.models import AuditEvent
@@ -57,3 +60,28 @@ async def record_audit(
     )
     log.info("audit", extra={"action": action, "object_type": object_type})
     return event
+
+
+AuditFn = Callable[..., Awaitable[None]]
+
+
+@asynccontextmanager
+async def audited_write(
+    request: Request | None, staff: Any, *, action: str, object_type: str
+) -> AsyncIterator[AuditFn]:
+    """The one way a staff write is audited: the write and its audit event commit together, or neither does.
+
+    Every model shares the one database connection, so one transaction covers the domain row and the audit row:
+
+        async with audited_write(request, staff, action="notice.create", object_type="notice") as audit:
+            notice = await Notice.create(...)
+            await audit(notice.id, {"fields": [...]})
+    """
+    async with in_transaction(AuditEvent._meta.default_connection):
+
+        async def audit(object_id: str | int | None, details: dict[str, Any] | None = None) -> None:
+            await record_audit(
+                request, staff, action=action, object_type=object_type, object_id=object_id, details=details
+            )
+
+        yield audit

@@ -129,3 +129,71 @@ async def test_role_by_object_matrix(client: httpx.AsyncClient, ctx: Ctx, row: R
             elif status not in row.ok:
                 failures.append(f"{label} (expected one of {row.ok})")
     assert not failures, f"{row.method} {row.path}:\n" + "\n".join(failures)
+
+
+# Staff POSTs that change nothing stored, so they write no audit row (a dry run, a check, a download).
+NO_STORE: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/admin/hotspots/preview"): "tries a hotspot on sample routes; stores nothing",
+    ("POST", "/api/v1/admin/insights/planner"): "computes a staggering plan from the posted ranges",
+}
+WRITES = [r for r in ROWS if r.method in UNSAFE and r.key not in NO_STORE]
+
+
+@pytest.mark.parametrize("row", WRITES, ids=[f"{r.method} {r.path}" for r in WRITES])
+async def test_every_admin_write_records_its_audit_row(client: httpx.AsyncClient, ctx: Ctx, row: Row) -> None:
+    from backend.accounts.models import AuditEvent
+
+    call: Call = await row.prepare(ctx, "own")
+    await login_as(client, role="admin", **(row.scope or SCOPE))
+    before = await AuditEvent.all().count()
+    response = await client.request(
+        row.method, _fill(row.path, call.path_params), params=call.query or None, json=call.body
+    )
+    assert response.status_code in row.ok, response.text[:300]
+    after = await AuditEvent.all().count()
+    if response.status_code < 300:
+        assert after > before, "the write left no audit row"
+    else:  # an allowed refusal (e.g. 409 nothing to roll back) changes nothing, audit included
+        assert after == before
+
+
+async def _stored_rows() -> dict[str, list[tuple[object, ...]]]:
+    """Every stored row of every model but sign-in sessions (a request may touch its own session)."""
+    from tortoise import Tortoise
+
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    for app_models in Tortoise.apps.values():
+        for name, model in app_models.items():
+            if name in {"Session"}:
+                continue
+            values = await model.all().values_list(*model._meta.db_fields)
+            rows[name] = sorted(values, key=repr)
+    return rows
+
+
+@pytest.mark.parametrize("row", WRITES, ids=[f"{r.method} {r.path}" for r in WRITES])
+async def test_a_failing_audit_rolls_the_write_back(
+    client: httpx.AsyncClient, ctx: Ctx, row: Row, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the audit insert fails (disk full, a lost connection); the write must not land alone."""
+    from backend.accounts.models import AuditEvent
+
+    call: Call = await row.prepare(ctx, "own")
+    await login_as(client, role="admin", **(row.scope or SCOPE))
+    before = await _stored_rows()
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("the audit log could not be written")
+
+    monkeypatch.setattr(AuditEvent, "create", broken)
+    transport = httpx.ASGITransport(app=client._transport.app, raise_app_exceptions=False)  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url)) as http:
+        http.cookies = client.cookies
+        http.headers.update(client.headers)
+        response = await http.request(
+            row.method, _fill(row.path, call.path_params), params=call.query or None, json=call.body
+        )
+    monkeypatch.undo()
+    if response.status_code < 300:
+        pytest.fail(f"the write answered {response.status_code} although its audit row failed")
+    assert await _stored_rows() == before, "the write landed without its audit row"

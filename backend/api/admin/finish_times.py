@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.audit import record_audit
+from backend.accounts.audit import audited_write
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import finish_time_notice, finish_times
 from backend.alerts.models import FinishTimes
@@ -101,25 +101,16 @@ async def put_finish_times(request: Request) -> JSONResponse:
             "Some finish times need fixing: see the message beside each one.",
             {"errors": exc.errors},
         ) from None
-    record = await FinishTimes.get_or_none(school_urn=urn)
-    old_rules = record.rules if record else None
-    if record is None:
-        record = await FinishTimes.create(school_urn=urn, area=area, rules=rules, updated_by_id=staff.id)
-    else:
-        record.rules, record.updated_by_id = rules, staff.id
-        await record.save()
-    await record_audit(
-        request,
-        staff,
-        action="finish_times.update",
-        object_type="school",
-        object_id=urn,
-        details={
-            "weekly": len(rules["weekly"]),
-            "terms": len(rules["terms"]),
-            "exceptions": len(rules["exceptions"]),
-        },
-    )
+    async with audited_write(request, staff, action="finish_times.update", object_type="school") as audit:
+        record = await FinishTimes.get_or_none(school_urn=urn)
+        old_rules = record.rules if record else None
+        if record is None:
+            record = await FinishTimes.create(school_urn=urn, area=area, rules=rules, updated_by_id=staff.id)
+        else:
+            record.rules, record.updated_by_id = rules, staff.id
+            await record.save()
+        counts = {"weekly": len(rules["weekly"]), "terms": len(rules["terms"])}
+        await audit(urn, {**counts, "exceptions": len(rules["exceptions"])})
     school = app_state(request).areas[area].school(urn)
     offer = finish_time_notice.draft(
         urn=urn,

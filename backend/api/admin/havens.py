@@ -5,15 +5,13 @@ Editors act only for their assigned areas (admins for all); every write is audit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.audit import record_audit
+from backend.accounts.audit import audited_write
 from backend.accounts.guard import Staff, require_staff
 from backend.errors import ApiError
 from backend.openapi import doc
@@ -22,7 +20,7 @@ from backend.responses import JSONResponse
 from backend.state import app_state
 from havens import admin
 from havens.csv_io import export_havens
-from havens.models import HAVEN_KINDS, HAVEN_STATUSES, Haven, havens_transaction
+from havens.models import HAVEN_KINDS, HAVEN_STATUSES, Haven
 from havens.validation import Invalid
 
 EDITORS = frozenset({"editor", "admin"})
@@ -95,19 +93,7 @@ def scope_error(area: str) -> ApiError:
     return ApiError(403, "forbidden_object", "You are not assigned to this area.", {"area": area})
 
 
-@asynccontextmanager
-async def audited(
-    request: Request, staff: Staff, *, action: str, object_type: str
-) -> AsyncIterator[Callable[[Any, dict[str, Any] | None], Awaitable[None]]]:
-    """A transaction in which the write and its audit event land together, or neither does."""
-    async with havens_transaction():
-
-        async def audit(object_id: Any, details: dict[str, Any] | None = None) -> None:
-            await record_audit(
-                request, staff, action=action, object_type=object_type, object_id=object_id, details=details
-            )
-
-        yield audit
+audited = audited_write  # the one audit-in-the-same-transaction helper (backend/accounts/audit.py)
 
 
 async def _load(request: Request, staff: Staff) -> Haven:

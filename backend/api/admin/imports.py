@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
+from backend.accounts.audit import audited_write
 from backend.accounts.guard import require_staff
 from backend.api.admin.havens import EDITORS
 from backend.api.admin.services import may_edit
@@ -64,17 +65,8 @@ def _rejected(exc: ImportFailed) -> ApiError:
     )
 
 
-async def _audit(request: Request, staff: Any, kind: str, result: dict[str, Any]) -> None:
-    from backend.accounts.audit import record_audit
-
-    await record_audit(
-        request,
-        staff,
-        action=f"{kind}.import",
-        object_type=kind,
-        object_id=None,
-        details={"created": result["created"], "updated": result["updated"]},
-    )
+def _counts(result: dict[str, Any]) -> dict[str, Any]:
+    return {"created": result["created"], "updated": result["updated"]}
 
 
 @doc(summary="Import Havens from CSV (all rows or none)", tags=["havens", "staff"], body=CSV_BODY,
@@ -83,12 +75,13 @@ async def post_havens(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     text = await _read_csv(request)
     try:
-        result = await import_havens(
-            text, areas=app_state(request).areas, may_act_for=lambda area: staff.may_act_for(area=area)
-        )
+        async with audited_write(request, staff, action="haven.import", object_type="haven") as audit:
+            result = await import_havens(
+                text, areas=app_state(request).areas, may_act_for=lambda area: staff.may_act_for(area=area)
+            )
+            await audit(None, _counts(result))
     except ImportFailed as exc:
         raise _rejected(exc) from None
-    await _audit(request, staff, "haven", result)
     return JSONResponse(result)
 
 
@@ -98,12 +91,13 @@ async def post_services(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     text = await _read_csv(request)
     try:
-        result = await import_services(
-            text, areas=app_state(request).areas, may_act_for=lambda area: may_edit(staff, area)
-        )
+        async with audited_write(request, staff, action="service.import", object_type="service") as audit:
+            result = await import_services(
+                text, areas=app_state(request).areas, may_act_for=lambda area: may_edit(staff, area)
+            )
+            await audit(None, _counts(result))
     except ImportFailed as exc:
         raise _rejected(exc) from None
-    await _audit(request, staff, "service", result)
     return JSONResponse(result)
 
 

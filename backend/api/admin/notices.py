@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.audit import record_audit
+from backend.accounts.audit import audited_write, record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import notices as domain
 from backend.alerts.models import Notice
@@ -107,8 +107,9 @@ async def create_notice(request: Request) -> JSONResponse:
         body, areas=app_state(request).areas, current=None, now=dt.datetime.now(dt.UTC)
     )
     _check_scope(staff, schools=values.get("schools", []), areas=values.get("areas", []))
-    notice = await Notice.create(**values, status="draft", created_by_id=staff.id)
-    await record_audit(request, staff, action="notice.create", object_type="notice", object_id=notice.id)
+    async with audited_write(request, staff, action="notice.create", object_type="notice") as audit:
+        notice = await Notice.create(**values, status="draft", created_by_id=staff.id)
+        await audit(notice.id)
     return JSONResponse(domain.notice_json(notice), status_code=201)
 
 
@@ -147,17 +148,11 @@ async def patch_notice(request: Request) -> JSONResponse:
     )
     if notice.status == "scheduled" and "editor" in staff.roles and not staff.has_role(SEND_ROLES):
         raise ApiError(403, "forbidden_role", "Only officers can change a scheduled notice.")
-    changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
-    if not changed:
-        raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
-    await record_audit(
-        request,
-        staff,
-        action="notice.update",
-        object_type="notice",
-        object_id=notice.id,
-        details={"fields": sorted(values)},
-    )
+    async with audited_write(request, staff, action="notice.update", object_type="notice") as audit:
+        changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
+        if not changed:
+            raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+        await audit(notice.id, {"fields": sorted(values)})
     return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
 
 
@@ -230,20 +225,14 @@ async def send_notice(request: Request) -> JSONResponse:
     if notice.expires_at <= now:
         raise ApiError(422, "notice_expired", "This notice has already ended: set a later end time first.")
     if notice.send_at is not None and notice.send_at > now:
-        changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
-        if not changed:
-            raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
-        await record_audit(
-            request,
-            staff,
-            action="notice.schedule",
-            object_type="notice",
-            object_id=notice.id,
-            details={"send_at": notice.send_at.isoformat()},
-        )
+        async with audited_write(request, staff, action="notice.schedule", object_type="notice") as audit:
+            changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
+            if not changed:
+                raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+            await audit(notice.id, {"send_at": notice.send_at.isoformat()})
         return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
 
-    async def audit(sent: Notice, recipients: int) -> None:
+    async def audit_send(sent: Notice, recipients: int) -> None:  # inside publish()'s transaction
         await record_audit(
             request,
             staff,
@@ -253,7 +242,7 @@ async def send_notice(request: Request) -> JSONResponse:
             details={"recipients": recipients, "schools": sent.schools, "areas": sent.areas},
         )
 
-    result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit)
+    result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit_send)
     if result is None:
         raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
     worker = state.outbox_worker

@@ -16,7 +16,7 @@ from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
 from backend.settings import Settings
-from havens.models import PARTNER_KINDS, PartnerWebsite
+from havens.models import PARTNER_KINDS, PartnerWebsite, WebsiteAuditRun
 from havens.partners import PartnerInvalid, add_partner, list_partners
 from havens.website_audit import partner_json, run_audit, run_summary
 from outbound import OutboundPolicy
@@ -129,9 +129,12 @@ async def delete_partner(request: Request) -> Response:
 )
 async def post_audit_run(request: Request) -> Response:
     staff = await require_staff(request, roles=STAFF)
-    run = await run_audit(policy=audit_policy(_settings(request)), timeout_s=8.0)
-    await record_audit(request, staff, action="website_audit.run", object_type="website_audit",
-                       object_id=run.id, details={"checked": run.checked, "problems": run.problems})  # fmt: skip
+
+    async def audit(run: WebsiteAuditRun) -> None:  # inside run_audit's transaction
+        await record_audit(request, staff, action="website_audit.run", object_type="website_audit",
+                           object_id=run.id, details={"checked": run.checked, "problems": run.problems})  # fmt: skip
+
+    run = await run_audit(policy=audit_policy(_settings(request)), timeout_s=8.0, audit=audit)
     return JSONResponse(run_summary(run))
 
 

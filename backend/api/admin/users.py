@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.audit import record_audit
+from backend.accounts.audit import audited_write
 from backend.accounts.guard import require_staff
 from backend.accounts.models import User
 from backend.accounts.users import create_invitation, invitation_json, update_user, user_json
@@ -120,22 +120,12 @@ async def get_user(request: Request) -> Response:
 async def invite(request: Request) -> Response:
     staff = await require_staff(request, roles=ADMIN)
     body = await read_json_object(request, max_bytes=16_000)
-    invitation, token = await create_invitation(
-        body=body, invited_by=staff, known_areas=_known_areas(request)
-    )
-    await record_audit(
-        request,
-        staff,
-        action="invitation_created",
-        object_type="invitation",
-        object_id=invitation.id,
-        details={
-            "email": invitation.email,
-            "roles": invitation.roles,
-            "areas": invitation.area_slugs,
-            "schools": invitation.school_urns,
-        },
-    )
+    async with audited_write(request, staff, action="invitation_created", object_type="invitation") as audit:
+        invitation, token = await create_invitation(
+            body=body, invited_by=staff, known_areas=_known_areas(request)
+        )
+        scope = {"areas": invitation.area_slugs, "schools": invitation.school_urns}
+        await audit(invitation.id, {"email": invitation.email, "roles": invitation.roles, **scope})
     return JSONResponse(invitation_json(invitation, token=token), status_code=201)
 
 
@@ -153,9 +143,11 @@ async def patch_user(request: Request) -> Response:
     if user is None:
         raise ApiError(404, "not_found", "No staff account has this id.")
     body = await read_json_object(request, max_bytes=16_000)
-    changes = await update_user(user=user, body=body, actor=staff, known_areas=_known_areas(request))
-    action = "user_disabled" if changes.get("is_active") is False else "user_updated"
-    await record_audit(request, staff, action=action, object_type="user", object_id=user.id, details=changes)
+    disabling = body.get("is_active") is False
+    action = "user_disabled" if disabling else "user_updated"
+    async with audited_write(request, staff, action=action, object_type="user") as audit:
+        changes = await update_user(user=user, body=body, actor=staff, known_areas=_known_areas(request))
+        await audit(user.id, changes)
     return JSONResponse(user_json(user))
 
 
