@@ -21,7 +21,7 @@ COMMAND_MODULES = (
     "backend.directions",
     "backend.accounts.cli",
     "backend.alerts.cli",
-    "havens.cli",
+    "backend.havens_cli",
     "backend.insights.cli",
     "backend.partnership_cli",
 )

@@ -38,12 +38,9 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
 
 
 def _env_config() -> dict[str, Any]:
-    import os
+    from backend.settings import Settings
 
-    from backend.settings import ROOT
-
-    url = os.environ.get("DATABASE_URL") or f"sqlite://{ROOT / 'var' / 'wayhome.sqlite3'}"
-    return tortoise_config(url.replace("postgresql://", "postgres://", 1))
+    return tortoise_config(Settings.from_env().database_url)  # the same database `serve` uses
 
 
 # For `python -m tortoise -c backend.db.TORTOISE_ORM ...` (wayhome db ... wraps the same commands).

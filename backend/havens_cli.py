@@ -1,38 +1,25 @@
-"""`wayhome audit websites`, `wayhome bench havens` and `wayhome db seed` (added to the lead's CLI).
+"""`wayhome audit websites`, `wayhome bench havens` and `wayhome db seed`.
 
-The database URL comes from DATABASE_URL like the rest of the CLI (default: var/wayhome.sqlite3).
+The database comes from `Settings` like `serve` (DATABASE_URL, else var/wayhome.sqlite3 under WAYHOME_VAR_DIR).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _db_url() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite://{ROOT / 'var' / 'wayhome.sqlite3'}"
-    return url.replace("postgresql://", "postgres://", 1)
-
-
-async def _with_db(coro_factory: Any) -> Any:
-    from tortoise import Tortoise
-
-    await Tortoise.init(db_url=_db_url(), modules={"havens": ["havens.models"]}, use_tz=True, timezone="UTC")
-    try:
-        return await coro_factory()
-    finally:
-        await Tortoise.close_connections()
+from backend.accounts.cli import _with_db
+from backend.settings import Settings
 
 
 def cmd_audit_websites(args: argparse.Namespace) -> int:
+    from backend.api.admin.partner_websites import audit_policy
     from havens.website_audit import run_audit
 
-    run = asyncio.run(_with_db(lambda: run_audit(timeout_s=args.timeout)))
+    settings = Settings.from_env()
+    policy = audit_policy(settings)
+    run = asyncio.run(_with_db(settings, lambda: run_audit(policy=policy, timeout_s=args.timeout)))
     print(f"checked {run.checked} website(s); {run.problems} broken, moved or unreachable")
     for r in run.results:
         if r["result"] != "ok":
@@ -52,8 +39,9 @@ def cmd_db_seed(args: argparse.Namespace) -> int:
     from content.areas import load_all_areas
     from havens.seed import seed_from_content
 
-    areas = load_all_areas(tuple(args.areas) or None, areas_dir=ROOT / "content" / "areas")
-    counts = asyncio.run(_with_db(lambda: seed_from_content(areas=areas)))
+    settings = Settings.from_env()
+    areas = load_all_areas(tuple(args.areas) or None, areas_dir=settings.areas_dir)
+    counts = asyncio.run(_with_db(settings, lambda: seed_from_content(areas=areas)))
     print("seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
 
