@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "2026.12.01-i11";
+const VERSION = "2026.12.02-r3";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;

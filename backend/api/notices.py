@@ -1,4 +1,5 @@
-"""GET /api/v1/notices: current public notices for a school or an area (what the PWA lists)."""
+"""GET /api/v1/notices: current public notices for a school or an area (what the PWA lists), and one by id
+(what a tapped push notification opens)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from backend.alerts.models import NOTICE_KINDS
+from backend.alerts.models import NOTICE_KINDS, Notice
 from backend.alerts.notices import current_notices, public_notice_json, school_area
+from backend.api.admin.havens import path_id
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str
@@ -71,4 +73,22 @@ async def list_notices(request: Request) -> JSONResponse:
     )
 
 
-routes: list[BaseRoute] = [Route("/api/v1/notices", list_notices, methods=["GET"])]
+@doc(
+    summary="One current public notice (what a tapped notification opens); 404 once it has ended",
+    tags=["notices"],
+    params=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+    responses={200: {"type": "object", "required": ["notice"], "properties": {"notice": PUBLIC_NOTICE_SCHEMA}},
+               404: "error"},
+)  # fmt: skip
+async def get_notice(request: Request) -> JSONResponse:
+    notice_id = path_id(request, "notice")
+    notice = await Notice.get_or_none(id=notice_id, status="sent", expires_at__gt=dt.datetime.now(dt.UTC))
+    if notice is None:
+        raise ApiError(404, "notice_not_found", "This notice has ended or was withdrawn.")
+    return JSONResponse({"notice": public_notice_json(notice)}, headers={"cache-control": "no-cache"})
+
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/notices", list_notices, methods=["GET"]),
+    Route("/api/v1/notices/{id:int}", get_notice, methods=["GET"]),
+]

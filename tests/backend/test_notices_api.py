@@ -204,3 +204,23 @@ async def test_nul_and_control_characters_are_422_not_a_database_error(client: h
     gone = await client.request("DELETE", "/api/v1/push/subscriptions", json={"endpoint": "https://x/\x00"})
     assert gone.status_code == 422
     assert await Notice.all().count() == 1
+
+
+async def test_a_tapped_notification_opens_its_notice_until_it_ends(client: httpx.AsyncClient) -> None:
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    draft = (await client.post("/api/v1/admin/notices", json=DRAFT)).json()
+    logout_locally(client)
+    unsent = await client.get(f"/api/v1/notices/{draft['id']}")
+    assert unsent.status_code == 404 and unsent.json()["error"]["message"] == (
+        "This notice has ended or was withdrawn."
+    )  # a draft is not public
+    await login_as(client, role="officer", schools=(SCHOOL_A,), areas=())
+    assert (await client.post(f"/api/v1/admin/notices/{draft['id']}/send")).status_code == 200
+    logout_locally(client)
+    opened = await client.get(f"/api/v1/notices/{draft['id']}")
+    assert opened.status_code == 200
+    assert (opened.json()["notice"]["title"], opened.json()["notice"]["schools"]) == ("Patrol", [SCHOOL_A])
+    await Notice.filter(id=draft["id"]).update(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    assert (await client.get(f"/api/v1/notices/{draft['id']}")).status_code == 404
+    for odd in ("99999999999999999999999", "0", "%C2%B2"):  # beyond any id, zero, a superscript two
+        assert (await client.get(f"/api/v1/notices/{odd}")).status_code == 404

@@ -9,7 +9,9 @@ async function findNotice(id, params) {
     const one = await getJson(`/api/v1/notices/${encodeURIComponent(id)}`);
     if (one) return one.notice || one;
   } catch (err) {
-    if (err.status !== 404 && err.status !== 405) throw err;
+    if (err.status === 404) return null; // ended or withdrawn
+    if (err.status) throw err;
+    // offline: the lists the app saved for the school or area may still hold it
   }
   const scopes = [];
   if (params.get("school")) scopes.push({ school: params.get("school") });
