@@ -73,6 +73,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # i13a: CIDRs whose X-Forwarded-For is believed
     push_allow_loopback: bool = False  # i13a: loopback push endpoints, for local testing (web and worker)
     totp_officers_optional: bool = False  # i13b: second factor optional for officers (docs/DPIA.md)
+    # route prefix -> (requests, window in seconds), overriding the built-in public rate limits
+    rate_limits: dict[str, tuple[int, int]] = field(default_factory=dict)
+    audit_loopback_ports: tuple[
+        int, ...
+    ] = ()  # loopback ports the website audit may fetch (local testing only)
+    osm_downloads: bool = True  # the console's street download may reach OpenStreetMap (off in tests)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -115,6 +121,8 @@ class Settings:
             trusted_proxies=_tuple(e.get("WAYHOME_TRUSTED_PROXIES"), ()),
             push_allow_loopback=_bool(e.get("WAYHOME_PUSH_ALLOW_LOOPBACK"), False),
             totp_officers_optional=_bool(e.get("WAYHOME_TOTP_OFFICERS_OPTIONAL"), False),
+            audit_loopback_ports=tuple(int(p) for p in _tuple(e.get("WAYHOME_AUDIT_LOOPBACK_PORTS"), ())),
+            osm_downloads=_bool(e.get("WAYHOME_OSM_DOWNLOADS"), True),
         )
         values.update(overrides)
         return cls(**values)

@@ -122,7 +122,9 @@ def _never() -> bool:
 
 
 def downloads(state: AppState) -> StreetDownloads:
-    """The app's download jobs (created on first use); under test settings OpenStreetMap is never tried."""
+    """The app's download jobs (created on first use); with `osm_downloads` off OpenStreetMap is never tried."""
     if state.street_downloads is None:
-        state.street_downloads = StreetDownloads(reachable=_never if state.settings.testing else _reachable)
+        state.street_downloads = StreetDownloads(
+            reachable=_reachable if state.settings.osm_downloads else _never
+        )
     return state.street_downloads

@@ -79,6 +79,7 @@ def make_settings(database_url: str, var_dir: Path, **changes: object) -> Settin
         var_dir=var_dir,
         secret_key="test-secret-key-" + "x" * 32,
         testing=True,
+        osm_downloads=False,
         auto_migrate=True,
         rate_limits_enabled=False,
         in_process_worker=False,

@@ -72,8 +72,8 @@ class RateLimitMiddleware:
         self._stores: dict[str, CounterStore] = {}
 
     def _rules(self, settings: Any) -> tuple[Rule, ...]:
-        """DEFAULT_RULES, with limits overridden by settings.extra["rate_limits"] = {prefix: [limit, window_s]}."""
-        overrides = (getattr(settings, "extra", None) or {}).get("rate_limits") or {}
+        """DEFAULT_RULES, with limits overridden by settings.rate_limits = {prefix: (limit, window_s)}."""
+        overrides = getattr(settings, "rate_limits", None) or {}
         if not overrides:
             return self.rules
         rules = {rule.prefix: rule for rule in self.rules}

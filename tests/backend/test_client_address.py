@@ -65,7 +65,7 @@ def _limited(settings: Settings, **changes: object) -> Settings:
     return settings.with_changes(
         rate_limits_enabled=True,
         secret_key=f"xff-{uuid.uuid4().hex}",
-        extra={**settings.extra, "rate_limits": {"/api/v1/geocode": [3, 3600]}},
+        rate_limits={"/api/v1/geocode": (3, 3600)},
         **changes,
     )
 

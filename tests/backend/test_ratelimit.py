@@ -43,7 +43,7 @@ def limited(settings: Settings, limit: int = 3, **changes: object) -> Settings:
     return settings.with_changes(
         rate_limits_enabled=True,
         secret_key=f"rl-{uuid.uuid4().hex}",
-        extra={**settings.extra, "rate_limits": {"/api/v1/geocode": [limit, 3600]}},
+        rate_limits={"/api/v1/geocode": (limit, 3600)},
         **changes,
     )
 

@@ -59,9 +59,7 @@ async def test_answers_must_be_sent_as_json(client: httpx.AsyncClient) -> None:
 async def test_answers_fall_under_a_per_address_limit(settings) -> None:  # type: ignore[no-untyped-def]
     from tests.backend.test_ratelimit import running
 
-    limited = settings.with_changes(
-        rate_limits_enabled=True, extra={"rate_limits": {"/api/v1/surveys": [3, 3600]}}
-    )
+    limited = settings.with_changes(rate_limits_enabled=True, rate_limits={"/api/v1/surveys": (3, 3600)})
     answers = {"answers": {"felt_safe": 2}}
     async with running(limited, address="198.51.100.30") as http:
         statuses = [

@@ -55,7 +55,7 @@ PARTNER_BODY = {
 
 def audit_policy(settings: Settings | None) -> OutboundPolicy:
     """The outbound guard's policy for the website audit; tests may open given loopback ports only."""
-    ports = tuple(int(p) for p in (settings.extra.get("audit_loopback_ports", ()) if settings else ()))
+    ports = settings.audit_loopback_ports if settings else ()
     return OutboundPolicy(allow_loopback=bool(ports), loopback_ports=ports)
 
 
