@@ -125,7 +125,7 @@ async def _fan_out(n: int, base_url: str, seed: str, var_dir: Path, concurrency:
             expires_at=now + dt.timedelta(hours=1),
         )
         settings = Settings.from_env(var_dir=var_dir, secret_key=BENCH_SECRET).with_changes(
-            database_url=f"sqlite://{db}", extra={"push_allow_loopback": True}
+            database_url=f"sqlite://{db}", push_allow_loopback=True
         )
         areas = load_all_areas(("southwark",), areas_dir=settings.areas_dir)
         async with make_client(max_connections=concurrency) as http:
