@@ -200,6 +200,10 @@ async def test_unavoidable_avoid_hotspot_warns_and_the_route_says_take_care(
         page = await context.new_page()
         await sign_in(page, email, password, "hotspots")
         await page.wait_for_selector("#hotspot-place")
+        served = (await get_json(f"{base}/api/v1/areas"))["areas"]
+        area_name = next(a["name"] for a in served if a["slug"] == AREA)
+        scope = await page.inner_text(".staff-console > p.hint")
+        assert f"Areas: {area_name}." in scope and AREA not in scope, scope  # names, never codes
         await page.fill("#hotspot-place", "Alexandra Park School")
         await page.click("#hotspot-find")
         await page.click("#hotspot-place-results button >> text=Alexandra Park School")

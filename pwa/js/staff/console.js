@@ -1,6 +1,6 @@
 // Officer console shell: a home page for the person's role, then section navigation. Loaded only after sign-in.
 import { h, clear, screenTitle, status } from "../dom.js";
-import { api, setCsrfToken } from "../api.js";
+import { api, setCsrfToken, getJson, areas, areaList } from "../api.js";
 import { strings } from "../strings.js";
 
 const C = strings.console;
@@ -32,6 +32,23 @@ function visibleTo(me) {
   return SECTIONS.filter((s) => roles.includes("admin") || s.roles.some((r) => roles.includes(r)));
 }
 
+/** The signed-in person's areas and schools by name (a few schools by name, many as a count), never by code. */
+async function scopeNames(me) {
+  const served = areaList(await areas().catch(() => null));
+  const areaNames = (me.areas || []).map((slug) => (served.find((a) => a.slug === slug) || {}).name || slug);
+  const urns = me.schools || [];
+  if (urns.length > 6) return C.scope(areaNames, [C.schoolCount(urns.length)]);
+  const schoolNames = await Promise.all(urns.map(async (urn) => {
+    try {
+      const s = await getJson(`/api/v1/schools/${encodeURIComponent(urn)}`);
+      return (s.school || s).name || urn;
+    } catch (err) {
+      return urn;
+    }
+  }));
+  return C.scope(areaNames, schoolNames);
+}
+
 export async function renderConsole(main, { me, section }) {
   const sections = visibleTo(me);
   const current = sections.find((s) => s.key === section) || sections[0];
@@ -51,7 +68,7 @@ export async function renderConsole(main, { me, section }) {
     h("div", { class: "staff-console" },
       screenTitle(C.title),
       h("p", {}, strings.staff.signedInAs(me.email), " ", signOut),
-      h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${C.scope(me.areas || [], me.schools || [])}` }),
+      h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${await scopeNames(me)}` }),
       me.failed_sign_ins ? status(strings.staff.failedSignIns(me.failed_sign_ins)) : null,
       nav,
       body),
