@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.alerts.errors import NoticeConflict, NoticeError, NoticeInvalid
 from backend.responses import JSONResponse
 
 log = logging.getLogger("wayhome.errors")
@@ -93,8 +94,19 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+# Domain errors, raised in the domains' own words, and the HTTP status each class means at the API.
+DOMAIN_STATUS: dict[type[Exception], int] = {NoticeInvalid: 422, NoticeConflict: 409}
+
+
+async def handle_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NoticeError)
+    status = next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
+    return error_response(status, exc.code, exc.message, exc.details)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: handle_api_error,
+    **dict.fromkeys(DOMAIN_STATUS, handle_domain_error),
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }

@@ -13,9 +13,9 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from backend.alerts.errors import NoticeConflict, NoticeInvalid
 from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
-from backend.errors import ApiError
 from backend.params import BadDateTime, iso_datetime
 from content.areas import AreaPack
 from content.messages import TIERS as AGE_TIERS
@@ -53,8 +53,8 @@ REQUIRED_SENTENCES = {
 }
 
 
-def _bad(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid_notice", message, {"field": field})
+def _bad(field: str, message: str) -> NoticeInvalid:
+    return NoticeInvalid("invalid_notice", message, {"field": field})
 
 
 def _when(value: Any, field: str) -> dt.datetime | None:
@@ -95,8 +95,7 @@ def validate_notice(
     """Check a create (current None) or a patch; returns the fields to write. All-or-nothing."""
     unknown = sorted(set(body) - set(NOTICE_BODY_SCHEMA["properties"]))
     if unknown:
-        raise ApiError(
-            422,
+        raise NoticeInvalid(
             "unknown_field",
             "This form sent something WayHome does not use: reload the page and try again.",
             {"fields": unknown},
@@ -122,8 +121,7 @@ def validate_notice(
         out["schools"] = _strings(body["schools"], "schools", max_items=200)
         missing = [u for u in out["schools"] if school_area(areas, u) is None]
         if missing:
-            raise ApiError(
-                422,
+            raise NoticeInvalid(
                 "unknown_school",
                 "One of the schools is not served here: pick it again from the search.",
                 {"field": "schools", "urns": missing},
@@ -132,8 +130,7 @@ def validate_notice(
         out["areas"] = _strings(body["areas"], "areas", max_items=20)
         missing = [a for a in out["areas"] if a not in areas]
         if missing:
-            raise ApiError(
-                422,
+            raise NoticeInvalid(
                 "unknown_area",
                 "One of the areas is not served here: choose from the list.",
                 {"field": "areas", "areas": missing},
@@ -170,8 +167,7 @@ def validate_notice(
         raise _bad("expires_at", "A notice can run for at most 28 days.")
     size = len(payload_bytes(merged))
     if size > MAX_PLAINTEXT_BYTES:
-        raise ApiError(
-            422,
+        raise NoticeInvalid(
             "payload_too_large",
             "This notice is too long for a phone notification; shorten the text.",
             {"payload_bytes": size, "max_payload_bytes": MAX_PLAINTEXT_BYTES},
@@ -267,6 +263,48 @@ def public_notice_json(notice: Notice) -> dict[str, Any]:
     for key in ("status", "send_at"):
         data.pop(key)
     return data
+
+
+EDITABLE = (
+    "draft",
+    "scheduled",
+)  # draft -> scheduled -> sent -> (expired | superseded); draft/scheduled -> cancelled
+
+
+async def create_draft(*, values: dict[str, Any], created_by_id: int | None) -> Notice:
+    """A new notice starts as a draft: nothing reaches a phone until it is sent or scheduled."""
+    return await Notice.create(**values, status="draft", created_by_id=created_by_id)
+
+
+async def update(notice: Notice, *, values: dict[str, Any]) -> Notice:
+    """Change a draft or scheduled notice (`status` may put it back to draft or cancel it)."""
+    if notice.status not in EDITABLE:
+        raise NoticeConflict("notice_not_editable", f"A {notice.status} notice cannot be changed.")
+    changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
+    if not changed:
+        raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")
+    return await Notice.get(id=notice.id)
+
+
+def check_sendable(notice: Notice, *, now: dt.datetime) -> bool:
+    """Whether sending now schedules it (True: its send time is still ahead) or publishes it (False)."""
+    if notice.status not in EDITABLE:
+        raise NoticeConflict("notice_not_sendable", f"A {notice.status} notice cannot be sent.")
+    if notice.expires_at <= now:
+        raise NoticeInvalid(
+            "notice_expired",
+            "This notice has already ended: set a later end time first.",
+            {"field": "expires_at"},
+        )
+    return notice.send_at is not None and notice.send_at > now
+
+
+async def schedule(notice: Notice) -> Notice:
+    """Leave it for the worker to publish at its send time."""
+    changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
+    if not changed:
+        raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")
+    return await Notice.get(id=notice.id)
 
 
 async def publish(

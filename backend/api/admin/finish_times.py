@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import audited_write
 from backend.accounts.guard import Staff, require_staff
-from backend.alerts import finish_time_notice, finish_times
+from backend.alerts import finish_time_notice, finish_time_service, finish_times
 from backend.alerts.models import FinishTimes
 from backend.alerts.notices import school_area
 from backend.errors import ApiError
@@ -93,7 +93,13 @@ async def put_finish_times(request: Request) -> JSONResponse:
     _check_scope(staff, urn)
     body = await read_json_object(request, max_bytes=64_000)
     try:
-        rules = finish_times.validate_rules(body)
+        async with audited_write(request, staff, action="finish_times.update", object_type="school") as audit:
+            saved = await finish_time_service.save_rules(
+                urn=urn, area=area, body=body, updated_by_id=staff.id
+            )
+            rules = saved.rules
+            counts = {"weekly": len(rules["weekly"]), "terms": len(rules["terms"])}
+            await audit(urn, {**counts, "exceptions": len(rules["exceptions"])})
     except finish_times.RulesError as exc:
         raise ApiError(
             422,
@@ -101,16 +107,7 @@ async def put_finish_times(request: Request) -> JSONResponse:
             "Some finish times need fixing: see the message beside each one.",
             {"errors": exc.errors},
         ) from None
-    async with audited_write(request, staff, action="finish_times.update", object_type="school") as audit:
-        record = await FinishTimes.get_or_none(school_urn=urn)
-        old_rules = record.rules if record else None
-        if record is None:
-            record = await FinishTimes.create(school_urn=urn, area=area, rules=rules, updated_by_id=staff.id)
-        else:
-            record.rules, record.updated_by_id = rules, staff.id
-            await record.save()
-        counts = {"weekly": len(rules["weekly"]), "terms": len(rules["terms"])}
-        await audit(urn, {**counts, "exceptions": len(rules["exceptions"])})
+    record, old_rules = saved.record, saved.old_rules
     school = app_state(request).areas[area].school(urn)
     offer = finish_time_notice.draft(
         urn=urn,

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.audit import audited_write, record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import notices as domain
+from backend.alerts.errors import NoticeConflict
 from backend.alerts.models import Notice
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES
 from backend.errors import ApiError
@@ -108,7 +109,7 @@ async def create_notice(request: Request) -> JSONResponse:
     )
     _check_scope(staff, schools=values.get("schools", []), areas=values.get("areas", []))
     async with audited_write(request, staff, action="notice.create", object_type="notice") as audit:
-        notice = await Notice.create(**values, status="draft", created_by_id=staff.id)
+        notice = await domain.create_draft(values=values, created_by_id=staff.id)
         await audit(notice.id)
     return JSONResponse(domain.notice_json(notice), status_code=201)
 
@@ -136,8 +137,8 @@ async def patch_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDIT_ROLES)
     notice = await _notice_or_404(request, staff)
     body = await read_json_object(request, max_bytes=16_000)
-    if notice.status not in ("draft", "scheduled"):
-        raise ApiError(409, "notice_not_editable", f"A {notice.status} notice cannot be changed.")
+    if notice.status not in domain.EDITABLE:  # before validating: a sent notice's fields are not the point
+        raise NoticeConflict("notice_not_editable", f"A {notice.status} notice cannot be changed.")
     values = domain.validate_notice(
         body, areas=app_state(request).areas, current=notice, now=dt.datetime.now(dt.UTC)
     )
@@ -149,11 +150,9 @@ async def patch_notice(request: Request) -> JSONResponse:
     if notice.status == "scheduled" and "editor" in staff.roles and not staff.has_role(SEND_ROLES):
         raise ApiError(403, "forbidden_role", "Only officers can change a scheduled notice.")
     async with audited_write(request, staff, action="notice.update", object_type="notice") as audit:
-        changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
-        if not changed:
-            raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+        updated = await domain.update(notice, values=values)
         await audit(notice.id, {"fields": sorted(values)})
-    return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
+    return JSONResponse(domain.notice_json(updated))
 
 
 @doc(
@@ -220,17 +219,11 @@ async def send_notice(request: Request) -> JSONResponse:
     notice = await _notice_or_404(request, staff)
     state = app_state(request)
     now = dt.datetime.now(dt.UTC)
-    if notice.status not in ("draft", "scheduled"):
-        raise ApiError(409, "notice_not_sendable", f"A {notice.status} notice cannot be sent.")
-    if notice.expires_at <= now:
-        raise ApiError(422, "notice_expired", "This notice has already ended: set a later end time first.")
-    if notice.send_at is not None and notice.send_at > now:
+    if domain.check_sendable(notice, now=now):
         async with audited_write(request, staff, action="notice.schedule", object_type="notice") as audit:
-            changed = await Notice.filter(id=notice.id, status=notice.status).update(status="scheduled")
-            if not changed:
-                raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
-            await audit(notice.id, {"send_at": notice.send_at.isoformat()})
-        return JSONResponse(domain.notice_json(await Notice.get(id=notice.id)))
+            scheduled = await domain.schedule(notice)
+            await audit(notice.id, {"send_at": scheduled.send_at.isoformat() if scheduled.send_at else None})
+        return JSONResponse(domain.notice_json(scheduled))
 
     async def audit_send(sent: Notice, recipients: int) -> None:  # inside publish()'s transaction
         await record_audit(
@@ -244,7 +237,7 @@ async def send_notice(request: Request) -> JSONResponse:
 
     result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit_send)
     if result is None:
-        raise ApiError(409, "notice_changed", "The notice was sent or changed meanwhile; reload it.")
+        raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")
     worker = state.outbox_worker
     if worker is not None:
         worker.wake.set()
