@@ -183,11 +183,8 @@ async def login(
     assert user is not None
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password_async(password)
-    since = {"at__gt": user.last_login_at} if user.last_login_at else {}
-    failures = await AuditEvent.filter(
-        action="login_failed", object_type="user", object_id=str(user.id), **since
-    ).count()  # from the audit log, so an admin's unlock does not hide them from the holder
-    extras["failed_sign_ins"] = user.failed_logins_notice = failures
+    notice = await sign_in_notice(user)
+    extras["failed_sign_ins"] = user.failed_logins_notice = notice.get("failures", 0)
     user.failed_logins, user.last_failed_login_at = 0, None
     user.last_login_at = utcnow()
     await user.save(update_fields=["password_hash", "last_login_at", "totp_secret", "totp_last_step",
@@ -196,9 +193,29 @@ async def login(
     token, session = await create_session(user=user)
     await record_audit(
         request, user, action="login_succeeded", object_type="session", object_id=str(session.id),
-        details={"failures_before": extras["failed_sign_ins"]} if extras["failed_sign_ins"] else None,
+        details={"failures_before": notice["failures"], "notice": notice} if notice else None,
     )  # fmt: skip
     return user, token, session, extras
+
+
+async def sign_in_notice(user: User) -> dict[str, Any]:
+    """What happened to this account since its last sign-in (failed sign-ins, a pause, an admin's unlock), for
+    the notice its holder sees in the console; {} when nothing did. Read from the audit log, so an admin's
+    unlock (which clears the counters) does not hide the failures from the holder."""
+    since = {"at__gt": user.last_login_at} if user.last_login_at else {}
+    window = AuditEvent.filter(object_type="user", object_id=str(user.id), **since)
+    failed = window.filter(action="login_failed")
+    failures = await failed.count()
+    unlocked = await window.filter(action="user_unlocked").order_by("-at").first()
+    if not failures and unlocked is None:
+        return {}
+    last = await failed.order_by("-at").first()
+    return {
+        "failures": failures,
+        "last_failure_at": last.at.isoformat() if last else None,
+        "paused": await window.filter(action="account_backoff").exists(),
+        "unlocked_at": unlocked.at.isoformat() if unlocked else None,
+    }
 
 
 def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:

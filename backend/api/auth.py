@@ -20,7 +20,7 @@ from backend.accounts.login import (
     throttled,
     too_many,
 )
-from backend.accounts.models import Session, User
+from backend.accounts.models import AuditEvent, Session, User
 from backend.accounts.passwords import (
     check_password_policy,
     hash_password_async,
@@ -64,6 +64,17 @@ ME_SCHEMA: dict[str, Any] = {
         "totp_enabled": {"type": "boolean"},
         "session_expires_at": STR,
         "failed_sign_ins": {"type": "integer"},
+        "sign_in_notice": {
+            "type": ["object", "null"],
+            "description": "since this account's previous sign-in: failed sign-ins, the time of the last one, "
+            "whether sign-in was paused after repeated failures, when an admin unlocked it",
+            "properties": {
+                "failures": {"type": "integer"},
+                "last_failure_at": {"type": ["string", "null"], "format": "date-time"},
+                "paused": {"type": "boolean"},
+                "unlocked_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
         "recovery_codes": STR_LIST,
     },
 }
@@ -103,7 +114,19 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
         "totp_enabled": bool(user.totp_secret),
         "session_expires_at": session.expires_at.isoformat() if session else None,
         "failed_sign_ins": user.failed_logins_notice,
+        "sign_in_notice": await _notice(session),
     }
+
+
+async def _notice(session: Session | None) -> dict[str, Any] | None:
+    """The notice worked out when this session signed in (kept in its audit row): no addresses, only times."""
+    if session is None:
+        return None
+    event = await AuditEvent.get_or_none(
+        action="login_succeeded", object_type="session", object_id=str(session.id)
+    )
+    notice = (event.details or {}).get("notice") if event else None
+    return notice if isinstance(notice, dict) and notice else None
 
 
 @doc(
