@@ -116,7 +116,7 @@ async def login(
 ) -> tuple[User, str, Session, dict[str, Any]]:
     """Check the credentials; returns (user, cookie token, session, extras) or raises 401/429/503.
 
-    `extras` carries `recovery_codes` (shown once) after enrolment and `failed_sign_ins` for the notice.
+    `extras` carries `recovery_codes` (shown once) after enrolment, `failed_sign_ins` and `sign_in_notice`.
     """
     store = _store(request)
     address = address_key(client_host(request), secret=secret_key(request), purpose="login-addr")
@@ -185,6 +185,7 @@ async def login(
         user.password_hash = await hash_password_async(password)
     notice = await sign_in_notice(user)
     extras["failed_sign_ins"] = user.failed_logins_notice = notice.get("failures", 0)
+    extras["sign_in_notice"] = notice or None
     user.failed_logins, user.last_failed_login_at = 0, None
     user.last_login_at = utcnow()
     await user.save(update_fields=["password_hash", "last_login_at", "totp_secret", "totp_last_step",

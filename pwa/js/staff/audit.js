@@ -23,9 +23,10 @@ export async function render(root, _ctx, filter = "") {
       h("td", { text: C.auditAction(e.action, e.details || {}) }),
       h("td", { text: [e.object_type, e.object_id].filter((x) => x != null && x !== "").join(" ") }),
       h("td", { text: e.address || "" })));
-    clear(root).append(filters, h("table", { class: "audit" },
-      h("thead", {}, h("tr", {}, [C.when, C.who, C.action, C.object, C.from].map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, rows)));
+    clear(root).append(filters, h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": strings.insights.tableRegion },
+      h("table", { class: "audit" },
+        h("thead", {}, h("tr", {}, [C.when, C.who, C.action, C.object, C.from].map((t) => h("th", { scope: "col", text: t })))),
+        h("tbody", {}, rows))));
   } catch (err) {
     clear(root).append(filters, errorStatus(err));
   }
