@@ -238,3 +238,14 @@ def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
         raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
                        details={"field": "totp_secret"})  # fmt: skip
     return email.strip().lower(), password, totp, secret
+
+
+async def session_notice(session: Session | None) -> dict[str, Any] | None:
+    """The notice worked out when this session signed in (kept in its audit row): no addresses, only times."""
+    if session is None:
+        return None
+    event = await AuditEvent.get_or_none(
+        action="login_succeeded", object_type="session", object_id=str(session.id)
+    )
+    notice = (event.details or {}).get("notice") if event else None
+    return notice if isinstance(notice, dict) and notice else None

@@ -17,10 +17,11 @@ from backend.accounts.login import (
     note_failure,
     officers_optional,
     read_credentials,
+    session_notice,
     throttled,
     too_many,
 )
-from backend.accounts.models import AuditEvent, Session, User
+from backend.accounts.models import Session, User
 from backend.accounts.passwords import (
     check_password_policy,
     hash_password_async,
@@ -114,19 +115,8 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
         "totp_enabled": bool(user.totp_secret),
         "session_expires_at": session.expires_at.isoformat() if session else None,
         "failed_sign_ins": user.failed_logins_notice,
-        "sign_in_notice": await _notice(session),
+        "sign_in_notice": await session_notice(session),
     }
-
-
-async def _notice(session: Session | None) -> dict[str, Any] | None:
-    """The notice worked out when this session signed in (kept in its audit row): no addresses, only times."""
-    if session is None:
-        return None
-    event = await AuditEvent.get_or_none(
-        action="login_succeeded", object_type="session", object_id=str(session.id)
-    )
-    notice = (event.details or {}).get("notice") if event else None
-    return notice if isinstance(notice, dict) and notice else None
 
 
 @doc(
