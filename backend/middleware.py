@@ -149,7 +149,9 @@ class SecurityMiddleware:
             )
         for name, value in scope.get("headers", []):
             if name == b"content-length":
-                length = whole_number(value)
+                length = whole_number(
+                    value, saturate_at=self.settings.max_body_bytes + 1
+                )  # 5,000 digits: too large
                 if length is None:
                     return (400, "bad_content_length", "Content-Length must be a whole number.", {})
                 if length > self.settings.max_body_bytes:

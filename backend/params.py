@@ -198,7 +198,7 @@ async def read_body(request: Request, *, max_bytes: int, what: str = "The reques
     )
     declared = request.headers.get("content-length")
     if declared is not None:
-        length = whole_number(declared)
+        length = whole_number(declared, saturate_at=max_bytes + 1)
         if length is None:
             raise ApiError(400, "bad_content_length", "Content-Length must be a whole number.", {})
         if length > max_bytes:
