@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.accounts.addresses import forwarded_client, parse_networks
 from backend.errors import error_response, handle_unexpected
+from backend.params import whole_number
 from backend.settings import Settings
 
 access_log = logging.getLogger("wayhome.access")
@@ -148,9 +149,12 @@ class SecurityMiddleware:
             )
         for name, value in scope.get("headers", []):
             if name == b"content-length":
-                if not value.isdigit():
+                length = whole_number(
+                    value, saturate_at=self.settings.max_body_bytes + 1
+                )  # 5,000 digits: too large
+                if length is None:
                     return (400, "bad_content_length", "Content-Length must be a whole number.", {})
-                if int(value) > self.settings.max_body_bytes:
+                if length > self.settings.max_body_bytes:
                     return (
                         413,
                         "body_too_large",

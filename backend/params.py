@@ -24,6 +24,26 @@ _ISO_DATETIME: Final = re.compile(
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 _BAD_TEXT: Final = re.compile(r"[\x00\ud800-\udfff]")
+_WHOLE_TEXT: Final = re.compile(r"[0-9]+")
+
+
+def whole_number(
+    text: str | bytes | None, *, max_digits: int = 18, saturate_at: int | None = None
+) -> int | None:
+    """A non-negative whole number in ASCII digits (at most `max_digits` of them), else None; with
+    `saturate_at`, longer or larger numbers read as that ceiling (a delay of "forever" is the longest we wait).
+
+    The one check for numbers in headers, path segments and uploaded cells: `str.isdigit()` is not it, since
+    "²" passes it and then `int()` raises, "١٢" passes and `int()` reads 12, and 5,000 digits make `int()` raise.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")
+    if not isinstance(text, str) or not _WHOLE_TEXT.fullmatch(text):
+        return None
+    if len(text) > max_digits:
+        return saturate_at
+    value = int(text)
+    return value if saturate_at is None else min(value, saturate_at)
 
 
 class _Missing:
@@ -177,8 +197,12 @@ async def read_body(request: Request, *, max_bytes: int, what: str = "The reques
         413, "body_too_large", f"{what} must be at most {max_bytes} bytes.", {"max_bytes": max_bytes}
     )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise too_large
+    if declared is not None:
+        length = whole_number(declared, saturate_at=max_bytes + 1)
+        if length is None:
+            raise ApiError(400, "bad_content_length", "Content-Length must be a whole number.", {})
+        if length > max_bytes:
+            raise too_large
     body = bytearray()
     async for chunk in request.stream():
         body += chunk

@@ -12,7 +12,7 @@ from havens.arrival import arrival_rank, open_on_arrival
 from havens.hours import LONDON, OpenState, is_open, open_state
 from havens.index_cache import area_index
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
-from havens.nearest import DETOUR_FACTOR, Hit, OpenFilter, WalkLengthsFn, walk_seconds
+from havens.nearest import DETOUR_FACTOR, HavenIndex, Hit, OpenFilter, WalkLengthsFn, walk_seconds
 
 ESCALATION_WALK_S = 15 * 60
 FURTHER_OPEN_LIMIT = 3
@@ -128,6 +128,26 @@ async def nearest_havens(
 ) -> dict[str, Any]:
     """Nearest havens by walking distance (straight line when no street network), plus escalation."""
     index = await area_index(area)
+    return nearest_in_index(
+        index, area=area, lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m,
+        walk_lengths_m=walk_lengths_m,
+    )  # fmt: skip
+
+
+def nearest_in_index(
+    index: HavenIndex,
+    *,
+    area: str,
+    lat: float,
+    lon: float,
+    at: datetime,
+    limit: int,
+    open_filter: OpenFilter = "any",
+    max_m: float = 5_000.0,
+    walk_lengths_m: WalkLengthsFn | None = None,
+) -> dict[str, Any]:
+    """The CPU part of `nearest_havens` (KD queries, walking-distance searches, opening-hours parsing): plain
+    synchronous code, so the web layer can run it in a thread and keep the event loop free."""
     hits = index.nearest(
         lat=lat,
         lon=lon,

@@ -116,7 +116,7 @@ async def login(
 ) -> tuple[User, str, Session, dict[str, Any]]:
     """Check the credentials; returns (user, cookie token, session, extras) or raises 401/429/503.
 
-    `extras` carries `recovery_codes` (shown once) after enrolment and `failed_sign_ins` for the notice.
+    `extras` carries `recovery_codes` (shown once) after enrolment, `failed_sign_ins` and `sign_in_notice`.
     """
     store = _store(request)
     address = address_key(client_host(request), secret=secret_key(request), purpose="login-addr")
@@ -183,11 +183,9 @@ async def login(
     assert user is not None
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password_async(password)
-    since = {"at__gt": user.last_login_at} if user.last_login_at else {}
-    failures = await AuditEvent.filter(
-        action="login_failed", object_type="user", object_id=str(user.id), **since
-    ).count()  # from the audit log, so an admin's unlock does not hide them from the holder
-    extras["failed_sign_ins"] = user.failed_logins_notice = failures
+    notice = await sign_in_notice(user)
+    extras["failed_sign_ins"] = user.failed_logins_notice = notice.get("failures", 0)
+    extras["sign_in_notice"] = notice or None
     user.failed_logins, user.last_failed_login_at = 0, None
     user.last_login_at = utcnow()
     await user.save(update_fields=["password_hash", "last_login_at", "totp_secret", "totp_last_step",
@@ -196,9 +194,29 @@ async def login(
     token, session = await create_session(user=user)
     await record_audit(
         request, user, action="login_succeeded", object_type="session", object_id=str(session.id),
-        details={"failures_before": extras["failed_sign_ins"]} if extras["failed_sign_ins"] else None,
+        details={"failures_before": notice["failures"], "notice": notice} if notice else None,
     )  # fmt: skip
     return user, token, session, extras
+
+
+async def sign_in_notice(user: User) -> dict[str, Any]:
+    """What happened to this account since its last sign-in (failed sign-ins, a pause, an admin's unlock), for
+    the notice its holder sees in the console; {} when nothing did. Read from the audit log, so an admin's
+    unlock (which clears the counters) does not hide the failures from the holder."""
+    since = {"at__gt": user.last_login_at} if user.last_login_at else {}
+    window = AuditEvent.filter(object_type="user", object_id=str(user.id), **since)
+    failed = window.filter(action="login_failed")
+    failures = await failed.count()
+    unlocked = await window.filter(action="user_unlocked").order_by("-at").first()
+    if not failures and unlocked is None:
+        return {}
+    last = await failed.order_by("-at").first()
+    return {
+        "failures": failures,
+        "last_failure_at": last.at.isoformat() if last else None,
+        "paused": await window.filter(action="account_backoff").exists(),
+        "unlocked_at": unlocked.at.isoformat() if unlocked else None,
+    }
 
 
 def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
@@ -220,3 +238,14 @@ def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
         raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
                        details={"field": "totp_secret"})  # fmt: skip
     return email.strip().lower(), password, totp, secret
+
+
+async def session_notice(session: Session | None) -> dict[str, Any] | None:
+    """The notice worked out when this session signed in (kept in its audit row): no addresses, only times."""
+    if session is None:
+        return None
+    event = await AuditEvent.get_or_none(
+        action="login_succeeded", object_type="session", object_id=str(session.id)
+    )
+    notice = (event.details or {}).get("notice") if event else None
+    return notice if isinstance(notice, dict) and notice else None

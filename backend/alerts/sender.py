@@ -14,6 +14,7 @@ from pywebpush import WebPusher
 from backend.alerts.endpoints import PushEndpointPolicy, outbound_policy
 from backend.alerts.transport import AiohttpTransport
 from backend.alerts.vapid import VapidSigner
+from backend.params import whole_number
 
 MAX_PLAINTEXT_BYTES = 3993  # 4096-byte record - 86-byte aes128gcm header - 16-byte tag - 1 delimiter
 URGENCIES = ("very-low", "low", "normal", "high")
@@ -53,8 +54,9 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     if not value:
         return None
     value = value.strip()
-    if value.isascii() and value.isdigit():  # "²" and "١٢" pass str.isdigit()
-        return float(min(int(value[:9]), MAX_RETRY_AFTER_S))
+    seconds = whole_number(value, saturate_at=int(MAX_RETRY_AFTER_S))
+    if seconds is not None:
+        return float(seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -17,6 +17,7 @@ from backend.accounts.login import (
     note_failure,
     officers_optional,
     read_credentials,
+    session_notice,
     throttled,
     too_many,
 )
@@ -64,6 +65,17 @@ ME_SCHEMA: dict[str, Any] = {
         "totp_enabled": {"type": "boolean"},
         "session_expires_at": STR,
         "failed_sign_ins": {"type": "integer"},
+        "sign_in_notice": {
+            "type": ["object", "null"],
+            "description": "since this account's previous sign-in: failed sign-ins, the time of the last one, "
+            "whether sign-in was paused after repeated failures, when an admin unlocked it",
+            "properties": {
+                "failures": {"type": "integer"},
+                "last_failure_at": {"type": ["string", "null"], "format": "date-time"},
+                "paused": {"type": "boolean"},
+                "unlocked_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
         "recovery_codes": STR_LIST,
     },
 }
@@ -103,6 +115,7 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
         "totp_enabled": bool(user.totp_secret),
         "session_expires_at": session.expires_at.isoformat() if session else None,
         "failed_sign_ins": user.failed_logins_notice,
+        "sign_in_notice": await session_notice(session),
     }
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -15,7 +19,9 @@ from backend.params import query_datetime, query_float, query_int, query_str
 from backend.places import area_for_point
 from backend.responses import JSONResponse
 from backend.state import app_state
-from havens.queries import escalation, nearest_havens
+from havens.index_cache import area_index
+from havens.nearest import HavenIndex
+from havens.queries import escalation, nearest_in_index
 from routing.router import MAX_SNAP_M
 
 log = logging.getLogger("wayhome.api.havens")
@@ -100,6 +106,12 @@ RESPONSE_SCHEMA: dict[str, Any] = {
 STRAIGHT_NOTE = "distances are in a straight line and walking times are estimates."
 
 
+# Bounded like the route pool: the walking-distance tree search and KD queries are numba/SciPy work, so they run
+# here and not on the event loop; a few threads are enough for requests that take milliseconds each.
+HAVENS_THREADS = max(2, (os.cpu_count() or 2) // 2)
+_havens_pool = ThreadPoolExecutor(max_workers=HAVENS_THREADS, thread_name_prefix="havens")
+
+
 def _walk_function(state: Any, area: str, lat: float, lon: float) -> tuple[Any, list[str]]:
     """The area's walking-distance function, or None (straight line) with a note saying why."""
     router = state.routers.get(area)
@@ -114,6 +126,22 @@ def _walk_function(state: Any, area: str, lat: float, lon: float) -> tuple[Any, 
         return np.asarray(router.walk_lengths_m(lat, lon, targets, max_m=max_m), dtype=float)
 
     return walk, []
+
+
+def _nearest(state: Any, index: HavenIndex, **query: Any) -> dict[str, Any]:
+    """Snap, walking distances and open state (runs in the havens pool); straight lines if the search fails."""
+    area, lat, lon = query["area"], query["lat"], query["lon"]
+    walk, notes = _walk_function(state, area, lat, lon)
+    try:
+        result = nearest_in_index(index, **query, walk_lengths_m=walk)
+    except Exception:
+        if walk is None:
+            raise
+        log.exception("walking distances failed; falling back to straight line", extra={"area": area})
+        result = nearest_in_index(index, **query)
+        notes = ["Walking distances are unavailable just now: distances are in a straight line."]
+    result["notes"] = notes
+    return result
 
 
 @doc(
@@ -146,21 +174,14 @@ async def list_havens(request: Request) -> JSONResponse:
             422, "outside_areas", "That point is outside the areas WayHome covers. If you are in danger, call 999.",
             {"areas": sorted(state.areas), "escalation": escalation(needed=True, reason="We have no places listed here yet.")},
         )  # fmt: skip
-    walk, notes = _walk_function(state, area, lat, lon)
-    try:
-        result = await nearest_havens(
-            area=area, lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m,
-            walk_lengths_m=walk,
-        )  # fmt: skip
-    except Exception:
-        if walk is None:
-            raise
-        log.exception("walking distances failed; falling back to straight line", extra={"area": area})
-        result = await nearest_havens(
-            area=area, lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter, max_m=max_m
-        )
-        notes = ["Walking distances are unavailable just now: distances are in a straight line."]
-    result["notes"] = notes
+    index = await area_index(area)
+    result = await asyncio.get_running_loop().run_in_executor(
+        _havens_pool,
+        functools.partial(
+            _nearest, state, index, area=area, lat=lat, lon=lon, at=at, limit=limit, open_filter=open_filter,
+            max_m=max_m,
+        ),
+    )  # fmt: skip
     return JSONResponse(result)
 
 

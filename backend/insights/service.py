@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from backend.alerts import finish_times
 from backend.alerts.models import FinishTimes, Notice
 from backend.insights.models import PupilCount, PupilCountImport
+from backend.params import whole_number
 from content.areas import AreaPack
 from insights.analysis import Analysis, SchoolDay, analyse
 from insights.population import Homes, snap_homes
@@ -83,7 +84,7 @@ def parse_counts(text: str) -> tuple[list[tuple[str, str, int]], int]:
             )
         elif year not in YEAR_GROUPS:
             errors.append({"row": row_no, "message": "The year group must be one of 7 to 13."})
-        elif not (raw.isascii() and raw.isdigit()) or int(raw) > 5000:
+        elif (pupils := whole_number(raw, max_digits=4)) is None or pupils > 5000:
             errors.append(
                 {"row": row_no, "message": "The number of pupils must be a whole number up to 5000."}
             )
@@ -91,8 +92,8 @@ def parse_counts(text: str) -> tuple[list[tuple[str, str, int]], int]:
             errors.append({"row": row_no, "message": "This sector and year group appear twice."})
         else:
             seen.add((sector, year))
-            if keep_cell(int(raw)):
-                kept.append((sector, year, int(raw)))
+            if keep_cell(pupils):
+                kept.append((sector, year, pupils))
             else:
                 suppressed += 1
         if len(errors) >= 20:

@@ -563,6 +563,23 @@ const en = {
     who: "Who",
     action: "Action",
     object: "Object",
+    from: "From (network, shortened)",
+    auditAll: "All events",
+    auditFailedSignIns: "Failed sign-ins only",
+    // Sign-in events in plain words; other actions show their recorded name.
+    auditAction: (action, d = {}) => ({
+      login_failed: {
+        bad_totp: "Failed sign-in: wrong code for the second step",
+        replayed_totp: "Failed sign-in: a second-step code used twice",
+        unknown_account: "Failed sign-in: no account has this email",
+        disabled: "Failed sign-in: the account is switched off",
+      }[d.reason] || "Failed sign-in: wrong password",
+      account_backoff: "Sign-in paused after repeated failures",
+      login_throttled: "Sign-in refused: too many attempts, asked to wait",
+      user_unlocked: "An admin let the account sign in again",
+      login_succeeded: d.failures_before ? `Signed in (after ${d.failures_before} failed ${d.failures_before === 1 ? "attempt" : "attempts"})` : "Signed in",
+      logout: "Signed out",
+    })[action] || action,
   },
   // Pupil journeys (staff/insights.js)
   insights: {
@@ -668,6 +685,13 @@ Object.assign(en.staff, {
   recoveryIntro: "Write these codes down or print them, and keep them somewhere safe. If you lose your phone, each code lets you sign in once instead of the app's code. They are shown only now.",
   recoveryDone: "I have saved these codes",
   failedSignIns: (n) => `${n === 1 ? "There was 1 failed sign-in attempt" : `There were ${n} failed sign-in attempts`} on your account since you last signed in. If this was not you, tell an administrator.`,
+  // `last` and `unlocked` arrive as words already ("14:02 on 1 December 2026").
+  signInNotice: ({ failures, last, paused, unlocked }) => [
+    failures ? `${failures === 1 ? "1 failed sign-in" : `${failures} failed sign-ins`} to your account since your last visit${last ? `, the last at ${last}` : ""}.` : "",
+    paused ? "After repeated failures, sign-in to your account was paused for a while." : "",
+    unlocked ? `An admin let your account sign in again at ${unlocked}.` : "",
+    "If this was not you, tell an admin.",
+  ].filter(Boolean).join(" "),
 });
 en.console.sections.websites = "Partner websites";
 en.websites = {

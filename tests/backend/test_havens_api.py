@@ -110,3 +110,34 @@ async def test_outside_areas_still_gives_escalation(client: httpx.AsyncClient) -
     err = r.json()["error"]
     assert err["code"] == "outside_areas"
     assert "999" in {c["phone"] for c in err["details"]["escalation"]["contacts"]}
+
+
+async def test_a_slow_walking_search_does_not_hold_up_other_requests(
+    client: httpx.AsyncClient, app: Any
+) -> None:
+    """The walking-distance search runs off the event loop: while one is busy (made slow here with a blocking
+    sleep before the real search), the health check and a second person's request are still answered."""
+    import asyncio
+    import time
+
+    router = app.state.wayhome.routers[AREA]
+    real = router.walk_lengths_m
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)  # blocking, as CPU work would be
+        return real(*args, **kwargs)
+
+    await get(client, at=THU_NOON)  # warm: index built, kernels compiled
+    router.walk_lengths_m = slow
+    try:
+        started = time.perf_counter()
+        slow_request = asyncio.create_task(get(client, at=THU_NOON))
+        await asyncio.sleep(0.1)
+        health = await client.get("/healthz")
+        health_s = time.perf_counter() - started
+        body = await slow_request
+    finally:
+        router.walk_lengths_m = real
+    assert health.status_code == 200
+    assert health_s < 0.8, f"/healthz waited {health_s:.2f} s behind a walking search"
+    assert body["distance_basis"] == "walking" and body["havens"]

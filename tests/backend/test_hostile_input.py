@@ -308,3 +308,71 @@ async def test_every_operation_refuses_hostile_values_and_stores_nothing(client:
                 problems.append(f"{method} {path}: rows changed {changed}")
     assert sent > 1000, f"only {sent} hostile requests: is /openapi.json being walked?"
     assert problems == [], "\n".join(problems[:60])
+
+
+# Content-Length values a client can put on the wire: "²" (latin-1 \xb2) and "١٢" pass str.isdigit(), and
+# 5,000 digits make int() raise; each must be a plain 400 (413 for the huge number) before any handler reads it.
+HOSTILE_LENGTHS: dict[str, bytes] = {
+    "superscript two": b"\xb2",
+    "Arabic-Indic twelve (UTF-8 bytes)": "١٢".encode(),
+    "5,000 digits": b"9" * 5000,
+    "negative": b"-1",
+    "spaces inside": b"1 2",
+}
+
+
+async def test_hostile_content_length_is_a_400_and_stores_nothing(
+    client: httpx.AsyncClient, app: Any
+) -> None:
+    """Straight into the ASGI app (an HTTP client would rewrite the header): a plain 400, nothing stored."""
+    body = json.dumps({"email": "someone@example.org", "password": "plum tractor lantern orbit"}).encode()
+    before = await _row_counts()
+    for what, length in HOSTILE_LENGTHS.items():
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)  # noqa: B023 (awaited inside this iteration)
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+            "scheme": "https", "path": "/api/v1/auth/login", "raw_path": b"/api/v1/auth/login",
+            "query_string": b"", "root_path": "", "client": ("127.0.0.1", 50000), "server": ("testserver", 443),
+            "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                        (b"content-length", length)],
+        }  # fmt: skip
+        await app(scope, receive, send)
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
+        if what == "5,000 digits":  # a whole number, just far too large
+            assert start["status"] == 413, f"{what}: {start['status']} {text[:200]}"
+            assert json.loads(text)["error"]["message"].startswith("The request body must be at most ")
+            continue
+        assert start["status"] == 400, f"{what}: {start['status']} {text[:200]}"
+        assert json.loads(text)["error"]["message"] == "Content-Length must be a whole number."
+    assert await _row_counts() == before
+
+
+def test_hostile_content_length_on_the_wire_is_never_a_500(settings: Any) -> None:
+    """The same headers as raw bytes to a real uvicorn server: uvicorn or the app refuses them with a 4xx."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from tests.support.server import live_server
+
+    with live_server(settings) as base:
+        url = urlsplit(base)
+        for what, length in HOSTILE_LENGTHS.items():
+            request = (
+                b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: " + length + b"\r\nConnection: close\r\n\r\n{}"
+            )
+            with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+                sock.sendall(request)
+                reply = b""
+                while chunk := sock.recv(65536):
+                    reply += chunk
+            status = int(reply.split(b" ", 2)[1]) if reply.startswith(b"HTTP/1.1 ") else None
+            assert status is not None and 400 <= status < 500, f"{what}: {reply[:200]!r}"

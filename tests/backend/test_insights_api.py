@@ -132,6 +132,9 @@ async def test_hostile_or_pupil_level_files_are_refused_and_store_nothing(client
         "sector,year_group,pupils\nN22 5QJ,7,12\n": "not a full postcode",
         "sector,year_group,pupils\nN22 5,14,12\n": "7 to 13",
         "sector,year_group,pupils\nN22 5,7,=1+1\n": "whole number",
+        "sector,year_group,pupils\nN22 5,7,\u00b2\n": "whole number",  # "²" passes str.isdigit()
+        "sector,year_group,pupils\nN22 5,7,\u0661\u0662\n": "whole number",  # "١٢" would read as 12
+        "sector,year_group,pupils\nN22 5,7," + "9" * 5000 + "\n": "whole number",  # int() raises on this
         "sector,year_group,pupils\nN22 5,7,12\nN22 5,Y7,15\n": "twice",
     }
     for text, words in bad.items():

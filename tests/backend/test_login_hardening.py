@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import timedelta
 
@@ -60,7 +61,26 @@ async def test_backoff_is_soft_an_admin_can_clear_it_and_the_holder_is_told(
     assert ok.status_code == 200, ok.text
     assert ok.json()["failed_sign_ins"] == BACKOFF_FREE_FAILURES + 1
     client.headers[CSRF_HEADER] = ok.json()["csrf_token"]
-    assert (await client.get("/api/v1/me")).json()["failed_sign_ins"] == BACKOFF_FREE_FAILURES + 1
+    me = (await client.get("/api/v1/me")).json()
+    assert me["failed_sign_ins"] == BACKOFF_FREE_FAILURES + 1
+    # The holder's notice: how many, when the last one was, that sign-in was paused, when an admin unlocked it.
+    last_failure = (
+        await AuditEvent.filter(action="login_failed", object_id=str(user.id)).order_by("-at").first()
+    )
+    unlock_event = await AuditEvent.get(action="user_unlocked", object_id=str(user.id))
+    assert last_failure is not None
+    assert me["sign_in_notice"] == {
+        "failures": BACKOFF_FREE_FAILURES + 1,
+        "last_failure_at": last_failure.at.isoformat(),
+        "paused": True,
+        "unlocked_at": unlock_event.at.isoformat(),
+    }
+    assert "address" not in json.dumps(me) and "127.0.0" not in json.dumps(me)  # no addresses to the holder
+    # Told once: the next sign-in has nothing new to report.
+    again = await attempt(client, user)
+    client.headers[CSRF_HEADER] = again.json()["csrf_token"]
+    me = (await client.get("/api/v1/me")).json()
+    assert me["failed_sign_ins"] == 0 and me["sign_in_notice"] is None
     actions = [
         e.action for e in await AuditEvent.filter(object_type="user", object_id=str(user.id)).order_by("id")
     ]
@@ -206,3 +226,15 @@ async def test_password_checks_are_bounded_and_the_rest_told_to_retry(client: ht
     busy = next(r for r in answers if r.status_code == 503)
     assert busy.json()["error"]["code"] == "busy" and busy.headers["retry-after"] == "2"
     assert all(r.json()["error"]["code"] == "totp_required" for r in answers if r.status_code == 401)
+
+
+async def test_a_wrong_second_step_is_in_the_holders_notice(client: httpx.AsyncClient) -> None:
+    user = await create_user(role="admin")
+    assert (await attempt(client, user, totp="000000")).status_code == 401
+    ok = await attempt(client, user)
+    assert ok.status_code == 200, ok.text
+    client.headers[CSRF_HEADER] = ok.json()["csrf_token"]
+    notice = (await client.get("/api/v1/me")).json()["sign_in_notice"]
+    assert notice["failures"] == 1 and notice["paused"] is False and notice["unlocked_at"] is None
+    failed = await AuditEvent.get(action="login_failed", object_id=str(user.id))
+    assert failed.details["reason"] == "bad_totp" and notice["last_failure_at"] == failed.at.isoformat()

@@ -214,3 +214,65 @@ async def test_officer_adds_a_haven_through_the_form_and_the_public_finds_it(
         assert "Open now" in await first.inner_text()
         await public_context.close()
         await context.close()
+
+
+async def test_the_account_holder_is_told_of_failed_sign_ins_and_admins_see_them(
+    browser: Any, settings: Settings
+) -> None:
+    """Failed sign-ins (wrong password, wrong second step) that paused the account, then another admin's unlock,
+    reach the holder as one plain warning with times and no address; the admin's audit view lists them in words
+    and can show only those."""
+    import httpx
+
+    email, password = create_staff_account(settings, role="admin", areas=("north-london-demo",))
+    other, _ = create_staff_account(settings, role="admin", areas=("north-london-demo",))
+    with live_server(settings) as base:
+        async with httpx.AsyncClient(base_url=base) as http:
+            for _ in range(2):
+                r = await http.post("/api/v1/auth/login", json={"email": email, "password": "wrong password"})
+                assert r.status_code == 401
+            r = await http.post(
+                "/api/v1/auth/login", json={"email": email, "password": password, "totp": "000000"}
+            )
+            assert r.status_code == 401
+            paused = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
+            assert paused.status_code == 429  # the third failure paused sign-in for a while
+        # Another admin lets the account sign in again (in the browser: the session cookie is __Host-, Secure).
+        admin_context = await new_phone(browser, base)
+        admin_page = await admin_context.new_page()
+        await sign_in(admin_page, other, password)
+        status = await admin_page.evaluate(
+            """async (email) => {
+                const me = await (await fetch('/api/v1/me')).json();
+                const headers = { 'X-CSRF-Token': me.csrf_token };
+                const users = (await (await fetch('/api/v1/admin/users')).json()).users;
+                const holder = users.find((u) => u.email === email);
+                return (await fetch(`/api/v1/admin/users/${holder.id}/unlock`, { method: 'POST', headers })).status;
+            }""",
+            email,
+        )
+        assert status == 200
+        await admin_context.close()
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await sign_in(page, email, password)
+        text = await page.locator("#sign-in-notice").inner_text()
+        assert text.startswith("3 failed sign-ins to your account since your last visit, the last at ")
+        assert "After repeated failures, sign-in to your account was paused for a while." in text
+        assert "An admin let your account sign in again at " in text
+        assert text.endswith("If this was not you, tell an admin.")
+        assert "127.0.0" not in text
+        assert not await axe_violations(page)
+        await screenshot(page, "staff-sign-in-notice")
+
+        await page.goto("/#/staff/audit")
+        await page.click("text=Failed sign-ins only")
+        await page.wait_for_selector("table.audit >> text=Failed sign-in: wrong code for the second step")
+        actions = await page.locator("table.audit tbody tr td:nth-child(3)").all_inner_texts()
+        assert actions.count("Failed sign-in: wrong password") == 2 and len(actions) == 3
+        assert not await axe_violations(page)
+        await screenshot(page, "staff-audit-failed-sign-ins")
+        assert errors == []
+        await context.close()

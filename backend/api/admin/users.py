@@ -15,7 +15,7 @@ from backend.accounts.users import create_invitation, invitation_json, update_us
 from backend.api.auth import USER_SCHEMA
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_str, read_json_object
+from backend.params import query_str, read_json_object, whole_number
 from backend.responses import JSONResponse
 
 ADMIN = {"admin"}
@@ -61,10 +61,10 @@ def _known_areas(request: Request) -> list[str]:
 
 
 def _user_id(request: Request) -> int:
-    raw = request.path_params.get("id", "")
-    if not (str(raw).isascii() and str(raw).isdigit()) or len(str(raw)) > 10 or int(raw) > 2**31 - 1:
+    value = whole_number(str(request.path_params.get("id", "")), max_digits=10)
+    if value is None or value > 2**31 - 1:
         raise ApiError(404, "not_found", "No staff account has this id.")
-    return int(raw)
+    return value
 
 
 @doc(

@@ -1,5 +1,5 @@
 // Officer console shell: a home page for the person's role, then section navigation. Loaded only after sign-in.
-import { h, clear, screenTitle, status } from "../dom.js";
+import { h, clear, screenTitle, status, time, date } from "../dom.js";
 import { api, setCsrfToken, getJson, areas, areaList } from "../api.js";
 import { strings } from "../strings.js";
 
@@ -49,6 +49,20 @@ async function scopeNames(me) {
   return C.scope(areaNames, schoolNames);
 }
 
+const atWords = (iso) => (iso ? `${time(iso)} on ${date(iso)}` : "");
+
+/** Failed sign-ins, a pause or an admin's unlock since the holder's last visit: a warning only they see. */
+function signInNotice(me) {
+  const n = me.sign_in_notice;
+  if (n) {
+    const text = strings.staff.signInNotice({ failures: n.failures, last: atWords(n.last_failure_at), paused: n.paused, unlocked: atWords(n.unlocked_at) });
+    const p = status(text, "warn");
+    p.id = "sign-in-notice";
+    return p;
+  }
+  return me.failed_sign_ins ? status(strings.staff.failedSignIns(me.failed_sign_ins), "warn") : null;
+}
+
 export async function renderConsole(main, { me, section }) {
   const sections = visibleTo(me);
   const current = sections.find((s) => s.key === section) || sections[0];
@@ -69,7 +83,7 @@ export async function renderConsole(main, { me, section }) {
       screenTitle(C.title),
       h("p", {}, strings.staff.signedInAs(me.email), " ", signOut),
       h("p", { class: "hint", text: `${C.roles(me.roles || [])} ${await scopeNames(me)}` }),
-      me.failed_sign_ins ? status(strings.staff.failedSignIns(me.failed_sign_ins)) : null,
+      signInNotice(me),
       nav,
       body),
   );
