@@ -26,7 +26,7 @@ COMMAND_MODULES = (
     "backend.partnership_cli",
 )
 # benchmarks and evaluations live outside the product packages: skipped (with a note) when not installed
-BENCH_MODULES = ("bench.eval_routes", "bench.loop")
+BENCH_MODULES = ("bench.commands", "bench.eval_routes", "bench.loop")
 GROUP_HELP = {
     "db": "database schema: apply or create migrations",
     "data": "area data packs and the artefacts built from them",

@@ -183,48 +183,9 @@ def cmd_streets(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from routing.bench import main as bench_main
-
-    return bench_main(["--quick"] if args.quick else [])
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from routing.evaluate import main as eval_main
-
-    points = None
-    if args.points:  # police.uk CSV or API JSON files, parsed exactly as an import would
-        import pandas as pd
-
-        from partnership.policeuk import ParseFailed, parse_file
-
-        rows = []
-        for name in args.points:
-            try:
-                _, parsed = parse_file(name, Path(name).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ParseFailed) as exc:
-                print(
-                    f"wayhome: {name} is not a readable police.uk file ({type(exc).__name__})",
-                    file=sys.stderr,
-                )
-                return 2
-            rows += [(r.month, r.category, r.lat, r.lon) for r in parsed]
-        points = pd.DataFrame(rows, columns=["month", "category", "lat", "lon"])
-    return eval_main(list(args.areas), points=points)
-
-
 def add_commands(registry: Any) -> None:
-    """`wayhome data streets`, `wayhome bench routes`, `wayhome eval risk`."""
+    """`wayhome data streets` (the benchmarks and evaluations register themselves from `bench/`)."""
     streets = registry.group("data").add_parser("streets", help="fetch an area's walking network from OSM")
     streets.add_argument("slug")
     streets.add_argument("--osm", help="use a local .osm/.osm.bz2/.osm.pbf file instead of downloading")
     streets.set_defaults(func=cmd_streets)
-    bench = registry.group("bench").add_parser("routes", help="route query, HTTP and update benchmarks")
-    bench.add_argument("--quick", action="store_true", help="fewer samples (smoke run)")
-    bench.set_defaults(func=cmd_bench)
-    ev = registry.group("eval").add_parser("risk", help="score the risk surface on held-out months")
-    ev.add_argument("areas", nargs="*")
-    ev.add_argument(
-        "--points", nargs="+", metavar="FILE", help="police.uk CSV/JSON files to score the point kernel on"
-    )
-    ev.set_defaults(func=cmd_eval)

@@ -1,4 +1,4 @@
-"""`wayhome audit websites`, `wayhome bench havens` and `wayhome db seed`.
+"""`wayhome audit websites` and `wayhome db seed` (`wayhome bench havens` lives in `bench/`).
 
 The database comes from `Settings` like `serve` (DATABASE_URL, else var/wayhome.sqlite3 under WAYHOME_VAR_DIR).
 """
@@ -29,12 +29,6 @@ def cmd_audit_websites(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench_havens(args: argparse.Namespace) -> int:
-    from havens.bench import report
-
-    return report(n=args.havens, queries=args.queries)
-
-
 def cmd_db_seed(args: argparse.Namespace) -> int:
     from content.areas import load_all_areas
     from havens.seed import seed_from_content
@@ -50,10 +44,6 @@ def add_commands(registry: Any) -> None:
     audit = registry.group("audit").add_parser("websites", help="check every Haven's and service's website")
     audit.add_argument("--timeout", type=float, default=10.0, help="seconds per website (default 10)")
     audit.set_defaults(func=cmd_audit_websites)
-    bench = registry.group("bench").add_parser("havens", help="nearest open havens: index vs brute force")
-    bench.add_argument("--havens", type=int, default=10_000)
-    bench.add_argument("--queries", type=int, default=300)
-    bench.set_defaults(func=cmd_bench_havens)
     try:
         seed = registry.group("db").add_parser(
             "seed", help="add missing public places, services and messages"

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from bench.eval_risk import TEST, TRAIN, write_section
 from bench.eval_routes_core import (
     MaybeRoute,
     Row,
@@ -57,7 +58,6 @@ from bench.eval_routes_tune import (
     search,
 )
 from routing.build import AreaSources, assign_lsoa, build_area
-from routing.evaluate import TEST, TRAIN, write_section
 from routing.graph import FloatArray, StreetGraph
 from routing.risk import RiskConfig
 from routing.router import DetourCap, Router, SaferChoice

@@ -13,7 +13,7 @@ import numpy as np
 
 from bench.eval_routes_core import MaybeRoute
 from bench.eval_routes_data import Trips
-from routing.bench_peer import lsoa_crime_points, saferoute_engine_class, to_osmnx_wgs84
+from bench.routes_peer import lsoa_crime_points, saferoute_engine_class, to_osmnx_wgs84
 from routing.build import AreaSources
 from routing.graph import StreetGraph
 from routing.router import Router

@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from bench.eval_risk import TEST, TRAIN
 from bench.eval_routes_core import MAIN_ROAD_HIGHWAYS, Row
 from bench.eval_routes_tune import ALPHA_SETS, CAP_MS, CAP_PCTS, MIN_SAVINGS_PCT, RISK_CAPS, TIE_PP, Candidate
-from routing.evaluate import TEST, TRAIN
 from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS
 from routing.router import DetourCap, SaferChoice
 

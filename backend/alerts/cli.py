@@ -1,4 +1,4 @@
-"""`wayhome worker`, `wayhome vapid new` and `wayhome bench push`."""
+"""`wayhome worker` and `wayhome vapid new` (`wayhome bench push` lives in `bench/`)."""
 
 from __future__ import annotations
 
@@ -46,14 +46,6 @@ def cmd_vapid_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench_push(args: argparse.Namespace) -> int:
-    from backend.alerts.bench import run_bench
-
-    return asyncio.run(
-        run_bench(subscriptions=args.subscriptions, sample=args.sample, concurrency=args.concurrency)
-    )
-
-
 def add_commands(registry: Any) -> None:
     worker = registry.add_parser(
         "worker", help="deliver queued Web Push notices (several may share the outbox)"
@@ -77,12 +69,3 @@ def add_commands(registry: Any) -> None:
     new.add_argument("--print", action="store_true", help="print a new key instead of writing var/")
     new.add_argument("--force", action="store_true", help="replace an existing key (breaks subscriptions)")
     new.set_defaults(func=cmd_vapid_new)
-
-    bench = registry.group("bench")
-    push = bench.add_parser(
-        "push", help="fan-out of one notice to N loopback subscriptions vs sequential webpush()"
-    )
-    push.add_argument("--subscriptions", type=int, default=10_000)
-    push.add_argument("--sample", type=int, default=300, help="sequential pywebpush.webpush() calls measured")
-    push.add_argument("--concurrency", type=int, default=64)
-    push.set_defaults(func=cmd_bench_push)

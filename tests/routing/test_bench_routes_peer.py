@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from backend.directions import area_sources
+from bench.routes_peer import lsoa_crime_points, to_osmnx_wgs84
 from content.areas import load_area
-from routing.bench_peer import lsoa_crime_points, to_osmnx_wgs84
 from routing.build import assign_lsoa, lsoa_weights
 from routing.router import Router
 

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from routing.bench_peer import peer_rows
+from bench.eval_risk import write_section
+from bench.routes_peer import peer_rows
 from routing.build import AreaSources, build_area
-from routing.evaluate import write_section
 from routing.graph import StreetGraph, to_networkx
 from routing.risk import Hotspot
 from routing.router import SAFER_ALPHAS, DetourCap, Router
