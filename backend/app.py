@@ -9,13 +9,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from backend.accounts.addresses import parse_networks
-from backend.accounts.ratelimit import RateLimitMiddleware
 from backend.api import api_routes
 from backend.errors import EXCEPTION_HANDLERS
 from backend.lifespan import make_lifespan
 from backend.logs import configure_logging
 from backend.middleware import SecurityMiddleware
 from backend.openapi import openapi_json
+from backend.ratelimit.middleware import RateLimitMiddleware
 from backend.settings import Settings
 
 

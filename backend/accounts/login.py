@@ -17,7 +17,6 @@ from starlette.requests import Request
 
 from backend.accounts.addresses import address_key, client_host, secret_key
 from backend.accounts.audit import record_audit
-from backend.accounts.counters import CounterStore, counter_store, hit, peek
 from backend.accounts.models import AuditEvent, Session, User
 from backend.accounts.passwords import (
     burn_time_async,
@@ -35,6 +34,7 @@ from backend.accounts.second_factor import (
 )
 from backend.accounts.sessions import create_session, utcnow
 from backend.errors import ApiError
+from backend.ratelimit.counters import CounterStore, counter_store, hit, peek
 
 BACKOFF_FREE_FAILURES = 3
 BACKOFF_MAX_S = 15 * 60

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from backend.accounts.counters import DatabaseCounters, RedisCounters
 from backend.accounts.login import BACKOFF_FREE_FAILURES
 from backend.accounts.models import RateCounter
 from backend.app import create_app
+from backend.ratelimit.counters import DatabaseCounters, RedisCounters
 from backend.settings import Settings
 from tests.support.staff import TEST_PASSWORD, create_user, totp_now
 

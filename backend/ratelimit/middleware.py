@@ -16,7 +16,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.accounts.addresses import address_key, client_host, secret_key
-from backend.accounts.counters import CounterStore, counter_store, hit
+from backend.ratelimit.counters import CounterStore, counter_store, hit
 
 log = logging.getLogger("wayhome.accounts.ratelimit")
 
