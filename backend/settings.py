@@ -73,6 +73,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # i13a: CIDRs whose X-Forwarded-For is believed
     push_allow_loopback: bool = False  # i13a: loopback push endpoints, for local testing (web and worker)
     totp_officers_optional: bool = False  # i13b: second factor optional for officers (docs/DPIA.md)
+    policeuk_api: str = "https://data.police.uk/api"  # a mirror or a test server; fetched through outbound/
+    policeuk_allow_loopback: bool = False  # tests and local mirrors only: the API's own loopback port
+    policeuk_refresh_days: int = 0  # the worker's scheduled police.uk fetch; 0 = off (README)
+    policeuk_refresh_months: int = 3  # how many of police.uk's newest months each run looks at
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -115,6 +119,10 @@ class Settings:
             trusted_proxies=_tuple(e.get("WAYHOME_TRUSTED_PROXIES"), ()),
             push_allow_loopback=_bool(e.get("WAYHOME_PUSH_ALLOW_LOOPBACK"), False),
             totp_officers_optional=_bool(e.get("WAYHOME_TOTP_OFFICERS_OPTIONAL"), False),
+            policeuk_api=(e.get("WAYHOME_POLICEUK_API") or "https://data.police.uk/api").rstrip("/"),
+            policeuk_allow_loopback=_bool(e.get("WAYHOME_POLICEUK_ALLOW_LOOPBACK"), False),
+            policeuk_refresh_days=int(e.get("WAYHOME_POLICEUK_REFRESH_DAYS") or 0),
+            policeuk_refresh_months=int(e.get("WAYHOME_POLICEUK_REFRESH_MONTHS") or 3),
         )
         values.update(overrides)
         return cls(**values)

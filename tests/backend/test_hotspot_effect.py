@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from backend.hotspots.models import Hotspot
 from tests.support.staff import login_as

@@ -102,9 +102,7 @@ def _web_worker(settings: Settings) -> Iterator[str]:
 def _sign_in(http: httpx.Client, email: str) -> None:
     from tests.support.staff import TEST_PASSWORD, totp_code
 
-    r = http.post(
-        "/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD, "totp": totp_code()}
-    )
+    r = http.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD, "totp": totp_code()})
     assert r.status_code == 200, r.text
     cookie = r.headers["set-cookie"].split(";")[0]
     http.headers["cookie"] = cookie
