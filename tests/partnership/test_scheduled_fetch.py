@@ -144,3 +144,50 @@ async def test_loopback_is_refused_unless_allowed_and_a_redirect_is_checked_agai
             assert await _held() == (0, [], 0)
 
         await _with_db(settings, work)
+
+
+def test_wayhome_worker_runs_the_schedule_and_logs_one_line_offline(settings: Settings) -> None:
+    """The real worker process (`python -m backend.worker`, what the Procfile's `worker:` runs)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from backend.settings import ROOT
+
+    def worker(api: str) -> subprocess.Popen[str]:
+        env = {
+            **os.environ, "DATABASE_URL": settings.database_url, "WAYHOME_VAR_DIR": str(settings.var_dir),
+            "WAYHOME_BUILD_DIR": str(settings.build_dir), "WAYHOME_SECRET_KEY": settings.secret_key,
+            "WAYHOME_AREAS": AREA, "WAYHOME_POLICEUK_REFRESH_DAYS": "30", "WAYHOME_POLICEUK_API": api,
+            "WAYHOME_POLICEUK_ALLOW_LOOPBACK": "1",
+        }  # fmt: skip
+        return subprocess.Popen([sys.executable, "-m", "backend.worker"], env=env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+    def stop(proc: subprocess.Popen[str]) -> str:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        return err
+
+    def revision() -> int:
+        return int(asyncio.run(_with_db(settings, _held))[2])
+
+    revision()  # the database is migrated before the worker starts
+    offline = worker("http://127.0.0.1:9/api")
+    time.sleep(8)
+    lines = [line for line in stop(offline).splitlines() if "police.uk" in line]
+    assert (
+        len(lines) == 1 and "police.uk cannot be reached, so no crimes were fetched for southwark" in lines[0]
+    )
+    assert revision() == 0
+    with policeuk_server() as police:
+        online = worker(police.base)
+        try:
+            deadline = time.monotonic() + 300
+            while revision() == 0 and time.monotonic() < deadline and online.poll() is None:
+                time.sleep(0.5)
+        finally:
+            err = stop(online)
+    assert revision() == 1, err
+    assert any("police.uk refresh added" in line and "2018-06" in line for line in err.splitlines())
