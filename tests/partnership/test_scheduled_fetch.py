@@ -82,11 +82,17 @@ async def test_the_worker_schedule_imports_new_months_and_publishes_the_surface(
     assert 4 <= len(poly) <= 101 and all(51.3 < float(p.split(",")[0]) < 51.6 for p in poly)
 
 
+@pytest.mark.parametrize(
+    "api",
+    [
+        "http://127.0.0.1:9/api",  # port 9 on loopback refuses connections: what a server without internet sees
+        "https://police-uk.invalid/api",  # no DNS answer (.invalid never resolves): offline without a resolver
+    ],
+)
 async def test_offline_a_run_logs_one_line_and_changes_nothing(
-    settings: Settings, caplog: pytest.LogCaptureFixture
+    settings: Settings, caplog: pytest.LogCaptureFixture, api: str
 ) -> None:
-    # Port 9 on loopback refuses connections: what a server without internet sees.
-    off = settings.with_changes(policeuk_api="http://127.0.0.1:9/api", policeuk_allow_loopback=True)
+    off = settings.with_changes(policeuk_api=api, policeuk_allow_loopback=True)
     caplog.set_level(logging.INFO, logger="wayhome.crime_refresh")
 
     async def work() -> None:
