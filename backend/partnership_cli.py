@@ -99,24 +99,42 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from partnership import fetch
+    """Offline (or police.uk unreachable): one line on stdout, exit 0, nothing changed."""
+    from backend.accounts.cli import _with_db
+    from backend.crime_refresh import client_for, refresh_area
 
     settings = Settings.from_env()
     area = _area(settings, args.area)
     if area is None:
         return 2
-    if not fetch.reachable():
-        print(
-            f"{area.slug}: police.uk cannot be reached, so no crimes were fetched (run this again when online)."
-        )
-        return 0
-    try:
-        months = fetch.latest_months(args.months)
-        texts = [(f"police.uk-api-{area.slug}-{m}.json", fetch.fetch_month(area.boundary, m)) for m in months]
-    except fetch.FetchUnavailable as exc:
-        print(f"{area.slug}: {exc} Nothing was imported.", file=sys.stderr)
-        return 1
-    return _import_texts(settings, area, texts)
+
+    async def work() -> int:
+        async with client_for(settings) as client:
+            result = await refresh_area(
+                settings=settings, area=area, months=args.months, client=client, publish=False
+            )
+        if result.offline:
+            print(
+                f"{area.slug}: police.uk cannot be reached, so no crimes were fetched "
+                "(run this again when online)."
+            )
+            return 0
+        if result.failed:
+            print(f"{area.slug}: {result.failed.rstrip('.')}. Nothing was imported.", file=sys.stderr)
+            return 1
+        for r in result.imported:
+            print(_report(r["file"], r))
+        for name, problems in result.rejected:
+            print(f"{name}: nothing imported, {problems} problem(s).", file=sys.stderr)
+        if not result.imported and not result.rejected:
+            print(
+                f"{area.slug}: the newest {args.months} police.uk month(s) are already held; nothing to fetch."
+            )
+        if any(r["added"] for r in result.imported):
+            print(await _publish(settings, area))
+        return 1 if result.rejected else 0
+
+    return int(asyncio.run(_with_db(settings, work)))
 
 
 def cmd_aggregates(args: argparse.Namespace) -> int:

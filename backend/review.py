@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from partnership.aggregates import SUPPRESS_BELOW
 from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS, PLAN_POINT_CATEGORIES
 from routing.surface import LAYER_LABELS, month_age
 
@@ -83,16 +84,51 @@ def _ranked(now: Counter[str], before: Counter[str], names: dict[str, str] | Non
     return out
 
 
-async def _points(area: str, months: list[str]) -> tuple[Counter[str], Counter[str]]:
-    """police.uk points of some months: by street ("On or near ...") and by LSOA code where police.uk gave it."""
+def _street_counts(router: Any, rows: list[tuple[float, float]]) -> tuple[Counter[str], dict[str, Any], int]:
+    """Points per street of the graph (grouped, see routing/segments.py); names and segments; off-street points."""
+    from pyproj import Transformer
+
+    from routing.segments import count_by_street
+
+    if router is None or not rows:
+        return Counter(), {}, len(rows)
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    xs, ys = tr.transform([lon for _, lon in rows], [lat for lat, _ in rows])
+    counts, off = count_by_street(router.graph, xs=list(xs), ys=list(ys))
+    return Counter({k: float(c.points) for k, c in counts.items()}), counts, off
+
+
+async def _points(area: str, months: list[str]) -> tuple[list[tuple[float, float]], Counter[str]]:
+    """police.uk points of some months: their coordinates, and counts by LSOA code where police.uk gave it."""
     from partnership.models import StreetCrime
 
     rows = await StreetCrime.filter(
         area=area, month__in=months, category__in=list(PLAN_POINT_CATEGORIES)
-    ).values_list("location", "lsoa_code")
-    streets: Counter[str] = Counter(str(loc) for loc, _ in rows if loc)
-    lsoas: Counter[str] = Counter(str(code) for _, code in rows if code)
-    return streets, lsoas
+    ).values_list("lat", "lon", "lsoa_code")
+    lsoas: Counter[str] = Counter(str(code) for _, _, code in rows if code)
+    return [(float(la), float(lo)) for la, lo, _ in rows], lsoas
+
+
+def shown_count(value: float) -> float | None:
+    return value if value >= SUPPRESS_BELOW else None
+
+
+def _suppressed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts under 5 read "fewer than 5" (None), and a change is shown only when both quarters are shown."""
+    out = []
+    for row in rows:
+        now, before = shown_count(row["count"]), shown_count(row["previous"])
+        change = round(now - before, 1) if now is not None and before is not None else None
+        out.append({**row, "count": now, "previous": before, "change": change})
+    return out
+
+
+def _street_rows(now: Counter[str], before: Counter[str], info: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = _ranked(now, before, None)
+    for row in rows:
+        street = info[row["place"]]
+        row.update(place=street.name, name=street.name, segments=street.segments)
+    return _suppressed(rows)
 
 
 def _freshness(layers: list[dict[str, Any]], *, today: dt.date, point_max_age: int) -> list[dict[str, Any]]:
@@ -129,8 +165,10 @@ async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | 
     mps_now, mps_before = await asyncio.gather(
         asyncio.to_thread(_mps_counts, area, months), asyncio.to_thread(_mps_counts, area, before)
     )
-    streets_now, lsoa_now = await _points(area.slug, months)
-    streets_before, lsoa_before = await _points(area.slug, before)
+    points_now, lsoa_now = await _points(area.slug, months)
+    points_before, lsoa_before = await _points(area.slug, before)
+    streets_now, street_info, off_street = await asyncio.to_thread(_street_counts, router, points_now)
+    streets_before, _, _ = await asyncio.to_thread(_street_counts, router, points_before)
     sources: list[dict[str, Any]] = [
         {
             "source": "mps_lsoa",
@@ -140,12 +178,13 @@ async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | 
         {
             "source": "policeuk_points",
             "name": LAYER_LABELS["policeuk_points"],
-            "streets": _ranked(streets_now, streets_before, None),
-            "lsoas": _ranked(lsoa_now, lsoa_before, names),
+            "streets": _street_rows(streets_now, streets_before, street_info),
+            "points_off_street": off_street,
+            "lsoas": _suppressed(_ranked(lsoa_now, lsoa_before, names)),
         },
     ]
     for source, key in aggregates.LAYER_OF_SOURCE.items():
-        cells = await aggregates.summary(area=area.slug, source=source, months=months)
+        cells = await aggregates.summary(area=area.slug, source=source, months=months, previous_months=before)
         if cells:
             sources.append({"source": key, "name": LAYER_LABELS[key], "cells": cells[:TOP_N]})
     now = dt.datetime.now(dt.UTC)
@@ -172,5 +211,6 @@ async def build_review(*, area: Any, router: Any, settings: Any, quarter: str | 
         ),
         "caveat": "Counts are recorded crimes and aggregates of past reports, not a measure of how safe a place is. "
         "Metropolitan Police counts are shared out from 2021 to 2011 neighbourhood boundaries, so some are "
-        "fractions. Aggregate counts under 5 are not shown.",
+        "fractions. police.uk points are counted on the nearest mapped street within 50 m; a street is one row "
+        "however many segments it has. Counts under 5 (police.uk and aggregates) are not shown.",
     }

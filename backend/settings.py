@@ -79,6 +79,10 @@ class Settings:
         int, ...
     ] = ()  # loopback ports the website audit may fetch (local testing only)
     osm_downloads: bool = True  # the console's street download may reach OpenStreetMap (off in tests)
+    policeuk_api: str = "https://data.police.uk/api"  # a mirror or a test server; fetched through outbound/
+    policeuk_allow_loopback: bool = False  # tests and local mirrors only: the API's own loopback port
+    policeuk_refresh_days: int = 0  # the worker's scheduled police.uk fetch; 0 = off (README)
+    policeuk_refresh_months: int = 3  # how many of police.uk's newest months each run looks at
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -123,6 +127,10 @@ class Settings:
             totp_officers_optional=_bool(e.get("WAYHOME_TOTP_OFFICERS_OPTIONAL"), False),
             audit_loopback_ports=tuple(int(p) for p in _tuple(e.get("WAYHOME_AUDIT_LOOPBACK_PORTS"), ())),
             osm_downloads=_bool(e.get("WAYHOME_OSM_DOWNLOADS"), True),
+            policeuk_api=(e.get("WAYHOME_POLICEUK_API") or "https://data.police.uk/api").rstrip("/"),
+            policeuk_allow_loopback=_bool(e.get("WAYHOME_POLICEUK_ALLOW_LOOPBACK"), False),
+            policeuk_refresh_days=int(e.get("WAYHOME_POLICEUK_REFRESH_DAYS") or 0),
+            policeuk_refresh_months=int(e.get("WAYHOME_POLICEUK_REFRESH_MONTHS") or 3),
         )
         values.update(overrides)
         return cls(**values)

@@ -217,15 +217,21 @@ async def lsoa_cells(*, area: str, source: str) -> list[Cell]:
     return [Cell(str(p), str(k), str(c), str(cat), int(n)) for p, k, c, cat, n in rows]
 
 
-async def summary(*, area: str, source: str, months: Sequence[str]) -> list[dict[str, Any]]:
-    """Cells of some months for display: places and counts with every count under 5 suppressed."""
-    rows = await AggregateCell.filter(area=area, source=source, period__in=list(months))
+async def summary(
+    *, area: str, source: str, months: Sequence[str], previous_months: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Cells of some months for display, with the previous quarter's count and the change; every count under 5
+    is suppressed, and a change is given only when both counts are shown (so it cannot reveal a small one)."""
+    rows = await AggregateCell.filter(area=area, source=source, period__in=[*months, *previous_months])
     totals: Counter[tuple[str, str, str]] = Counter()
+    before: Counter[tuple[str, str, str]] = Counter()
+    wanted = set(months)
     for r in rows:
-        totals[(r.place_kind, r.place_code, r.category)] += r.count
+        (totals if r.period in wanted else before)[(r.place_kind, r.place_code, r.category)] += r.count
     out = []
-    for (kind, code, category), n in totals.most_common():
-        value = shown(n)
+    for key, n in totals.most_common():
+        kind, code, category = key
+        value, previous = shown(n), shown(before.get(key, 0))
         out.append(
             {
                 "place_kind": kind,
@@ -233,6 +239,8 @@ async def summary(*, area: str, source: str, months: Sequence[str]) -> list[dict
                 "category": category,
                 "count": value,
                 "suppressed": value is None,
+                "previous": previous,
+                "change": value - previous if value is not None and previous is not None else None,
             }
         )
     return out

@@ -225,11 +225,20 @@ async def run_standalone(settings: Settings, *, config: WorkerConfig, once: bool
                 audits = asyncio.create_task(
                     audit_websites_periodically(settings, stop), name="website-audit"
                 )
+                refresh = None
+                if settings.policeuk_refresh_days > 0:
+                    from backend.crime_refresh import refresh_periodically
+
+                    refresh = asyncio.create_task(
+                        refresh_periodically(settings, areas, stop), name="policeuk-refresh"
+                    )
                 try:
                     async with listen_for_deliveries(settings, worker):
                         await worker.run(stop)
                 finally:
                     audits.cancel()
+                    if refresh is not None:
+                        refresh.cancel()
     finally:
         await Tortoise.close_connections()
 

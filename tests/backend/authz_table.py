@@ -420,6 +420,7 @@ ROWS += [
     # admin only; 409 when there is no previous surface to go back to (nothing is changed then)
     Row("POST", "/api/v1/admin/surface/rollback", prepare=_area_query, scoped=False, ok=(200, 409)),
     Row("GET", "/api/v1/admin/partnership/review", roles={"officer"}, prepare=_area_query),
+    Row("GET", "/api/v1/admin/partnership/review.pdf", roles={"officer"}, prepare=_area_query),
 ]
 
 

@@ -59,10 +59,22 @@ def test_a_bad_file_is_refused_whole_with_row_errors(settings: Settings) -> None
 def test_fetch_offline_is_skipped_with_one_clear_line(settings: Settings) -> None:
     # Port 9 on loopback refuses connections: what an offline server sees.
     done = _wayhome(settings, "data", "crimes", "fetch", "--area", "southwark", "--months", "2",
-                    WAYHOME_POLICEUK_API="https://127.0.0.1:9/api")  # fmt: skip
+                    WAYHOME_POLICEUK_API="https://127.0.0.1:9/api", WAYHOME_POLICEUK_ALLOW_LOOPBACK="1")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines() == [
         "southwark: police.uk cannot be reached, so no crimes were fetched (run this again when online)."
+    ]
+    assert done.stderr == ""
+
+
+def test_fetch_from_a_private_address_is_refused_by_the_outbound_guard(settings: Settings) -> None:
+    done = _wayhome(settings, "data", "crimes", "fetch", "--area", "southwark",
+                    WAYHOME_POLICEUK_API="https://10.20.30.40/api")  # fmt: skip
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "southwark: the outbound guard refused the police.uk address: This address points to a private network "
+        "address, which WayHome never contacts. Give the public web address (starting https://). "
+        "Nothing was imported."
     ]
 
 
@@ -79,51 +91,14 @@ def test_aggregate_files_import_with_suppression_reported(settings: Settings) ->
 
 def test_fetch_reads_months_from_a_police_uk_compatible_server(settings: Settings) -> None:
     """A loopback server answering like the police.uk API, with the real June 2018 ward response."""
-    import http.server
-    import json
-    import threading
-    import urllib.parse
+    from tests.support.policeuk import policeuk_server
 
-    from tests.support.server import free_port
-
-    ward = (
-        ROOT.parent / "shared" / "data" / "southwark" / "policeuk_api_2018-06_raw" / "E05011095.json"
-    ).read_bytes()
-    seen: list[dict[str, list[str]]] = []
-
-    class PoliceUk(http.server.BaseHTTPRequestHandler):
-        def _send(self, body: bytes) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            assert self.path == "/api/crimes-street-dates"
-            self._send(json.dumps([{"date": "2018-06", "stop-and-search": []}]).encode())
-
-        def do_POST(self) -> None:
-            assert self.path == "/api/crimes-street/all-crime"
-            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["content-length"])).decode())
-            seen.append(form)
-            self._send(ward)
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), PoliceUk)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with policeuk_server() as police:
         done = _wayhome(settings, "data", "crimes", "fetch", "--area", "southwark", "--months", "1",
-                        WAYHOME_POLICEUK_API=f"http://127.0.0.1:{port}/api")  # fmt: skip
-    finally:
-        server.shutdown()
+                        WAYHOME_POLICEUK_API=police.base, WAYHOME_POLICEUK_ALLOW_LOOPBACK="1")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert seen and seen[0]["date"] == ["2018-06"]
-    poly = seen[0]["poly"][0].split(":")
+    assert police.forms and police.forms[0]["date"] == ["2018-06"]
+    poly = police.forms[0]["poly"][0].split(":")
     assert 4 <= len(poly) <= 101 and all(51.3 < float(p.split(",")[0]) < 51.6 for p in poly)
     lines = done.stdout.strip().splitlines()
     assert (

@@ -12,18 +12,27 @@ function table(head, rows) {
     h("tbody", {}, rows)));
 }
 
+const n = (v) => (v === null || v === undefined ? T.fewer : String(v));
+const change = (v) => (v === null || v === undefined ? T.notShown : v > 0 ? `+${v}` : String(v));
+
 function placeTable(items, label) {
   if (!items || !items.length) return h("p", { class: "hint", text: T.none });
   return table([label, T.count, T.previous, T.change], items.map((r) => h("tr", {},
-    h("td", { text: r.name ? `${r.name} (${r.place})` : r.place }),
-    h("td", { text: String(r.count) }), h("td", { text: String(r.previous) }),
-    h("td", { text: r.change > 0 ? `+${r.change}` : String(r.change) }))));
+    h("td", { text: r.name && r.name !== r.place ? `${r.name} (${r.place})` : r.place }),
+    h("td", { text: n(r.count) }), h("td", { text: n(r.previous) }), h("td", { text: change(r.change) }))));
+}
+
+function streetTable(items) {
+  if (!items || !items.length) return h("p", { class: "hint", text: T.none });
+  return table([T.street, T.segments, T.count, T.previous, T.change], items.map((r) => h("tr", {},
+    h("td", { text: r.name }), h("td", { text: String(r.segments) }),
+    h("td", { text: n(r.count) }), h("td", { text: n(r.previous) }), h("td", { text: change(r.change) }))));
 }
 
 function cellTable(cells) {
-  return table([T.place, T.source, T.count], cells.map((c) => h("tr", {},
+  return table([T.place, T.source, T.count, T.previous, T.change], cells.map((c) => h("tr", {},
     h("td", { text: c.place || "whole area" }), h("td", { text: c.category || "" }),
-    h("td", { text: c.count === null ? T.fewer : String(c.count) }))));
+    h("td", { text: n(c.count) }), h("td", { text: n(c.previous) }), h("td", { text: change(c.change) }))));
 }
 
 function renderReview(box, review) {
@@ -38,7 +47,10 @@ function renderReview(box, review) {
   ];
   for (const s of review.sources) {
     parts.push(h("h4", { text: s.name }));
-    if (s.streets) parts.push(h("h5", { text: T.streets }), placeTable(s.streets, T.place));
+    if (s.streets) {
+      parts.push(h("h5", { text: T.streets }), streetTable(s.streets));
+      if (s.points_off_street) parts.push(h("p", { class: "hint", text: T.offStreet(s.points_off_street) }));
+    }
     if (s.lsoas) parts.push(h("h5", { text: T.lsoas }), placeTable(s.lsoas, T.place));
     if (s.cells) parts.push(h("h5", { text: T.cells }), cellTable(s.cells));
   }
@@ -55,11 +67,12 @@ export async function render(root, { me }) {
   const quarter = h("input", { id: "review-quarter", maxlength: "7", pattern: "20[0-9]{2}-Q[1-4]", placeholder: "2025-Q4" });
   const show = h("button", { type: "submit", class: "button primary", text: T.show });
   const printButton = h("button", { type: "button", class: "button secondary", id: "review-print", text: T.print });
+  const pdfLink = h("a", { class: "button secondary", id: "review-pdf", href: "#", text: T.pdf });
   const box = h("section", { class: "review-print", "aria-live": "polite" });
   const form = h("form", { class: "no-print" },
     h("div", { class: "field" }, h("label", { for: "review-area", text: T.area }), areaSelect),
     h("div", { class: "field" }, h("label", { for: "review-quarter", text: T.quarter }), quarter),
-    h("p", {}, show, " ", printButton));
+    h("p", {}, show, " ", printButton, " ", pdfLink));
 
   const kind = h("select", { id: "import-kind" }, Object.entries(T.kinds).map(([k, v]) => h("option", { value: k, text: v })));
   const file = h("input", { type: "file", id: "import-file", accept: ".csv,.json,text/csv,application/json" });
@@ -77,6 +90,8 @@ export async function render(root, { me }) {
     try {
       const params = { area: areaSelect.value };
       if (quarter.value.trim()) params.quarter = quarter.value.trim();
+      pdfLink.href = `/api/v1/admin/partnership/review.pdf?${query(params)}`;
+      pdfLink.setAttribute("download", `quarterly-review-${params.area}${params.quarter ? "-" + params.quarter : ""}.pdf`);
       renderReview(box, await getJson(`/api/v1/admin/partnership/review?${query(params)}`, { cache: "no-store" }));
     } catch (err) {
       clear(box).append(status(err.status === 422 ? err.message : T.loadFailed, "error"));
