@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "2026.12.02-r3";
+const VERSION = "shell-76d675ea27f0";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;
@@ -19,10 +19,10 @@ const PRECACHE = [
   "/css/app.css",
   "/icons/icon-192.png",
   "/icons/maskable-512.png",
-  "/js/app.js",
   "/js/api.js",
-  "/js/checked.js",
+  "/js/app.js",
   "/js/arrival.js",
+  "/js/checked.js",
   "/js/directory.js",
   "/js/dom.js",
   "/js/feedback.js",
@@ -35,9 +35,6 @@ const PRECACHE = [
   "/js/places.js",
   "/js/push.js",
   "/js/schools.js",
-  "/js/strings.js",
-  "/js/tiers.js",
-  "/js/version.js",
   "/js/screens/about.js",
   "/js/screens/age.js",
   "/js/screens/haven.js",
@@ -48,6 +45,9 @@ const PRECACHE = [
   "/js/screens/route.js",
   "/js/screens/safeplace.js",
   "/js/screens/staff.js",
+  "/js/strings.js",
+  "/js/tiers.js",
+  "/js/version.js",
 ];
 // PRECACHE-END
 

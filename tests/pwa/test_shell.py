@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import struct
 from pathlib import Path
 
@@ -115,3 +116,30 @@ def test_ui_text_lives_in_strings_js(path: str) -> None:
     literals = re.findall(r'"([^"\\\n]*)"|`([^`\\]*)`', code)
     words = [a or b for a, b in literals if re.search(r"\b[A-Z][a-z]{2,} [a-z]{2,} [a-z]{2,}", a or b)]
     assert not words, f"user-facing text outside strings.js in {path}: {words[:5]}"
+
+
+def test_precache_list_and_version_are_generated_from_the_shell_files(tmp_path: Path) -> None:
+    """The list and the version come from scripts/precache.py; editing a shell file without regenerating fails."""
+    import subprocess
+    import sys
+
+    script = PWA.parent / "scripts" / "precache.py"
+    current = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert current.returncode == 0, current.stderr
+    copy = tmp_path / "repo"
+    for rel in ("pwa", "scripts"):
+        shutil.copytree(PWA.parent / rel, copy / rel, ignore=shutil.ignore_patterns("vendor", "screenshots"))
+    (copy / "pwa" / "js" / "screens" / "new-screen.js").write_text("export const x = 1;\n")
+    stale = subprocess.run(
+        [sys.executable, str(copy / "scripts" / "precache.py"), "--check"], capture_output=True, text=True
+    )
+    assert stale.returncode == 1 and "out of date" in stale.stderr
+    done = subprocess.run(
+        [sys.executable, str(copy / "scripts" / "precache.py")], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    sw = (copy / "pwa" / "sw.js").read_text()
+    assert '"/js/screens/new-screen.js",' in sw
+    old = re.search(r'const VERSION = "([^"]+)"', (PWA / "sw.js").read_text()).group(1)  # type: ignore[union-attr]
+    new = re.search(r'const VERSION = "([^"]+)"', sw).group(1)  # type: ignore[union-attr]
+    assert new != old and new in (copy / "pwa" / "js" / "version.js").read_text()
