@@ -46,15 +46,6 @@ class RouteRenderer:
         base = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         return np.asarray(base + np.arange(counts.sum()), dtype=np.int64)
 
-    def coords_list(self, edges: IntArray, src: int) -> list[list[float]]:
-        if not edges.size:
-            return [[float(self._node_lon6[src]), float(self._node_lat6[src])]] * 2
-        idx = self.geom_index(edges)
-        lons = np.concatenate([[self._node_lon6[src]], self._geom_lon6[idx]])
-        lats = np.concatenate([[self._node_lat6[src]], self._geom_lat6[idx]])
-        coords: list[list[float]] = np.column_stack([lons, lats]).tolist()
-        return coords
-
     def edge_text(self, e: int) -> str:
         """`,[lon,lat]` for an edge's geometry after its first point (the same text json.dumps would write)."""
         text = self._edge_texts.get(e)

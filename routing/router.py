@@ -335,20 +335,15 @@ class Router:
         return out
 
     def routes(self, **query: Any) -> dict[str, Any]:
-        """GeoJSON FeatureCollection: `shortest`, `safer` (and `balanced` if asked) routes (arguments: see `solve`)."""
-        envelope, parts, src = self.solve(**query)
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": self._render.coords_list(edges, src)},
-                "properties": props,
-            }
-            for props, edges in parts
-        ]
-        return {**envelope, "features": features}
+        """GeoJSON FeatureCollection: `shortest`, `safer` (and `balanced` if asked) routes (arguments: see `solve`).
+
+        Parsed from `routes_json`, so callers and tests see exactly the document the API serves (one path).
+        """
+        document: dict[str, Any] = json.loads(self.routes_json(**query))
+        return document
 
     def routes_json(self, **query: Any) -> bytes:
-        """The same document as `routes`, serialised as UTF-8 JSON without building Python coordinate lists.
+        """The routes as UTF-8 JSON, built without Python coordinate lists.
 
         Street geometry is most of the response: each edge's coordinate text is formatted once and reused.
         """
