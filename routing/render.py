@@ -72,7 +72,10 @@ class RouteRenderer:
         saved_pct: float,
         havens: Sequence[HavenRef],
         src: int,
+        ends_m: float = 0.0,
     ) -> dict[str, Any]:
+        """`length_m` and `duration_s` include `ends_m`, the walk from each end to the nearest street, so a route's
+        distance is the one the nearest-places list shows for the same trip."""
         g = self.graph
         length = float(g.length_m[edges].sum())
         ni = g.name_idx[edges]
@@ -93,8 +96,8 @@ class RouteRenderer:
             nearby = [h.id for h, d in zip(havens, dist.tolist(), strict=True) if d <= HAVEN_NEARBY_M]
         return {
             "kind": kind,
-            "length_m": round(length, 1),
-            "duration_s": round(length / WALK_SPEED_MPS),
+            "length_m": round(length + ends_m, 1),
+            "duration_s": round((length + ends_m) / WALK_SPEED_MPS),
             "exposure": round(exposure / 1000.0, 4),
             "exposure_saved_pct": round(saved_pct, 1),
             "extra_length_m": round(length - short_len, 1),

@@ -391,6 +391,7 @@ class Router:
                     {"point": which, "area": self.slug},
                 )
         risk_key, risk = self._risk(snap, at, havens, ctx)
+        ends_m = s_snap + d_snap  # from each end to its street: part of the walk, not of the search
         short_cost = self.graph.length_m
         short = self._path(snap, "length", short_cost, src, dst, fixed_origin, (LENGTH, short_cost))
         if src != dst and short.size == 0:
@@ -440,8 +441,14 @@ class Router:
             all_notes.append(flagged_note(flagged_streets))
         all_notes.append(CAVEAT)
         parts = [
-            (self._render.properties("shortest", short, short_len, short_exp, 0.0, havens, src), short),
-            (self._render.properties("safer", best, short_len, best_exp, saved_pct, havens, src), best),
+            (
+                self._render.properties("shortest", short, short_len, short_exp, 0.0, havens, src, ends_m),
+                short,
+            ),
+            (
+                self._render.properties("safer", best, short_len, best_exp, saved_pct, havens, src, ends_m),
+                best,
+            ),
         ]
         if balanced:
             mid_edges, mid_exp = best, best_exp
@@ -456,7 +463,9 @@ class Router:
             mid_pct = 100.0 * (short_exp - mid_exp) / short_exp if short_exp > 0 else 0.0
             parts.append(
                 (
-                    self._render.properties("balanced", mid_edges, short_len, mid_exp, mid_pct, havens, src),
+                    self._render.properties(
+                        "balanced", mid_edges, short_len, mid_exp, mid_pct, havens, src, ends_m
+                    ),
                     mid_edges,
                 )
             )

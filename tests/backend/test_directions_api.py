@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from content.areas import load_area
+from routing.router import DetourCap
 
 AREA = "north-london-demo"
 # Two points in Wood Green far enough apart for a real choice of streets.
@@ -26,7 +27,7 @@ async def test_routes_shape_and_contract(client: httpx.AsyncClient) -> None:
     sp, fp = shortest["properties"], safer["properties"]
     assert fp["exposure"] <= sp["exposure"]
     assert fp["length_m"] >= sp["length_m"] - 0.1
-    assert fp["extra_length_m"] <= min(0.25 * sp["length_m"], 500) + 0.5  # the default detour cap
+    assert fp["extra_length_m"] <= DetourCap().allowed_extra_m(sp["length_m"]) + 0.5  # the default detour cap
     assert sp["duration_s"] == pytest.approx(sp["length_m"] / body["walking_speed_mps"], abs=1)
     assert 0 <= sp["lit_fraction"] <= 1 and sp["streets"]
     for feature in body["features"]:
@@ -90,6 +91,6 @@ async def test_balanced_route_only_when_asked(client: httpx.AsyncClient) -> None
     sp, fp, bp = (f["properties"] for f in features)
     assert set(bp) == set(sp)
     assert fp["exposure"] - 1e-4 <= bp["exposure"] <= sp["exposure"] + 1e-4
-    assert bp["extra_length_m"] <= min(0.25 * sp["length_m"], 500) + 0.5
+    assert bp["extra_length_m"] <= DetourCap().allowed_extra_m(sp["length_m"]) + 0.5
     bad = await client.get("/api/v1/routes", params={**params, "alternatives": "scenic"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_choice"

@@ -128,3 +128,20 @@ async def test_every_demo_school_within_reach_of_streets_routes(client: httpx.As
     body = await havens(client, lat=51.598783, lon=-0.094974, at=SATURDAY_1650)  # Lordship Lane Primary
     assert body["havens"], "places are still listed, in a straight line"
     assert body["distance_basis"] == "straight_line" and "beyond the streets" in body["notes"][0]
+
+
+async def test_the_walk_to_a_place_is_the_same_distance_on_the_list_and_on_its_route(
+    client: httpx.AsyncClient,
+) -> None:
+    """The list says "9 min walk (710 m)"; the walking route to the same place must not say 680 m."""
+    start = (51.6105, -0.1190)  # a street corner off Bounds Green Road, Wood Green
+    body = await havens(client, lat=start[0], lon=start[1], limit=3)
+    assert body["distance_basis"] == "walking"
+    for place in body["havens"]:
+        r = await client.get(
+            "/api/v1/routes",
+            params={"from": f"{start[0]},{start[1]}", "to": f"{place['lat']},{place['lon']}"},
+        )
+        assert r.status_code == 200, r.text
+        shortest = r.json()["features"][0]["properties"]
+        assert abs(shortest["length_m"] - place["distance_m"]) <= 1.0, (place["name"], shortest, place)
