@@ -13,7 +13,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from backend.alerts.errors import NoticeConflict, NoticeError, NoticeInvalid
+from backend.alerts.errors import NoticeConflict, NoticeInvalid
+from backend.domain_errors import DomainError
+from backend.hotspots.errors import HotspotInvalid
 from backend.responses import JSONResponse
 
 log = logging.getLogger("wayhome.errors")
@@ -95,11 +97,11 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 
 
 # Domain errors, raised in the domains' own words, and the HTTP status each class means at the API.
-DOMAIN_STATUS: dict[type[Exception], int] = {NoticeInvalid: 422, NoticeConflict: 409}
+DOMAIN_STATUS: dict[type[DomainError], int] = {NoticeInvalid: 422, NoticeConflict: 409, HotspotInvalid: 422}
 
 
 async def handle_domain_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, NoticeError)
+    assert isinstance(exc, DomainError)
     status = next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
     return error_response(status, exc.code, exc.message, exc.details)
 

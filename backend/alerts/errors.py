@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from backend.domain_errors import DomainError
 
 
-class NoticeError(Exception):
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.details = code, message, details or {}
+class NoticeError(DomainError):
+    """Anything the notices domain refuses."""
 
 
 class NoticeInvalid(NoticeError):

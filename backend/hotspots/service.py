@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from tortoise.transactions import in_transaction
 
-from backend.errors import ApiError
+from backend.hotspots.errors import HotspotInvalid
 from backend.hotspots.models import Hotspot, HotspotRevision
 from backend.params import BadDateTime, iso_datetime
 from routing import risk
@@ -31,8 +31,8 @@ LABELS = {"lat": "latitude", "lon": "longitude", "radius_m": "radius", "weight":
 UNITS = {"radius_m": " metres"}
 
 
-def _bad(field_name: str, message: str) -> ApiError:
-    return ApiError(422, "invalid_hotspot", message, {"field": field_name})
+def _bad(field_name: str, message: str) -> HotspotInvalid:
+    return HotspotInvalid("invalid_hotspot", message, {"field": field_name})
 
 
 def _number(payload: dict[str, Any], name: str, *, lo: float, hi: float) -> float | None:
