@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from backend.alerts.loopback_push import derived_keys, subscription_json
 from backend.alerts.sender import PushResult, PushTarget, WebPushSender, make_client
 from backend.alerts.vapid import VapidSigner, load_or_create, public_key_b64
+from bench.loopback_push import derived_keys, subscription_json
 
 SUBJECT = "mailto:bench@wayhome.example"
 BENCH_SECRET = "bench-only-not-a-secret"  # noqa: S105 - a throwaway settings value, never deployed
@@ -49,7 +49,7 @@ def _start_service(seed: str, vapid_key: str, delay_ms: float) -> tuple[subproce
         [
             sys.executable,
             "-m",
-            "backend.alerts.loopback_push",
+            "bench.loopback_push",
             "--seed",
             seed,
             "--vapid-key",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend.alerts.loopback_push import LoopbackPushService
 from backend.alerts.vapid import load_or_create, public_key_b64
 from backend.settings import Settings
+from bench.loopback_push import LoopbackPushService
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from backend.alerts.loopback_push import LoopbackPushService
+from bench.loopback_push import LoopbackPushService
 
 SCHOOL_A = "100823"  # Dulwich Village CE Infants' School, Southwark
 SCHOOL_B = "100577"  # Paxton Primary School, Southwark

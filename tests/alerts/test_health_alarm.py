@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from backend.alerts.loopback_push import LoopbackPushService
 from backend.alerts.models import Delivery
+from bench.loopback_push import LoopbackPushService
 from tests.alerts.support import SCHOOL_A, send_notice, subscribe
 from tests.support.staff import login_as
 

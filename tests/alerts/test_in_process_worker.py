@@ -7,9 +7,9 @@ import json
 import httpx
 from asgi_lifespan import LifespanManager
 
-from backend.alerts.loopback_push import LoopbackPushService
 from backend.app import create_app
 from backend.settings import Settings
+from bench.loopback_push import LoopbackPushService
 from tests.alerts.support import SCHOOL_A, send_notice, subscribe, wait_for
 from tests.support.staff import login_as
 

@@ -8,11 +8,11 @@ import time
 import httpx
 import pytest
 
-from backend.alerts.loopback_push import LoopbackPushService, Reply
 from backend.alerts.models import Delivery, Subscription, SubscriptionTopic
 from backend.alerts.sender import WebPushSender, make_client
 from backend.alerts.worker import OutboxWorker, WorkerConfig, signer_for
 from backend.settings import Settings
+from bench.loopback_push import LoopbackPushService, Reply
 from content.areas import load_all_areas
 from tests.alerts.support import SCHOOL_A, SCHOOL_B, decoded, send_notice, subscribe
 from tests.support.staff import login_as

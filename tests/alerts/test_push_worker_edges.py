@@ -20,13 +20,13 @@ import pytest
 
 from backend.alerts import notices
 from backend.alerts.endpoints import EndpointRefused, check_endpoint
-from backend.alerts.loopback_push import LoopbackPushService, Reply
 from backend.alerts.models import Delivery, Notice, Subscription
 from backend.alerts.outbox import MIN_RETRY_DELAY_S, claim, decide, process
 from backend.alerts.sender import PushResult, WebPushSender, make_client
 from backend.alerts.worker import OutboxWorker, WorkerConfig, endpoint_policy, signer_for
 from backend.logs import JsonFormatter
 from backend.settings import ROOT, Settings
+from bench.loopback_push import LoopbackPushService, Reply
 from content.areas import load_all_areas
 from tests.alerts.support import SCHOOL_A, decoded, send_notice, subscribe, wait_for
 from tests.conftest import PG_URL

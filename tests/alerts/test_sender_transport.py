@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from backend.alerts.loopback_push import LoopbackPushService, Reply
 from backend.alerts.sender import PushTarget, WebPushSender, make_client
 from backend.alerts.vapid import VapidSigner, load_or_create, public_key_b64
+from bench.loopback_push import LoopbackPushService, Reply
 
 
 def _signer() -> VapidSigner:

@@ -9,11 +9,11 @@ from collections import Counter
 import httpx
 
 from backend.alerts import notices, subscriptions
-from backend.alerts.loopback_push import LoopbackPushService, Reply
 from backend.alerts.models import Delivery, Notice
 from backend.alerts.sender import WebPushSender, make_client
 from backend.alerts.worker import OutboxWorker, WorkerConfig, signer_for
 from backend.settings import Settings
+from bench.loopback_push import LoopbackPushService, Reply
 from content.areas import load_all_areas
 from tests.alerts.support import SCHOOL_A
 

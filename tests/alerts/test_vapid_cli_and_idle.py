@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from backend.alerts import notices, subscriptions
-from backend.alerts.loopback_push import LoopbackPushService
 from backend.alerts.models import Delivery, Notice, Subscription
 from backend.alerts.vapid import KEY_FILE
 from backend.settings import ROOT, Settings
+from bench.loopback_push import LoopbackPushService
 from content.areas import load_all_areas
 from tests.alerts.support import SCHOOL_A
 

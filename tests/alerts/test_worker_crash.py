@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 
 from backend.alerts import notices, subscriptions
-from backend.alerts.loopback_push import LoopbackPushService, Reply
 from backend.alerts.models import Delivery, Notice
 from backend.settings import ROOT, Settings
+from bench.loopback_push import LoopbackPushService, Reply
 from content.areas import load_all_areas
 from tests.alerts.support import SCHOOL_A, wait_for
 

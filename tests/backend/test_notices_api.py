@@ -94,7 +94,7 @@ async def test_validation_errors_are_422_and_write_nothing(client: httpx.AsyncCl
 
 async def test_preview_shows_exactly_the_payload_and_recipients(client: httpx.AsyncClient) -> None:
     sub = {"endpoint": "https://fcm.googleapis.com/fcm/send/one", "topics": [f"school:{SCHOOL_A}"]}
-    from backend.alerts.loopback_push import LoopbackPushService
+    from bench.loopback_push import LoopbackPushService
 
     sub["keys"] = LoopbackPushService().subscribe()["keys"]  # type: ignore[assignment]
     assert (await client.post("/api/v1/push/subscriptions", json=sub)).status_code == 201

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.alerts.loopback_push import LoopbackPushService
 from backend.alerts.models import Subscription, SubscriptionTopic
 from backend.alerts.vapid import load_or_create, public_key_b64
+from bench.loopback_push import LoopbackPushService
 
 KEYS = LoopbackPushService().subscribe()["keys"]
 
