@@ -9,9 +9,12 @@ import asyncio
 import logging
 import random
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
 
 from backend.accounts.models import RateCounter
 
@@ -73,86 +76,45 @@ class DatabaseCounters:
 
 
 class RedisCounters:
-    """INCR + EXPIRE over a tiny RESP client (no extra dependency); one connection per event loop."""
+    """INCR + EXPIREAT in one MULTI/EXEC through redis.asyncio (redis://, rediss:// with TLS, password, db).
+
+    A client belongs to the event loop that made it; tests run several loops, so there is one client per loop.
+    """
 
     def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 6379
-        self.password = parts.password
-        self.db = int(parts.path.lstrip("/") or 0)
-        self._conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock: asyncio.Lock | None = None
+        self.url = url
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.Redis] = (
+            weakref.WeakKeyDictionary()
+        )
 
-    @staticmethod
-    def _encode(*args: str | int) -> bytes:
-        out = [f"*{len(args)}\r\n".encode()]
-        for arg in args:
-            data = str(arg).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(data), data))
-        return b"".join(out)
-
-    @staticmethod
-    async def _read(reader: asyncio.StreamReader) -> object:
-        line = await reader.readline()
-        if not line:
-            raise ConnectionError("redis closed the connection")
-        kind, rest = line[:1], line[1:-2]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise ConnectionError(f"redis error: {rest.decode()}")
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            size = int(rest)
-            return None if size < 0 else (await reader.readexactly(size + 2))[:-2]
-        raise ConnectionError("unexpected redis reply")
-
-    async def _command(self, *commands: tuple[str | int, ...]) -> list[object]:
+    def _client(self) -> redis.Redis:
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._conn, self._loop, self._lock = None, loop, asyncio.Lock()
-        assert self._lock is not None
-        async with self._lock:
-            for attempt in (1, 2):
-                try:
-                    if self._conn is None:
-                        reader, writer = await asyncio.wait_for(
-                            asyncio.open_connection(self.host, self.port), timeout=2
-                        )
-                        self._conn = (reader, writer)
-                        setup: list[tuple[str | int, ...]] = []
-                        if self.password:
-                            setup.append(("AUTH", self.password))
-                        if self.db:
-                            setup.append(("SELECT", self.db))
-                        for cmd in setup:
-                            writer.write(self._encode(*cmd))
-                            await writer.drain()
-                            await self._read(reader)
-                    reader, writer = self._conn
-                    writer.write(b"".join(self._encode(*cmd) for cmd in commands))
-                    await writer.drain()
-                    return [await asyncio.wait_for(self._read(reader), timeout=2) for _ in commands]
-                except (TimeoutError, OSError, ConnectionError, asyncio.IncompleteReadError):
-                    self._conn = None
-                    if attempt == 2:
-                        raise
-        raise ConnectionError("unreachable")
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = redis.from_url(  # type: ignore[no-untyped-call]
+                self.url, socket_timeout=2, socket_connect_timeout=2, retry_on_timeout=True
+            )
+        return client
 
     async def incr(self, key: str, *, window_s: int, now_s: float) -> int:
         start, end = _window(window_s, now_s)
         name = f"wayhome:rl:{key}:{start}"
-        count, _ = await self._command(("INCR", name), ("EXPIREAT", name, end + 1))
-        assert isinstance(count, int)
-        return count
+        try:
+            async with self._client().pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expireat(name, end + 1)
+                count, _ = await pipe.execute()
+        except RedisError as exc:
+            raise ConnectionError(f"redis: {type(exc).__name__}") from exc
+        return int(count)
 
     async def peek(self, key: str, *, window_s: int, now_s: float) -> int:
         start, _ = _window(window_s, now_s)
-        (value,) = await self._command(("GET", f"wayhome:rl:{key}:{start}"))
-        return int(value) if isinstance(value, (bytes, str)) else 0
+        try:
+            value = await self._client().get(f"wayhome:rl:{key}:{start}")
+        except RedisError as exc:
+            raise ConnectionError(f"redis: {type(exc).__name__}") from exc
+        return int(value) if value is not None else 0
 
 
 def counter_store(redis_url: str | None) -> CounterStore:
