@@ -59,7 +59,6 @@ class Settings:
     pwa_dir: Path = ROOT / "pwa"
     push_allowed_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS
     vapid_subject: str = "mailto:wayhome@example.invalid"
-    testing: bool = False
     auto_migrate: bool = True
     rate_limits_enabled: bool = True
     in_process_worker: bool = True
@@ -83,7 +82,6 @@ class Settings:
     policeuk_allow_loopback: bool = False  # tests and local mirrors only: the API's own loopback port
     policeuk_refresh_days: int = 0  # the worker's scheduled police.uk fetch; 0 = off (README)
     policeuk_refresh_months: int = 3  # how many of police.uk's newest months each run looks at
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def build_dir(self) -> Path:

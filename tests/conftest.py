@@ -78,7 +78,7 @@ def make_settings(database_url: str, var_dir: Path, **changes: object) -> Settin
         database_url=database_url,
         var_dir=var_dir,
         secret_key="test-secret-key-" + "x" * 32,
-        testing=True,
+        push_allow_loopback=True,
         osm_downloads=False,
         auto_migrate=True,
         rate_limits_enabled=False,

@@ -44,14 +44,13 @@ class WorkerConfig:
 def endpoint_policy(settings: Settings) -> PushEndpointPolicy:
     """The same policy for the web process (subscribing) and the worker (sending): WAYHOME_PUSH_ALLOWED_HOSTS
     and WAYHOME_PUSH_ALLOW_LOOPBACK, the one switch for a local loopback push service."""
-    loopback = bool(
-        settings.testing or settings.push_allow_loopback or settings.extra.get("push_allow_loopback")
+    return PushEndpointPolicy(
+        allowed_hosts=tuple(settings.push_allowed_hosts), allow_loopback=settings.push_allow_loopback
     )
-    return PushEndpointPolicy(allowed_hosts=tuple(settings.push_allowed_hosts), allow_loopback=loopback)
 
 
 def signer_for(settings: Settings) -> VapidSigner:
-    if settings.vapid_subject.endswith(".invalid") and not settings.testing:
+    if settings.vapid_subject.endswith(".invalid"):
         log.warning(
             "WAYHOME_VAPID_SUBJECT is a placeholder; push services want a real mailto: or https: contact"
         )
@@ -176,7 +175,7 @@ async def in_process_worker(state: AppState) -> AsyncIterator[None]:
             settings=settings,
             areas=state.areas,
             sender=WebPushSender(client=client, signer=signer),
-            config=WorkerConfig(**settings.extra.get("push_worker", {})),
+            config=WorkerConfig(),
         )
         state.outbox_worker = worker
         stop = asyncio.Event()

@@ -136,7 +136,7 @@ async def test_a_worker_with_a_different_allowlist_never_deletes_subscriptions(
 ) -> None:
     await subscribe(client, push_service, [f"school:{SCHOOL_A}"])
     notice = await _publish(settings, lifetime=dt.timedelta(hours=1))
-    strict = settings.with_changes(testing=False, push_allow_loopback=False, extra={})
+    strict = settings.with_changes(push_allow_loopback=False)
     with caplog.at_level(logging.WARNING):
         await _run_batch(settings, policy_settings=strict)
     assert await Subscription.all().count() == 1
