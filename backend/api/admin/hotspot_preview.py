@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
-from backend.api.admin.hotspots import CREATE_BODY, ROLES, _check_inside, _forbidden
+from backend.api.admin.hotspots import CREATE_BODY, ROLES, placed
 from backend.errors import ApiError
 from backend.hotspots import service
 from backend.hotspots.models import Hotspot
@@ -103,14 +103,7 @@ def explain(effect: dict[str, Any]) -> str:
 async def preview_hotspot(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
     state = app_state(request)
-    body = await read_json_object(request)
-    area = body.get("area")
-    if not isinstance(area, str) or area not in state.areas:
-        raise ApiError(422, "unknown_area", "Choose an area from the list.", {"field": "area"})
-    if not staff.may_act_for(area=area):
-        raise _forbidden(area)
-    values = service.validate({k: v for k, v in body.items() if k not in ("area", "notes", "expires_at")})
-    _check_inside(state, area, values)
+    area, values = placed(state, staff, await read_json_object(request), ignore=("notes", "expires_at"))
     router = state.routers.get(area)
     if router is None:
         raise ApiError(422, "no_streets", "This area has no street data loaded, so routes cannot be tried.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -101,6 +102,34 @@ def _check_inside(
         )
 
 
+def placed(
+    state: AppState, staff: Staff, body: dict[str, Any], *, ignore: tuple[str, ...] = ()
+) -> tuple[str, dict[str, Any]]:
+    """(area, checked values) of a new hotspot: an area served and in the officer's scope, valid fields, on its
+    streets. Creating one and previewing one check the same way (`ignore`: fields a preview does not use)."""
+    area = body.get("area")
+    if not isinstance(area, str) or area not in state.areas:
+        raise ApiError(422, "unknown_area", "Choose an area from the list.", {"field": "area"})
+    if not staff.may_act_for(area=area):
+        raise _forbidden(area)
+    values = service.validate({k: v for k, v in body.items() if k not in ("area", *ignore)})
+    _check_inside(state, area, values)
+    return area, values
+
+
+def _auditor(
+    request: Request, staff: Staff, action: str, details: Callable[[Hotspot], dict[str, Any]]
+) -> Any:
+    """The audit callback a hotspot write runs inside its own transaction (`details` read off the stored row)."""
+
+    async def audit(h: Hotspot) -> None:
+        await record_audit(
+            request, staff, action=action, object_type="hotspot", object_id=str(h.id), details=details(h)
+        )
+
+    return audit
+
+
 @doc(
     summary="List officer hotspots in the areas you act for",
     tags=["hotspots"],
@@ -138,25 +167,8 @@ async def list_hotspots(request: Request) -> JSONResponse:
 async def create_hotspot(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
     state = app_state(request)
-    body = await read_json_object(request)
-    area = body.get("area")
-    if not isinstance(area, str) or area not in state.areas:
-        raise ApiError(422, "unknown_area", "Choose an area from the list.", {"field": "area"})
-    if not staff.may_act_for(area=area):
-        raise _forbidden(area)
-    values = service.validate({k: v for k, v in body.items() if k != "area"})
-    _check_inside(state, area, values)
-
-    async def audit(h: Any) -> None:
-        await record_audit(
-            request,
-            staff,
-            action="hotspot.create",
-            object_type="hotspot",
-            object_id=str(h.id),
-            details={"area": area, "weight": h.weight},
-        )
-
+    area, values = placed(state, staff, await read_json_object(request))
+    audit = _auditor(request, staff, "hotspot.create", lambda h: {"area": h.area, "weight": h.weight})
     hotspot = await service.create_hotspot(area=area, values=values, created_by=staff.id, audit=audit)
     await _refresh(state, area)
     return JSONResponse(service.as_json(hotspot), status_code=201)
@@ -196,17 +208,7 @@ async def patch_hotspot(request: Request) -> JSONResponse:
         )
     values = service.validate(body, existing=hotspot)
     _check_inside(state, hotspot.area, values, existing=hotspot)
-
-    async def audit(h: Any) -> None:
-        await record_audit(
-            request,
-            staff,
-            action="hotspot.update",
-            object_type="hotspot",
-            object_id=str(h.id),
-            details={"fields": sorted(values)},
-        )
-
+    audit = _auditor(request, staff, "hotspot.update", lambda h: {"fields": sorted(values)})
     hotspot = await service.update_hotspot(hotspot=hotspot, values=values, audit=audit)
     await _refresh(state, hotspot.area)
     return JSONResponse(service.as_json(hotspot))
@@ -223,18 +225,8 @@ async def delete_hotspot(request: Request) -> Response:
     staff = await require_staff(request, roles=ROLES)
     state = app_state(request)
     hotspot = await _load(request, staff)
-    area, hotspot_id = hotspot.area, hotspot.id
-
-    async def audit(h: Any) -> None:
-        await record_audit(
-            request,
-            staff,
-            action="hotspot.delete",
-            object_type="hotspot",
-            object_id=str(hotspot_id),
-            details={"area": area},
-        )
-
+    area = hotspot.area
+    audit = _auditor(request, staff, "hotspot.delete", lambda h: {"area": h.area})
     await service.delete_hotspot(hotspot=hotspot, audit=audit)
     await _refresh(state, area)
     return Response(status_code=204)
