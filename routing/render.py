@@ -36,6 +36,7 @@ class RouteRenderer:
         self._node_lon6, self._node_lat6 = np.round(graph.node_lon, 6), np.round(graph.node_lat, 6)
         self._edge_texts: dict[int, str] = {}
         self._haven_xy_cache: tuple[Any, FloatArray] | None = None
+        self._haven_tree_cache: tuple[Any, cKDTree] | None = None
         self._lit = effective_lit(graph)
 
     def geom_index(self, edges: IntArray) -> IntArray:
@@ -91,9 +92,10 @@ class RouteRenderer:
                 xs, ys = self._geom_x[idx], self._geom_y[idx]
             else:
                 xs, ys = g.node_x[[src]], g.node_y[[src]]
-            hxy = self.haven_xy(havens)
-            dist, _ = cKDTree(np.column_stack([xs, ys])).query(hxy)
-            nearby = [h.id for h, d in zip(havens, dist.tolist(), strict=True) if d <= HAVEN_NEARBY_M]
+            tree = self.haven_tree(havens)  # built once per haven list, not per route
+            hits = tree.query_ball_point(np.column_stack([xs, ys]), r=HAVEN_NEARBY_M)
+            near = set().union(*hits) if len(hits) else set()
+            nearby = [h.id for i, h in enumerate(havens) if i in near]
         return {
             "kind": kind,
             "length_m": round(length + ends_m, 1),
@@ -105,6 +107,14 @@ class RouteRenderer:
             "havens_nearby": nearby,
             "streets": names,
         }
+
+    def haven_tree(self, havens: Sequence[HavenRef]) -> cKDTree:
+        """A KD-tree of the projected havens, kept for the last haven list (the API reuses one list per minute)."""
+        key = tuple((h.id, h.lat, h.lon) for h in havens)
+        cached = self._haven_tree_cache
+        if cached is None or cached[0] != key:
+            cached = self._haven_tree_cache = (key, cKDTree(self.haven_xy(havens)))
+        return cached[1]
 
     def haven_xy(self, havens: Sequence[HavenRef]) -> FloatArray:
         """Projected haven points, cached for the last haven list (the API reuses one list per minute)."""

@@ -131,9 +131,25 @@ async def wait_for_service_worker(page: Any) -> None:
     await wait_until(page, "navigator.serviceWorker.controller")
 
 
+async def dom_settled(page: Any, *, quiet_ms: int = 400, timeout_ms: int = 8000) -> None:
+    """Wait until the page's DOM has not changed for quiet_ms. A screen that re-renders while axe measures it
+    (a list refreshed by the service worker, say) leaves detached nodes that axe reports as ':root' failures."""
+    await page.evaluate(
+        """([quiet, limit]) => new Promise(resolve => {
+            let timer = setTimeout(done, quiet);
+            const give_up = setTimeout(done, limit);
+            const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+            function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(give_up); resolve(true); }
+            observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+        })""",
+        [quiet_ms, timeout_ms],
+    )
+
+
 async def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page (axe injected from node_modules)."""
     # Injected over the DevTools protocol: the app's Content-Security-Policy (rightly) blocks inline scripts.
+    await dom_settled(page)
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("Runtime.evaluate", {"expression": AXE_JS.read_text(encoding="utf-8")})
     await cdp.detach()
