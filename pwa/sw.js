@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "shell-76d675ea27f0";
+const VERSION = "shell-d1d991cf0891";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;

@@ -14,6 +14,13 @@ mkdir -p "$dest/images"
 cp "$src/leaflet.js" "$src/leaflet.css" "$dest/"
 cp "$src"/images/*.png "$dest/images/"
 cp "$root/node_modules/leaflet/LICENSE" "$dest/LICENSE"
+# uPlot draws the console's charts (staff only: not in the service worker's precache).
+uplot="$root/node_modules/uplot"
+if [ -f "$uplot/dist/uPlot.esm.js" ]; then
+  rm -rf "$root/pwa/vendor/uplot"
+  mkdir -p "$root/pwa/vendor/uplot"
+  cp "$uplot/dist/uPlot.esm.js" "$uplot/dist/uPlot.min.css" "$uplot/LICENSE" "$root/pwa/vendor/uplot/"
+fi
 echo "vendor_pwa: leaflet $(node -p "require('$root/node_modules/leaflet/package.json').version" 2>/dev/null || echo '?') -> pwa/vendor/leaflet"
 # The privacy notice (written in content/privacy.md) as a static copy the About screen can show.
 if [ -f "$root/content/privacy.md" ]; then

@@ -421,6 +421,8 @@ ROWS += [
     Row("POST", "/api/v1/admin/surface/rollback", prepare=_area_query, scoped=False, ok=(200, 409)),
     Row("GET", "/api/v1/admin/partnership/review", roles={"officer"}, prepare=_area_query),
     Row("GET", "/api/v1/admin/partnership/review.pdf", roles={"officer"}, prepare=_area_query),
+    Row("GET", "/api/v1/admin/performance", roles={"officer"}, prepare=_area_query),
+    Row("GET", "/api/v1/admin/performance.pdf", roles={"officer"}, prepare=_area_query),
 ]
 
 

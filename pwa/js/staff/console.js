@@ -24,6 +24,7 @@ export const SECTIONS = [
   { key: "streets", roles: ["admin"], load: () => import("./streets.js") },
   { key: "insights", roles: ["officer", "admin"], load: () => import("./insights.js") },
   { key: "review", roles: ["officer", "admin"], load: () => import("./quarterly.js") },
+  { key: "performance", roles: ["officer", "admin"], load: () => import("./performance.js") },
   { key: "websites", roles: STAFF, load: () => import("./websites.js") },
 ];
 

@@ -1,0 +1,1 @@
+"""The plan's performance dashboard: knife crime by month, Havens verified, notices sent and delivered."""

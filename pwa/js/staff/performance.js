@@ -1,0 +1,134 @@
+// The plan's performance dashboard: knife crime by month for the boroughs the area touches, the quarter against
+// the one before and a year before, safe places checked, notices sent and delivered. Each chart has its figures
+// as a table beside it (for screen readers and for print). Charts are drawn by uPlot, served from /vendor/.
+import { h, clear, status, monthOrDate } from "../dom.js";
+import { getJson, query, areas as fetchAreas, areaList } from "../api.js";
+import { strings } from "../strings.js";
+
+const T = strings.performance;
+// Distinct colours with different dash patterns, so lines differ without colour too.
+const LINES = [
+  { stroke: "#1d4ed8", dash: [] }, { stroke: "#b45309", dash: [8, 4] },
+  { stroke: "#047857", dash: [2, 3] }, { stroke: "#7c3aed", dash: [10, 3, 2, 3] },
+];
+
+let uPlotModule = null;
+async function loadUPlot() {
+  if (!uPlotModule) {
+    document.head.append(h("link", { rel: "stylesheet", href: "/vendor/uplot/uPlot.min.css" }));
+    uPlotModule = (await import("/vendor/uplot/uPlot.esm.js")).default;
+  }
+  return uPlotModule;
+}
+
+const figure = (v) => (v === null || v === undefined ? T.noFigure : String(v));
+const devices = (v) => (v === null || v === undefined ? T.fewer : String(v));
+const monthStart = (m) => Date.UTC(+m.slice(0, 4), +m.slice(5, 7) - 1, 1) / 1000;
+
+function table(caption, head, rows) {
+  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": caption },
+    h("table", { class: "review-table" }, h("caption", { text: caption }),
+      h("thead", {}, h("tr", {}, head.map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, rows)));
+}
+
+function chartBox(label) {
+  // The chart is a picture of the table next to it; screen readers read the table.
+  return h("div", { class: "chart no-print-break", role: "img", "aria-label": label });
+}
+
+function drawLines(uPlot, box, months, series) {
+  const width = Math.max(280, Math.min(720, box.clientWidth || 360));
+  const data = [months.map(monthStart), ...series.map((s) => s.counts)];
+  return new uPlot({
+    width, height: 220,
+    series: [{ label: T.month }, ...series.map((s, i) => ({ label: s.name, stroke: LINES[i % LINES.length].stroke,
+      dash: LINES[i % LINES.length].dash, width: 2, spanGaps: false, points: { show: false } }))],
+    axes: [{}, { size: 40 }],
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, Math.ceil(max * 1.1))] } },
+    legend: { show: true, live: false },
+    cursor: { show: false },
+  }, data, box);
+}
+
+function knifeSection(knife, uPlot) {
+  const parts = [h("h3", { text: T.knifeTitle }),
+    h("p", { class: "hint", text: T.knifeHint(knife.source, knife.data_as_of ? monthOrDate(knife.data_as_of) : T.none) })];
+  for (const m of knife.measures) {
+    const box = chartBox(T.chartOf(m.label));
+    const newestFirst = knife.months.map((month, i) => ({ month, i })).reverse();
+    parts.push(h("h4", { text: m.label }), box, h("details", { class: "figures" }, h("summary", { text: T.figures(m.label) }),
+      table(T.tableOf(m.label), [T.month, ...m.boroughs.map((b) => b.name)], newestFirst.map(({ month, i }) =>
+        h("tr", {}, h("th", { scope: "row", text: monthOrDate(month) }), m.boroughs.map((b) => h("td", { text: figure(b.counts[i]) })))))));
+    requestAnimationFrame(() => { if (uPlot && knife.months.length) drawLines(uPlot, box, knife.months, m.boroughs); });
+  }
+  return parts;
+}
+
+function quarterSection(q) {
+  if (!q.quarter) return [h("h3", { text: T.quarterTitle }), h("p", { class: "hint", text: T.none })];
+  const change = (a, b) => (a === null || b === null ? T.noChange : a - b > 0 ? `+${a - b}` : String(a - b));
+  const measures = [...new Set(q.rows.map((r) => r.label))];
+  return [h("h3", { text: T.quarterHeading(q.quarter, q.previous, q.year_before) }),
+    ...measures.map((label) => table(label, [T.borough, q.quarter, q.previous, T.change, q.year_before, T.changeYear],
+      q.rows.filter((r) => r.label === label).map((r) => h("tr", {}, h("th", { scope: "row", text: r.borough }),
+        h("td", { text: figure(r.count) }), h("td", { text: figure(r.previous) }), h("td", { text: change(r.count, r.previous) }),
+        h("td", { text: figure(r.year_before) }), h("td", { text: change(r.count, r.year_before) }))))),
+    h("p", { class: "hint", text: T.partial })];
+}
+
+function havensSection(hv) {
+  return [h("h3", { text: T.havensTitle }), h("p", { text: T.havens(hv) })];
+}
+
+function noticesSection(notices, uPlot) {
+  const box = chartBox(T.chartOf(T.noticesTitle));
+  requestAnimationFrame(() => {
+    if (uPlot && notices.length) drawLines(uPlot, box, notices.map((n) => n.month), [{ name: T.sent, counts: notices.map((n) => n.sent) }]);
+  });
+  return [h("h3", { text: T.noticesTitle }), box,
+    table(T.noticesTitle, [T.month, T.sent, T.delivered, T.notDelivered], notices.slice().reverse().map((n) =>
+      h("tr", {}, h("th", { scope: "row", text: monthOrDate(n.month) }), h("td", { text: String(n.sent) }),
+        h("td", { text: devices(n.delivered) }), h("td", { text: devices(n.not_delivered) }))))];
+}
+
+export async function render(root, { me }) {
+  const served = areaList(await fetchAreas().catch(() => null));
+  const slugs = me.areas && me.areas.length ? me.areas : served.map((a) => a.slug);
+  const name = (slug) => (served.find((a) => a.slug === slug) || {}).name || slug;
+  const areaSelect = h("select", { id: "perf-area" }, slugs.map((a) => h("option", { value: a, text: name(a) })));
+  const months = h("select", { id: "perf-months" }, [12, 24, 36, 48].map((k) => h("option", { value: String(k), text: T.monthsOption(k), selected: k === 24 })));
+  const show = h("button", { type: "submit", class: "button primary", text: T.show });
+  const printButton = h("button", { type: "button", class: "button secondary", id: "perf-print", text: T.print });
+  const pdfLink = h("a", { class: "button secondary", id: "perf-pdf", href: "#", text: T.pdf });
+  const box = h("section", { class: "review-print", "aria-live": "polite" });
+  const form = h("form", { class: "no-print" },
+    h("div", { class: "field" }, h("label", { for: "perf-area", text: T.area }), areaSelect),
+    h("div", { class: "field" }, h("label", { for: "perf-months", text: T.months }), months),
+    h("p", {}, show, " ", printButton, " ", pdfLink));
+  clear(root).append(h("h2", { class: "no-print", text: T.title }), h("p", { class: "hint no-print", text: T.intro }), form, box);
+
+  async function load() {
+    clear(box).append(status(T.loading));
+    const params = { area: areaSelect.value, months: months.value };
+    pdfLink.href = `/api/v1/admin/performance.pdf?${query({ area: params.area })}`;
+    pdfLink.setAttribute("download", `performance-${params.area}.pdf`);
+    let data;
+    try {
+      data = await getJson(`/api/v1/admin/performance?${query(params)}`, { cache: "no-store" });
+    } catch (err) {
+      clear(box).append(status(err.status === 422 || err.status === 403 ? err.message : T.loadFailed, "error"));
+      return;
+    }
+    const uPlot = await loadUPlot().catch(() => null);  // without charts the tables still say everything
+    clear(box).append(h("h2", { class: "print-only", text: `${T.title}: ${data.area_name}` }),
+      h("p", { class: "hint", text: data.caveat }),
+      ...quarterSection(data.quarter), ...knifeSection(data.knife, uPlot),
+      ...havensSection(data.havens), ...noticesSection(data.notices, uPlot));
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
+  printButton.addEventListener("click", () => window.print());
+  // On paper every table is shown, folded or not.
+  window.addEventListener("beforeprint", () => box.querySelectorAll("details.figures").forEach((d) => { d.open = true; }));
+  load();
+}
