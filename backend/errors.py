@@ -13,9 +13,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from backend.alerts.errors import NoticeConflict, NoticeInvalid
+from backend.accounts.errors import (
+    AccountConflict,
+    AccountInvalid,
+    HashingBusy,
+    InvitationNotValid,
+    NotAllowed,
+    NotSignedIn,
+    TooManyAttempts,
+)
+from backend.alerts.errors import NoticeConflict, NoticeInvalid, SubscriptionInvalid
 from backend.domain_errors import DomainError
 from backend.hotspots.errors import HotspotInvalid
+from backend.insights.errors import CountsInvalid, InsightsNotReady
 from backend.responses import JSONResponse
 
 log = logging.getLogger("wayhome.errors")
@@ -97,13 +107,29 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 
 
 # Domain errors, raised in the domains' own words, and the HTTP status each class means at the API.
-DOMAIN_STATUS: dict[type[DomainError], int] = {NoticeInvalid: 422, NoticeConflict: 409, HotspotInvalid: 422}
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NoticeInvalid: 422,
+    NoticeConflict: 409,
+    HotspotInvalid: 422,
+    SubscriptionInvalid: 422,
+    CountsInvalid: 422,
+    InsightsNotReady: 409,
+    AccountInvalid: 422,
+    AccountConflict: 409,
+    InvitationNotValid: 404,
+    NotSignedIn: 401,
+    NotAllowed: 403,
+    TooManyAttempts: 429,
+    HashingBusy: 503,
+}
 
 
 async def handle_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     status = next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
-    return error_response(status, exc.code, exc.message, exc.details)
+    wait_s = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(wait_s)} if wait_s is not None else None
+    return error_response(status, exc.code, exc.message, exc.details, headers)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

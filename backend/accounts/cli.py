@@ -8,7 +8,8 @@ import getpass
 import sys
 from typing import Any
 
-from backend.errors import ApiError
+from backend.accounts.errors import AccountInvalid
+from backend.domain_errors import DomainError
 from backend.settings import Settings
 
 
@@ -33,7 +34,7 @@ def _read_password(args: argparse.Namespace) -> str:
     first = getpass.getpass("Password (at least 12 characters): ")
     second = getpass.getpass("Repeat the password: ")
     if first != second:
-        raise ApiError(422, "password_mismatch", "The two passwords differ.")
+        raise AccountInvalid("password_mismatch", "The two passwords differ.")
     return first
 
 
@@ -59,7 +60,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
             return user
 
         user = asyncio.run(_with_db(settings, work))
-    except ApiError as exc:
+    except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         for problem in exc.details.get("problems", [])[1:]:
             print(f"error: {problem}", file=sys.stderr)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from backend.accounts.errors import NotAllowed, NotSignedIn
 from backend.accounts.models import ROLES, User
 from backend.accounts.sessions import SESSION_COOKIE, find_session
-from backend.errors import ApiError
 
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -115,27 +115,23 @@ async def require_staff(
     if staff is None:
         reason = request.scope.get("wayhome.staff")
         if reason == "expired":
-            raise ApiError(401, "session_expired", "Your session has expired. Please sign in again.")
-        raise ApiError(401, "not_authenticated", "Sign in as a staff member to do this.")
+            raise NotSignedIn("session_expired", "Your session has expired. Please sign in again.")
+        raise NotSignedIn("not_authenticated", "Sign in as a staff member to do this.")
     if request.method.upper() not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not hmac.compare_digest(sent.encode(), staff.csrf_token.encode()):
-            raise ApiError(
-                403,
+            raise NotAllowed(
                 "csrf_failed",
                 "The request is missing the X-CSRF-Token header from /api/v1/me. Reload the page and retry.",
             )
     wanted = ALL_ROLES if roles is None else frozenset(roles)
     if not staff.has_role(wanted):
-        raise ApiError(
-            403,
+        raise NotAllowed(
             "forbidden_role",
             "Your role does not allow this action.",
             details={"needs_one_of": sorted(wanted)},
         )
     if not staff.may_act_for(area=area, school=school):
         details = {k: v for k, v in (("area", area), ("school", school)) if v is not None}
-        raise ApiError(
-            403, "forbidden_object", "You are not assigned to this school or area.", details=details
-        )
+        raise NotAllowed("forbidden_object", "You are not assigned to this school or area.", details=details)
     return staff

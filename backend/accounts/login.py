@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from backend.accounts.addresses import address_key, client_host, secret_key
 from backend.accounts.audit import record_audit
+from backend.accounts.errors import AccountInvalid, NotSignedIn, TooManyAttempts
 from backend.accounts.models import AuditEvent, Session, User
 from backend.accounts.passwords import (
     burn_time_async,
@@ -33,7 +34,6 @@ from backend.accounts.second_factor import (
     valid_secret,
 )
 from backend.accounts.sessions import create_session, utcnow
-from backend.errors import ApiError
 from backend.ratelimit.counters import CounterStore, counter_store, hit, peek
 
 BACKOFF_FREE_FAILURES = 3
@@ -65,15 +65,14 @@ def typed_email_hash(request: Request, email: str) -> str:
     ).hexdigest()[:24]
 
 
-def too_many(retry_after_s: int) -> ApiError:
+def too_many(retry_after_s: int) -> TooManyAttempts:
     minutes = (retry_after_s + 59) // 60
     wait = f"{retry_after_s} seconds" if retry_after_s < 120 else f"{minutes} minutes"
-    return ApiError(
-        429,
+    return TooManyAttempts(
         "too_many_attempts",
         f"Too many sign-in attempts. Wait {wait} before trying again.",
         details={"retry_after_s": retry_after_s},
-        headers={"Retry-After": str(retry_after_s)},
+        retry_after_s=retry_after_s,
     )
 
 
@@ -146,14 +145,13 @@ async def login(
         key = secret_key(request)
         if user.totp_secret:
             if totp in (None, ""):
-                raise ApiError(401, "totp_required", "Enter the 6-digit code from your authenticator app.",
+                raise NotSignedIn("totp_required", "Enter the 6-digit code from your authenticator app.",
                                details={"field": "totp"})  # fmt: skip
             reason = check_second_factor(user, totp, key=key) or ""
         elif totp_required(user, officers_optional=officers_optional(request)):
             secret = valid_secret(totp_secret)
             if secret is None:
-                raise ApiError(
-                    401,
+                raise NotSignedIn(
                     "totp_enrolment_required",
                     "Your role needs a second step at sign-in. Scan this code with an authenticator app, "
                     "then enter the 6-digit code it shows.",
@@ -177,9 +175,9 @@ async def login(
             await record_audit(request, None, action="login_failed", object_type="session", object_id=None,
                                actor_email="", details={"reason": reason, **who})  # fmt: skip
         if reason in ("bad_totp", "replayed_totp"):
-            raise ApiError(401, "invalid_totp", "That code is not right. Check the time on your phone and retry.",
+            raise NotSignedIn("invalid_totp", "That code is not right. Check the time on your phone and retry.",
                            details={"field": "totp"})  # fmt: skip
-        raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+        raise NotSignedIn("invalid_credentials", "The email or password is not right.")
     assert user is not None
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password_async(password)
@@ -222,20 +220,20 @@ async def sign_in_notice(user: User) -> dict[str, Any]:
 def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
     unknown = sorted(set(body) - {"email", "password", "totp", "totp_secret"})
     if unknown:
-        raise ApiError(
-            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
+        raise AccountInvalid(
+            "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
         )
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not email.strip() or len(email) > 254:
-        raise ApiError(422, "invalid_email", "Give your email address.", details={"field": "email"})
+        raise AccountInvalid("invalid_email", "Give your email address.", details={"field": "email"})
     if not isinstance(password, str) or not password or len(password) > 1024:
-        raise ApiError(422, "invalid_field", "Give your password.", details={"field": "password"})
+        raise AccountInvalid("invalid_field", "Give your password.", details={"field": "password"})
     totp, secret = body.get("totp"), body.get("totp_secret")
     if totp is not None and (not isinstance(totp, str) or len(totp) > 24):
-        raise ApiError(422, "invalid_field", "Enter the 6-digit code or a recovery code.",
+        raise AccountInvalid("invalid_field", "Enter the 6-digit code or a recovery code.",
                        details={"field": "totp"})  # fmt: skip
     if secret is not None and valid_secret(secret) is None:
-        raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
+        raise AccountInvalid("invalid_field", "Start the set-up again: the code to scan was not right.",
                        details={"field": "totp_secret"})  # fmt: skip
     return email.strip().lower(), password, totp, secret
 

@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
-from backend.errors import ApiError
+from backend.accounts.errors import AccountInvalid, HashingBusy
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -97,10 +97,10 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
 def check_password_policy(password: object, *, email: str = "", field: str = "password") -> str:
     """Return the password or raise 422 `weak_password` listing every problem."""
     if not isinstance(password, str):
-        raise ApiError(422, "invalid_body", f"`{field}` must be a string.", details={"field": field})
+        raise AccountInvalid("invalid_body", f"`{field}` must be a string.", details={"field": field})
     problems = password_problems(password, email=email)
     if problems:
-        raise ApiError(422, "weak_password", problems[0], details={"field": field, "problems": problems})
+        raise AccountInvalid("weak_password", problems[0], details={"field": field, "problems": problems})
     return password
 
 
@@ -129,14 +129,6 @@ def burn_time(password: str) -> None:
 
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
-
-
-class HashingBusy(ApiError):
-    """More sign-ins are waiting for a password check than the pool will queue (503 with Retry-After)."""
-
-    def __init__(self) -> None:
-        super().__init__(503, "busy", "Many people are signing in right now. Try again in a few seconds.",
-                         headers={"Retry-After": "2"})  # fmt: skip
 
 
 async def off_loop(fn: Callable[..., T], *args: object) -> T:

@@ -12,11 +12,11 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from backend.accounts.errors import AccountConflict, AccountInvalid, InvitationNotValid, NotAllowed
 from backend.accounts.guard import Staff
 from backend.accounts.models import ROLES, Invitation, User
 from backend.accounts.passwords import check_password_policy, hash_password, hash_password_async
 from backend.accounts.sessions import revoke_all_sessions, token_hash, utcnow
-from backend.errors import ApiError
 
 INVITATION_TTL_S = 72 * 60 * 60
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}\Z")
@@ -27,15 +27,14 @@ MAX_SCOPE_ITEMS = 200
 
 def normalise_email(value: object, *, field: str = "email") -> str:
     if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-        raise ApiError(422, "invalid_email", "Give a valid email address.", details={"field": field})
+        raise AccountInvalid("invalid_email", "Give a valid email address.", details={"field": field})
     return value.strip().lower()
 
 
 def _reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise ApiError(
-            422,
+        raise AccountInvalid(
             "unknown_fields",
             f"These fields cannot be set here: {', '.join(unknown)}.",
             details={"fields": unknown, "allowed": sorted(allowed)},
@@ -44,8 +43,7 @@ def _reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
 
 def _string_list(value: object, *, field: str, pattern: re.Pattern[str]) -> list[str]:
     if not isinstance(value, list) or len(value) > MAX_SCOPE_ITEMS:
-        raise ApiError(
-            422,
+        raise AccountInvalid(
             "invalid_field",
             f"`{field}` must be a list of at most {MAX_SCOPE_ITEMS} strings.",
             details={"field": field},
@@ -53,7 +51,9 @@ def _string_list(value: object, *, field: str, pattern: re.Pattern[str]) -> list
     items: list[str] = []
     for item in value:
         if not isinstance(item, str) or not pattern.match(item):
-            raise ApiError(422, "invalid_field", f"`{field}` has an invalid entry.", details={"field": field})
+            raise AccountInvalid(
+                "invalid_field", f"`{field}` has an invalid entry.", details={"field": field}
+            )
         if item not in items:
             items.append(item)
     return items
@@ -63,8 +63,7 @@ def parse_roles(value: object) -> list[str]:
     roles = _string_list(value, field="roles", pattern=re.compile(r"^[a-z]{1,20}$"))
     bad = [r for r in roles if r not in ROLES]
     if not roles or bad:
-        raise ApiError(
-            422,
+        raise AccountInvalid(
             "invalid_roles",
             f"`roles` must be a non-empty list of: {', '.join(ROLES)}.",
             details={"field": "roles", "unknown": bad},
@@ -77,8 +76,7 @@ def parse_areas(value: object, *, known_areas: Iterable[str]) -> list[str]:
     known = set(known_areas)
     unknown = [a for a in areas if known and a not in known]
     if unknown:
-        raise ApiError(
-            422,
+        raise AccountInvalid(
             "unknown_area",
             "`areas` names an area this service does not serve.",
             details={"field": "areas", "unknown": unknown},
@@ -92,8 +90,7 @@ def parse_schools(value: object) -> list[str]:
 
 def parse_display_name(value: object) -> str:
     if not isinstance(value, str) or len(value.strip()) > 120:
-        raise ApiError(
-            422,
+        raise AccountInvalid(
             "invalid_field",
             "`display_name` must be text of at most 120 characters.",
             details={"field": "display_name"},
@@ -143,8 +140,8 @@ async def create_invitation(
     """Validate and store an invitation; returns it with the raw one-time token (shown once)."""
     _reject_unknown(body, INVITE_FIELDS)
     if "email" not in body or "roles" not in body:
-        raise ApiError(
-            422, "missing_field", "Give at least `email` and `roles`.", details={"fields": ["email", "roles"]}
+        raise AccountInvalid(
+            "missing_field", "Give at least `email` and `roles`.", details={"fields": ["email", "roles"]}
         )
     email = normalise_email(body["email"])
     roles = parse_roles(body["roles"])
@@ -152,8 +149,8 @@ async def create_invitation(
     schools = parse_schools(body.get("schools", []))
     display_name = parse_display_name(body.get("display_name", ""))
     if await User.filter(email=email).exists():
-        raise ApiError(
-            409, "email_taken", "A staff account with this email already exists.", details={"field": "email"}
+        raise AccountConflict(
+            "email_taken", "A staff account with this email already exists.", details={"field": "email"}
         )
     token = secrets.token_urlsafe(32)
     invitation = await Invitation.create(
@@ -174,12 +171,11 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     _reject_unknown(body, ("token", "password", "display_name"))
     token = body.get("token")
     if not isinstance(token, str) or not 10 <= len(token) <= 200:
-        raise ApiError(422, "invalid_field", "Give the invitation `token`.", details={"field": "token"})
+        raise AccountInvalid("invalid_field", "Give the invitation `token`.", details={"field": "token"})
     invitation = await Invitation.get_or_none(token_hash=token_hash(token))
     now = utcnow()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
-        raise ApiError(
-            404,
+        raise InvitationNotValid(
             "invalid_invitation",
             "This invitation link is not valid any more. Ask an administrator for a new one.",
         )
@@ -187,9 +183,9 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     display_name = parse_display_name(body.get("display_name", invitation.display_name))
     claimed = await Invitation.filter(id=invitation.id, accepted_at=None).update(accepted_at=now)
     if claimed != 1:
-        raise ApiError(404, "invalid_invitation", "This invitation has already been used.")
+        raise InvitationNotValid("invalid_invitation", "This invitation has already been used.")
     if await User.filter(email=invitation.email).exists():
-        raise ApiError(409, "email_taken", "A staff account with this email already exists.")
+        raise AccountConflict("email_taken", "A staff account with this email already exists.")
     return await User.create(
         email=invitation.email,
         display_name=display_name,
@@ -220,13 +216,12 @@ async def update_user(
         changes["school_urns"] = parse_schools(body["schools"])
     if "is_active" in body:
         if not isinstance(body["is_active"], bool):
-            raise ApiError(
-                422, "invalid_field", "`is_active` must be true or false.", details={"field": "is_active"}
+            raise AccountInvalid(
+                "invalid_field", "`is_active` must be true or false.", details={"field": "is_active"}
             )
         changes["is_active"] = body["is_active"]
     if user.id == actor.id and set(changes) - {"display_name"}:
-        raise ApiError(
-            403,
+        raise NotAllowed(
             "forbidden_self_change",
             "You cannot change your own roles, areas, schools or active state; ask another admin.",
         )
@@ -247,7 +242,7 @@ async def create_admin(*, email: str, password: str, display_name: str = "") -> 
     email = normalise_email(email)
     check_password_policy(password, email=email)
     if await User.filter(email=email).exists():
-        raise ApiError(409, "email_taken", "A staff account with this email already exists.")
+        raise AccountConflict("email_taken", "A staff account with this email already exists.")
     return await User.create(
         email=email,
         display_name=display_name,

@@ -18,3 +18,7 @@ class NoticeInvalid(NoticeError):
 
 class NoticeConflict(NoticeError):
     """The notice is not in a state that allows this (sent, cancelled, changed meanwhile)."""
+
+
+class SubscriptionInvalid(DomainError):
+    """A push subscription's endpoint, keys or topics cannot be used (the browser or the app sent them wrong)."""

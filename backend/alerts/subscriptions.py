@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tortoise.transactions import in_transaction
 
 from backend.alerts.endpoints import EndpointRefused, PushEndpointPolicy, check_endpoint
+from backend.alerts.errors import SubscriptionInvalid
 from backend.alerts.models import Subscription, SubscriptionTopic
 from backend.alerts.notices import IDLE_SUBSCRIPTION_DAYS
 from backend.alerts.vapid import b64url_decode
-from backend.errors import ApiError
 from content.areas import AreaPack
 
 MAX_TOPICS = 50
@@ -37,33 +37,37 @@ SUBSCRIPTION_BODY_SCHEMA: dict[str, Any] = {
 
 def _key(value: Any, *, field: str, length: int) -> str:
     if not isinstance(value, str) or not value or len(value) > 128:
-        raise ApiError(422, "invalid_keys", f"keys.{field} must be a base64url string.", {"field": field})
+        raise SubscriptionInvalid(
+            "invalid_keys", f"keys.{field} must be a base64url string.", {"field": field}
+        )
     try:
         raw = b64url_decode(value.strip())
     except (binascii.Error, ValueError):
-        raise ApiError(
-            422, "invalid_keys", f"keys.{field} is not valid base64url.", {"field": field}
+        raise SubscriptionInvalid(
+            "invalid_keys", f"keys.{field} is not valid base64url.", {"field": field}
         ) from None
     if len(raw) != length:
-        raise ApiError(422, "invalid_keys", f"keys.{field} must decode to {length} bytes.", {"field": field})
+        raise SubscriptionInvalid(
+            "invalid_keys", f"keys.{field} must decode to {length} bytes.", {"field": field}
+        )
     if field == "p256dh":
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError:
-            raise ApiError(
-                422, "invalid_keys", "keys.p256dh is not a P-256 public key.", {"field": field}
+            raise SubscriptionInvalid(
+                "invalid_keys", "keys.p256dh is not a P-256 public key.", {"field": field}
             ) from None
     return value.strip().rstrip("=")
 
 
 def validate_topics(topics: Any, *, areas: Mapping[str, AreaPack]) -> list[str]:
     if not isinstance(topics, list) or not topics or len(topics) > MAX_TOPICS:
-        raise ApiError(422, "invalid_topics", f"'topics' must list 1 to {MAX_TOPICS} topics.")
+        raise SubscriptionInvalid("invalid_topics", f"'topics' must list 1 to {MAX_TOPICS} topics.")
     bad: list[str] = []
     for topic in topics:
         if not isinstance(topic, str) or len(topic) > 80:
-            raise ApiError(
-                422, "invalid_topics", "Each topic must be text like 'school:100823' or 'area:southwark'."
+            raise SubscriptionInvalid(
+                "invalid_topics", "Each topic must be text like 'school:100823' or 'area:southwark'."
             )
         kind, _, value = topic.partition(":")
         if kind == "area" and value in areas:
@@ -72,8 +76,7 @@ def validate_topics(topics: Any, *, areas: Mapping[str, AreaPack]) -> list[str]:
             continue
         bad.append(topic)
     if bad:
-        raise ApiError(
-            422,
+        raise SubscriptionInvalid(
             "unknown_topic",
             "Topics must be 'school:URN' of a school served here or 'area:slug' of an area served here.",
             {"topics": bad[:10]},
@@ -88,10 +91,10 @@ def validate_subscription(
     try:
         check_endpoint(endpoint if isinstance(endpoint, str) else "", policy=policy)
     except EndpointRefused as exc:
-        raise ApiError(422, exc.code, exc.message, {"field": "endpoint"}) from None
+        raise SubscriptionInvalid(exc.code, exc.message, {"field": "endpoint"}) from None
     keys = body.get("keys")
     if not isinstance(keys, dict):
-        raise ApiError(422, "invalid_keys", "'keys' must be an object with p256dh and auth.")
+        raise SubscriptionInvalid("invalid_keys", "'keys' must be an object with p256dh and auth.")
     p256dh = _key(keys.get("p256dh"), field="p256dh", length=65)
     auth = _key(keys.get("auth"), field="auth", length=16)
     topics = validate_topics(body.get("topics"), areas=areas)

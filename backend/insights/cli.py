@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from backend.insights.errors import InsightsNotReady
 from backend.settings import Settings
 
 
@@ -29,7 +30,7 @@ async def _patrol_files(args: argparse.Namespace, settings: Settings) -> list[Pa
     async def work() -> list[Path]:
         routers = await load_route_engines(settings=settings, areas=areas, hotspot_sync=HotspotSync())
         if args.area not in routers:
-            raise service.InsightsError(409, "no_streets", f"{pack.name} has no street data yet.")
+            raise InsightsNotReady("no_streets", f"{pack.name} has no street data yet.")
         today = dt.datetime.now(LONDON).date()
         day = args.date or service.next_school_day(today=today)
         result = await service.day_analysis(router=routers[args.area], pack=pack, day=day)
@@ -83,7 +84,7 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_plan_patrol(args: argparse.Namespace) -> int:
-    from backend.insights.service import InsightsError
+    from backend.insights.errors import InsightsError
     from content.areas import available_areas
 
     if args.area not in available_areas():

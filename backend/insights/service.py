@@ -1,7 +1,7 @@
 """Insights service: gathers finish times, imported counts and GIAS sizes, runs the pure analysis off the event
 loop, imports per-sector counts (suppressing small cells) and drafts patrol notices.
 
-Keyword-only functions raising InsightsError; backend/api/admin/insights.py maps them to HTTP.
+Keyword-only functions raising the errors of backend/insights/errors.py; backend/api/admin/insights.py maps them to HTTP.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from backend.alerts import finish_times
 from backend.alerts.models import FinishTimes, Notice
+from backend.insights.errors import CountsInvalid, InsightsNotReady
 from backend.insights.models import PupilCount, PupilCountImport
 from backend.params import whole_number
 from content.areas import AreaPack
@@ -35,14 +36,6 @@ YEAR_GROUPS = ("7", "8", "9", "10", "11", "12", "13")
 _CACHE_LOCK = threading.Lock()
 _ANALYSES: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
 _HOMES: dict[tuple[int, str], Homes] = {}
-
-
-class InsightsError(Exception):
-    """`code` and a sentence a person can act on; `status` for the API."""
-
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or {}
 
 
 def secondary_schools(pack: AreaPack) -> list[Any]:
@@ -63,8 +56,7 @@ def parse_counts(text: str) -> tuple[list[tuple[str, str, int]], int]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if header != ["sector", "year_group", "pupils"]:
-        raise InsightsError(
-            422, "invalid_counts",
+        raise CountsInvalid("invalid_counts",
             "The file needs exactly three columns, sector, year_group and pupils (one row per postcode sector "
             "and year group). Pupil-level data is never accepted.",
         )  # fmt: skip
@@ -74,7 +66,7 @@ def parse_counts(text: str) -> tuple[list[tuple[str, str, int]], int]:
     seen: set[tuple[str, str]] = set()
     for row_no, row in enumerate(reader, start=2):
         if row_no - 1 > MAX_CELLS:
-            raise InsightsError(422, "too_many_rows", f"A file may hold at most {MAX_CELLS} rows.")
+            raise CountsInvalid("too_many_rows", f"A file may hold at most {MAX_CELLS} rows.")
         sector = re.sub(r"\s+", " ", (row.get("sector") or "").strip().upper())
         year = (row.get("year_group") or "").strip().upper().removeprefix("Y").removeprefix("YEAR").strip()
         raw = (row.get("pupils") or "").strip()
@@ -99,14 +91,13 @@ def parse_counts(text: str) -> tuple[list[tuple[str, str, int]], int]:
         if len(errors) >= 20:
             break
     if errors:
-        raise InsightsError(
-            422,
+        raise CountsInvalid(
             "invalid_counts",
             f"Nothing was imported: {len(errors)} row(s) need fixing.",
             {"errors": errors},
         )
     if not kept and not suppressed:
-        raise InsightsError(422, "invalid_counts", "The file has no rows of counts.")
+        raise CountsInvalid("invalid_counts", "The file has no rows of counts.")
     return kept, suppressed
 
 
@@ -204,8 +195,7 @@ async def day_analysis(*, router: Any, pack: AreaPack, day: dt.date) -> DayAnaly
     """The analysis for `day`, cached while finish times, imports and hotspots stay the same."""
     schools, notes = await school_days(pack=pack, day=day)
     if len(schools) == 0:
-        raise InsightsError(
-            409, "no_finish_times",
+        raise InsightsNotReady("no_finish_times",
             "No secondary school in this area has finish times for that day. Enter them under Finish times first.",
         )  # fmt: skip
     inputs = tuple(

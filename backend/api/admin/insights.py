@@ -73,10 +73,6 @@ PLANNER_BODY: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _error(exc: service.InsightsError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message, exc.details)
-
-
 def _area(request: Request, staff: Staff, slug: Any) -> tuple[Any, Any]:
     state = app_state(request)
     if not isinstance(slug, str) or slug not in state.areas:
@@ -106,10 +102,7 @@ def _day(value: Any) -> dt.date:
 
 async def _analysis(request: Request, staff: Staff, slug: Any, day: Any) -> service.DayAnalysis:
     pack, router = _area(request, staff, slug)
-    try:
-        return await service.day_analysis(router=router, pack=pack, day=_day(day))
-    except service.InsightsError as exc:
-        raise _error(exc) from None
+    return await service.day_analysis(router=router, pack=pack, day=_day(day))
 
 
 @doc(summary="Expected pupil flows per street and 5-minute window after school (suppressed under 10)",
@@ -283,11 +276,8 @@ async def post_pupil_counts(request: Request) -> JSONResponse:
         await record_audit(request, staff, action="pupil_counts.import", object_type="school", object_id=urn,
                            details={"cells_kept": upload.cells_kept, "cells_suppressed": upload.cells_suppressed})  # fmt: skip
 
-    try:
-        upload = await service.import_counts(pack=app_state(request).areas[slug], school_urn=urn, text=text,
-                                             source=source, staff_id=staff.id, audit=audit)  # fmt: skip
-    except service.InsightsError as exc:
-        raise _error(exc) from None
+    upload = await service.import_counts(pack=app_state(request).areas[slug], school_urn=urn, text=text,
+                                         source=source, staff_id=staff.id, audit=audit)  # fmt: skip
     return JSONResponse(
         {"school": urn, "cells_kept": upload.cells_kept, "cells_suppressed": upload.cells_suppressed,
          "imported_at": upload.imported_at.isoformat()}, status_code=201,
