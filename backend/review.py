@@ -17,7 +17,7 @@ from partnership.aggregates import SUPPRESS_BELOW
 from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS, PLAN_POINT_CATEGORIES
 from routing.surface import LAYER_LABELS, month_age
 
-QUARTER_RE = re.compile(r"(20\d\d)-Q([1-4])")
+QUARTER_RE = re.compile(r"(20[0-9]{2})-Q([1-4])")
 TOP_N = 10
 # Monthly sources (MPS, police.uk, aggregates) are published about two months after the month; three months
 # without a newer month means a refresh was missed. police.uk points use the surface's configured maximum age.

@@ -24,7 +24,9 @@ def test_every_domain_error_class_has_an_http_status() -> None:
         if module.name.endswith(".errors"):
             importlib.import_module(module.name)
     leaves = {cls for cls in _all_subclasses(DomainError) if not cls.__subclasses__()}
-    unmapped = sorted(cls.__qualname__ for cls in leaves if not any(issubclass(cls, k) for k in DOMAIN_STATUS))
+    unmapped = sorted(
+        cls.__qualname__ for cls in leaves if not any(issubclass(cls, k) for k in DOMAIN_STATUS)
+    )
     assert unmapped == []
     assert {400 <= status < 600 for status in DOMAIN_STATUS.values()} == {True}
 
@@ -35,7 +37,9 @@ async def test_sign_in_errors_from_the_accounts_domain_keep_their_status_and_wor
     missing = await client.post("/api/v1/auth/login", json={"email": "", "password": "x"})
     assert missing.status_code == 422
     assert missing.json()["error"]["message"] == "Give your email address."
-    wrong = await client.post("/api/v1/auth/login", json={"email": "nobody@example.org", "password": "not it"})
+    wrong = await client.post(
+        "/api/v1/auth/login", json={"email": "nobody@example.org", "password": "not it"}
+    )
     assert wrong.status_code == 401
     assert wrong.json()["error"]["message"] == "The email or password is not right."
     signed_out = await client.get("/api/v1/admin/notices")

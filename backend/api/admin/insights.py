@@ -18,6 +18,7 @@ from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts.finish_times import LONDON
 from backend.alerts.notices import notice_json, school_area
+from backend.api.admin.area_scope import area_in_scope, download
 from backend.api.admin.imports import _read_csv
 from backend.errors import ApiError
 from backend.insights import service
@@ -75,10 +76,7 @@ PLANNER_BODY: dict[str, Any] = {
 
 def _area(request: Request, staff: Staff, slug: Any) -> tuple[Any, Any]:
     state = app_state(request)
-    if not isinstance(slug, str) or slug not in state.areas:
-        raise ApiError(404, "unknown_area", "No such area is served here.", {"area": str(slug)[:64]})
-    if not staff.may_act_for(area=slug):
-        raise ApiError(403, "forbidden_object", "You are not assigned to this area.", {"area": slug})
+    slug = area_in_scope(request, staff, slug)
     router = state.routers.get(slug)
     if router is None:
         raise ApiError(
@@ -221,9 +219,7 @@ async def get_patrol_plan_pdf(request: Request) -> Response:
     day, patrol, pack = await _patrol(request)
     pdf = await asyncio.to_thread(plan_pdf, day.analysis, patrol, area_name=pack.name)
     name = f"patrol-plan-{day.analysis.area}-{day.analysis.day.isoformat()}.pdf"
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return download(pdf, media_type="application/pdf", filename=name)
 
 
 @doc(summary="Create the patrol plan's notice to the affected schools' families as a draft (nothing is sent)",

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from backend import surfaces
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import require_staff
+from backend.api.admin.area_scope import area_in_scope
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_body
@@ -56,12 +57,7 @@ CRIME_RESULT = {
 
 
 def _area(request: Request, state: AppState, staff: Any) -> Any:
-    slug = query_str(request, "area", max_len=64)
-    if slug not in state.areas:
-        raise ApiError(404, "unknown_area", "There is no area with that name.", {"area": slug[:64]})
-    if not staff.may_act_for(area=slug):
-        raise ApiError(403, "forbidden_object", "You are not assigned to this area.", {"area": slug})
-    return state.areas[slug]
+    return state.areas[area_in_scope(request, staff)]
 
 
 async def _text(request: Request, state: AppState) -> str:
