@@ -16,6 +16,7 @@ DOMAIN_APPS: dict[str, tuple[str, str]] = {
     "haven_applications": ("havens.applications.models", "havens.applications.migrations"),
     "partnership": ("partnership.models", "partnership.migrations"),
     "insights": ("backend.insights.models", "backend.insights.migrations"),
+    "surveys": ("backend.surveys.models", "backend.surveys.migrations"),
 }
 
 

@@ -27,6 +27,7 @@ from backend.domain_errors import DomainError
 from backend.hotspots.errors import HotspotInvalid
 from backend.insights.errors import CountsInvalid, InsightsNotReady
 from backend.responses import JSONResponse
+from backend.surveys.errors import AnswersInvalid, ReportNotReady, SurveyClosed, SurveyNotFound, WindowInvalid
 
 log = logging.getLogger("wayhome.errors")
 
@@ -121,6 +122,11 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotAllowed: 403,
     TooManyAttempts: 429,
     HashingBusy: 503,
+    SurveyNotFound: 404,
+    SurveyClosed: 409,
+    AnswersInvalid: 422,
+    WindowInvalid: 422,
+    ReportNotReady: 409,
 }
 
 

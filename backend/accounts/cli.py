@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import asyncio
 import getpass
 import sys
@@ -83,9 +84,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from backend.accounts.retention import purge
+    from backend.params import LONDON
+    from backend.surveys.service import purge_expired
 
     async def work() -> dict[str, int]:
-        return await purge()
+        today = dt.datetime.now(LONDON).date()
+        return {**await purge(), **await purge_expired(today=today)}
 
     counts = asyncio.run(_with_db(Settings.from_env(), work))
     print("Deleted past their retention period: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

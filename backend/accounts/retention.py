@@ -1,4 +1,4 @@
-"""Retention periods from docs/DPIA.md, applied by `wayhome users purge` (run it daily from cron/systemd)."""
+"""Retention periods from docs/DPIA.md, applied by `wayhome users purge` (run it daily from cron/systemd); survey data by backend/surveys/service.py:purge_expired in the same command."""
 
 from __future__ import annotations
 

@@ -103,16 +103,3 @@ class Delivery(Model):
         table = "alerts_delivery"
         unique_together = (("notice", "subscription"),)
         indexes = (("status", "next_attempt_at"),)
-
-
-class SurveyResponse(Model):
-    """Anonymous survey answers: the survey slug and the answers, nothing that identifies anyone."""
-
-    id = fields.IntField(primary_key=True)
-    survey = fields.CharField(max_length=64, db_index=True)
-    survey_version = fields.IntField(default=1)
-    answers: fields.Field[dict] = fields.JSONField()  # type: ignore[type-arg]
-    received_on = fields.DateField()
-
-    class Meta:
-        table = "alerts_survey_response"

@@ -42,6 +42,7 @@ from backend.api.admin import review as admin_review
 from backend.api.admin import safe_places as admin_safe_places
 from backend.api.admin import services as admin_services
 from backend.api.admin import streets as admin_streets
+from backend.api.admin import surveys as admin_surveys
 
 MODULES = (
     health,
@@ -78,6 +79,7 @@ MODULES = (
     admin_insights,
     admin_review,
     admin_performance,  # i16: the plan's performance dashboard
+    admin_surveys,  # i16: survey periods, suppressed reports, free-text review
 )
 
 

@@ -1,71 +1,157 @@
-"""Anonymous surveys: the questions, and POST answers -> 201. No identifiers are stored with an answer."""
+"""Anonymous surveys: which are open for me, their questions, and answers (201 counted, 200 already counted).
+
+No account, cookie or address is kept with an answer; the device token is hashed with a server key per survey
+period and stored apart from the answers (backend/surveys/service.py).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from backend.alerts import surveys
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_json_object
+from backend.params import LONDON, query_str, read_json_object
 from backend.responses import JSONResponse
 from backend.state import app_state
+from backend.surveys import service
+from backend.surveys.definitions import AGE_TIERS, Survey, load_surveys
+from backend.surveys.errors import SurveyNotFound
+
+BODY_FIELDS = {"answers", "device", "area", "tier", "school"}
+ANSWER_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["answers", "device", "area"],
+    "additionalProperties": False,
+    "properties": {
+        "answers": {"type": "object", "description": "question id -> answer (option id, list of ids, whole "
+                    "number, {lat, lon} for the map question, text only where the survey allows it)"},
+        "device": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+                   "description": "32 random bytes made and kept on the device (base64url); stored only hashed"},
+        "area": {"type": "string", "maxLength": 64},
+        "tier": {"enum": [*AGE_TIERS, None]},
+        "school": {"type": ["string", "null"], "maxLength": 16, "description": "the school's URN, if given"},
+    },
+}  # fmt: skip
+SURVEY_OUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["slug", "title", "questions", "window"],
+    "properties": {"slug": {"type": "string"}, "title": {"type": "string"}, "questions": {"type": "array"},
+                   "window": {"type": ["object", "null"]}},
+}  # fmt: skip
 
 
-def _survey_or_404(request: Request) -> dict[str, Any]:
-    slug = str(request.path_params["slug"])
-    found = surveys.load_surveys(app_state(request).settings.content_dir).get(slug)
+def london_today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+def all_surveys(request: Request) -> dict[str, Survey]:
+    return load_surveys(app_state(request).settings.content_dir)
+
+
+def survey_from_path(request: Request) -> Survey:
+    found = all_surveys(request).get(str(request.path_params["slug"]))
     if found is None:
-        raise ApiError(404, "unknown_survey", "There is no survey with that name.")
+        raise SurveyNotFound()
     return found
 
 
-@doc(
-    summary="A survey's questions",
-    tags=["surveys"],
-    responses={200: {"type": "object", "required": ["slug", "questions"]}, 404: "error"},
-)
+def device_key(secret: str) -> bytes:
+    """A key of its own for device hashes, derived from the installation secret."""
+    return hmac.new(secret.encode(), b"wayhome survey device hashes", hashlib.sha256).digest()
+
+
+def _window_json(window: Any) -> dict[str, str] | None:
+    if window is None:
+        return None
+    return {"opens_on": window.opens_on.isoformat(), "closes_on": window.closes_on.isoformat()}
+
+
+@doc(summary="Surveys open today for an area (and age tier, school)", tags=["surveys"],
+     params=[{"name": "area", "required": True, "schema": {"type": "string", "maxLength": 64}},
+             {"name": "tier", "required": False, "schema": {"enum": list(AGE_TIERS)}},
+             {"name": "school", "required": False, "schema": {"type": "string", "maxLength": 16}}],
+     responses={200: {"type": "object", "required": ["surveys"],
+                      "properties": {"surveys": {"type": "array", "items": SURVEY_OUT}}}})  # fmt: skip
+async def list_open(request: Request) -> JSONResponse:
+    area = query_str(request, "area", max_len=64)
+    tier = query_str(request, "tier", max_len=8, default=None, choices=AGE_TIERS)
+    school = query_str(request, "school", max_len=16, default=None)
+    if area not in app_state(request).areas:
+        raise ApiError(404, "unknown_area", "There is no area with that name.")
+    today, out = london_today(), []
+    for survey in all_surveys(request).values():
+        if (survey.areas and area not in survey.areas) or (tier and tier not in survey.tiers):
+            continue
+        if school and survey.schools and school not in survey.schools:
+            continue
+        window = await service.current_window(survey=survey, today=today)
+        if window is not None:
+            out.append({**survey.json(), "window": _window_json(window)})
+    return JSONResponse({"surveys": out}, headers={"cache-control": "no-cache"})
+
+
+@doc(summary="A survey's questions, and the period it is open (null when it is not open)", tags=["surveys"],
+     responses={200: SURVEY_OUT, 404: "error"})  # fmt: skip
 async def get_survey(request: Request) -> JSONResponse:
-    return JSONResponse(_survey_or_404(request), headers={"cache-control": "public, max-age=300"})
+    survey = survey_from_path(request)
+    window = await service.current_window(survey=survey, today=london_today())
+    return JSONResponse(
+        {**survey.json(), "window": _window_json(window)}, headers={"cache-control": "no-cache"}
+    )
 
 
 @doc(
-    summary="Send anonymous answers to a survey",
+    summary="Send anonymous answers (201 counted; 200 when this device already answered in this period)",
     tags=["surveys"],
-    body={
-        "type": "object",
-        "required": ["answers"],
-        "properties": {"answers": {"type": "object"}},
-        "additionalProperties": False,
-    },
-    responses={
-        201: {"type": "object", "required": ["received"], "properties": {"received": {"type": "boolean"}}},
-        400: "error",
-        404: "error",
-        413: "error",
-        415: "error",
-        422: "error",
-        429: "error",
-    },
-)
+    body=ANSWER_BODY,
+    responses={201: {"type": "object", "required": ["counted", "message"]},
+               200: {"type": "object", "required": ["counted", "message"]},
+               400: "error", 404: "error", 409: "error", 413: "error", 415: "error", 422: "error", 429: "error"},
+)  # fmt: skip
 async def post_response(request: Request) -> JSONResponse:
-    survey = _survey_or_404(request)
+    survey = survey_from_path(request)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":  # a form post from another site cannot send this without CORS
         raise ApiError(415, "unsupported_media_type", "Send the answers as JSON (application/json).")
-    body = await read_json_object(request, max_bytes=4_000)
-    extra = sorted(set(body) - {"answers"})
+    body = await read_json_object(request, max_bytes=8_000)
+    extra = sorted(set(body) - BODY_FIELDS)
     if extra:
-        raise ApiError(422, "unknown_field", "Send only 'answers'.", {"fields": extra[:10]})
-    answers = surveys.validate_answers(survey, body.get("answers"))
-    await surveys.store(survey=survey, answers=answers)
-    return JSONResponse({"received": True}, status_code=201)
+        raise ApiError(422, "unknown_field", "Send only the answers and what the app adds to them.",
+                       {"fields": extra[:10]})  # fmt: skip
+    tier, school, area = body.get("tier"), body.get("school"), body.get("area")
+    if tier is not None and tier not in AGE_TIERS:
+        raise ApiError(422, "invalid_tier", "Choose your age from the list.", {"field": "tier"})
+    if school is not None and not isinstance(school, str):
+        raise ApiError(422, "unknown_school", "Choose your school from the list.", {"field": "school"})
+    if not isinstance(area, str):
+        raise ApiError(422, "missing_area", "Choose your area first.", {"field": "area"})
+    state = app_state(request)
+    today = london_today()
+    counted = await service.submit(
+        survey=survey,
+        window=await service.current_window(survey=survey, today=today),
+        respondent=service.Respondent(area=area, tier=tier, school=school),
+        answers=body.get("answers"),
+        device_token=body.get("device"),
+        key=device_key(state.settings.secret_key),
+        areas=state.areas,
+        today=today,
+    )
+    if counted:
+        return JSONResponse(
+            {"counted": True, "message": "Thank you. Your answers have been counted."}, status_code=201
+        )
+    return JSONResponse({"counted": False, "message": "You have already answered this survey. Thank you."})
 
 
 routes: list[BaseRoute] = [
+    Route("/api/v1/surveys", list_open, methods=["GET"]),
     Route("/api/v1/surveys/{slug}", get_survey, methods=["GET"]),
     Route("/api/v1/surveys/{slug}/responses", post_response, methods=["POST"]),
 ]

@@ -541,3 +541,45 @@ ROWS += [
         "POST", "/api/v1/admin/streets/{slug}/download", prepare=_street_download, scoped=False, ok=(202, 409)
     ),
 ]
+
+
+# ---- surveys (i16): periods by editors, reports for any staff in their areas, free text by area ---------------
+async def _survey_slug(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    opens = dt.date(2040, 1, 1) + dt.timedelta(days=3 * ctx.unique())  # never overlaps another call's period
+    return Call(path_params={"slug": "local-attitudes"},
+                body={"opens_on": opens.isoformat(), "closes_on": (opens + dt.timedelta(days=1)).isoformat()})  # fmt: skip
+
+
+async def _survey_window(ctx: Ctx, which: str) -> Call:
+    import datetime as dt
+
+    from backend.surveys.models import SurveyWindow
+
+    opens = dt.date(2060, 1, 1) + dt.timedelta(days=3 * ctx.unique())
+    window = await SurveyWindow.create(survey="local-attitudes", opens_on=opens, closes_on=opens)
+    return Call(path_params={"id": window.id}, query={"area": _area(which)})
+
+
+async def _free_text(ctx: Ctx, which: str) -> Call:
+    from backend.surveys.models import SurveyFreeText
+
+    item = await SurveyFreeText.create(
+        survey="travel-home", window_id=1, area=_area(which), question="other", text="test fixture", month="2026-01"
+    )
+    return Call(path_params={"id": item.id}, body={"decision": "approve"})
+
+
+def _free_text_filtered(response: httpx.Response, call: Call) -> bool:
+    return all(item["area"] == OWN_AREA for item in response.json()["items"])
+
+
+ROWS += [
+    Row("GET", "/api/v1/admin/surveys", roles={"officer", "editor"}, scoped=False),
+    Row("POST", "/api/v1/admin/surveys/{slug}/windows", roles=EDITOR, prepare=_survey_slug, scoped=False),
+    Row("POST", "/api/v1/admin/surveys/windows/{id:int}/close", roles=EDITOR, prepare=_survey_window, scoped=False),
+    Row("GET", "/api/v1/admin/surveys/windows/{id:int}/report", roles={"officer", "editor"}, prepare=_survey_window),
+    Row("GET", "/api/v1/admin/surveys/free-text", roles=EDITOR, prepare=_free_text, other_ok=_free_text_filtered),
+    Row("POST", "/api/v1/admin/surveys/free-text/{id:int}", roles=EDITOR, prepare=_free_text),
+]

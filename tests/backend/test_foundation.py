@@ -117,7 +117,7 @@ async def test_nul_characters_are_refused_before_reaching_the_database(client: h
     response = await client.get("/api/v1/geocode", params={"q": "SE15\x005JR"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_characters"
-    response = await client.post("/api/v1/surveys/journey-home/responses", json={"answers": {"x\x00": "y"}})
+    response = await client.post("/api/v1/surveys/travel-home/responses", json={"answers": {"x\x00": "y"}})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_characters"
 
@@ -126,7 +126,7 @@ async def test_deeply_nested_json_is_a_clear_error(client: httpx.AsyncClient) ->
     for depth in (900, 100_000):
         body = "[" * depth + "]" * depth
         response = await client.post(
-            "/api/v1/surveys/journey-home/responses",
+            "/api/v1/surveys/travel-home/responses",
             content=body,
             headers={"content-type": "application/json"},
         )

@@ -19,6 +19,7 @@ import httpx
 from tortoise import Tortoise
 
 from backend.accounts.models import RateCounter
+from backend.api.surveys import london_today
 from tests.support.staff import login_as
 
 AREAS = ("southwark", "north-london-demo")
@@ -103,7 +104,12 @@ GOOD_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/admin/users"): USER,
     ("POST", "/api/v1/admin/invitations"): USER,
     ("PATCH", "/api/v1/admin/users/{id}"): {"display_name": "Renamed", "schools": [SCHOOL]},
-    ("POST", "/api/v1/surveys/{slug}/responses"): {"answers": {"felt_safe": 3, "age_tier": "14-17"}},
+    ("POST", "/api/v1/surveys/{slug}/responses"): {
+        "answers": {"feel_safe": 3, "travel_with": "friends"}, "device": "d" * 43, "area": "north-london-demo",
+        "tier": "14-17",
+    },
+    ("POST", "/api/v1/admin/surveys/{slug}/windows"): {"opens_on": "2099-01-01", "closes_on": "2099-06-30"},
+    ("POST", "/api/v1/admin/surveys/free-text/{id}"): {"decision": "approve"},
     ("POST", "/api/v1/admin/imports/havens"): {
         "csv": "area,name,kind,lat,lon\nsouthwark,A,library,51.47,-0.07\n"
     },
@@ -224,6 +230,15 @@ async def _objects(client: httpx.AsyncClient) -> dict[str, str]:
         area="north-london-demo", venue_name="Hostile fixture venue", address="1 High Road", postcode="N22 6XF",
         lat=51.5975, lon=-0.1097, contact_name="Sam", contact_phone="020 7000 0000", opening_hours="Mo 09:00-17:00",
     )  # fmt: skip
+    window = await client.post(
+        "/api/v1/admin/surveys/travel-home/windows",
+        json={"opens_on": london_today().isoformat(), "closes_on": (london_today() + dt.timedelta(days=30)).isoformat()},
+    )
+    assert window.status_code == 201, window.text
+    from backend.surveys.models import SurveyFreeText
+
+    held = await SurveyFreeText.create(survey="travel-home", window_id=window.json()["id"], area="southwark", question="q", text="t", month="2026-12")
+    ids["windows"], ids["free-text"] = str(window.json()["id"]), str(held.id)
     partner = await PartnerWebsite.create(
         name="Fixture youth club", url="https://youth.example.invalid/", area="southwark"
     )
@@ -249,10 +264,10 @@ def _fill(path: str, ids: dict[str, str], override: tuple[str, str] | None = Non
                 out.append(ids[name])
         else:
             out.append(seg)
-    if path == "/api/v1/surveys/{slug}/responses" and not override:
-        out[4] = "journey-home"
-    if path == "/api/v1/surveys/{slug}" and not override:
-        out[4] = "journey-home"
+    if path.startswith("/api/v1/surveys/{slug}") and not override:
+        out[4] = "travel-home"
+    if path == "/api/v1/admin/surveys/{slug}/windows" and not override:
+        out[5] = "travel-home"
     return "/".join(out)
 
 

@@ -1,0 +1,1 @@
+"""Surveys of young people: definitions from content/surveys, anonymous answers, suppressed reports."""
