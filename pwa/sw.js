@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "shell-d1d991cf0891";
+const VERSION = "shell-b929ddfb174a";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;
@@ -32,6 +32,7 @@ const PRECACHE = [
   "/js/map.js",
   "/js/markdown.js",
   "/js/offline.js",
+  "/js/outbox_store.js",
   "/js/places.js",
   "/js/push.js",
   "/js/schools.js",
@@ -45,6 +46,7 @@ const PRECACHE = [
   "/js/screens/route.js",
   "/js/screens/safeplace.js",
   "/js/screens/staff.js",
+  "/js/screens/survey.js",
   "/js/strings.js",
   "/js/tiers.js",
   "/js/version.js",
@@ -58,7 +60,7 @@ const MAP_ASSETS = [
 ];
 
 const NEVER_CACHE = [/^\/js\/staff\//, /^\/api\/v1\/admin\//, /^\/api\/v1\/auth\//, /^\/api\/v1\/me$/];
-const DIRECTORY = [/^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution|\/gazetteer)?)?$/];
+const DIRECTORY = [/^\/api\/v1\/surveys(\/[a-z0-9-]+)?$/, /^\/api\/v1\/services$/, /^\/api\/v1\/messages$/, /^\/api\/v1\/areas(\/[^/]+(\/streets|\/attribution|\/gazetteer)?)?$/];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -181,6 +183,17 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith(shellFirst(event));
+});
+
+// ---- Survey answers kept while offline (Background Sync where the browser has it) -------------------------
+importScripts("/js/outbox_store.js");
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== self.WayHomeOutbox.SYNC_TAG) return;
+  event.waitUntil((async () => {
+    const outcome = await self.WayHomeOutbox.flush();
+    if (outcome.waiting) throw new Error("still offline"); // the browser retries the sync later
+  })());
 });
 
 // ---- Web Push -------------------------------------------------------------------------------------------

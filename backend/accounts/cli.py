@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import asyncio
+import datetime as dt
 import getpass
 import sys
 from typing import Any

@@ -14,6 +14,7 @@ const screens = {
   about: () => import("./screens/about.js"),
   staff: () => import("./screens/staff.js"),
   "safe-place": () => import("./screens/safeplace.js"),
+  survey: () => import("./screens/survey.js"),
 };
 
 let cleanup = null;
@@ -139,6 +140,26 @@ async function refreshAlerts() {
   }
 }
 
+/** Survey answers saved while offline go on the next open and when the connection comes back (where the browser
+ * has Background Sync the service worker sends them too; the server counts a device once either way). */
+let sending = null;
+function sendWaitingAnswers() {
+  if (!navigator.onLine || !("indexedDB" in window)) return Promise.resolve();
+  sending = sending || flushAnswers().finally(() => (sending = null));
+  return sending;
+}
+
+async function flushAnswers() {
+  try {
+    await import("./outbox_store.js");
+    const outcome = await self.WayHomeOutbox.flush();
+    if (outcome.sent) announce(strings.survey.sentLater(outcome.sent));
+    document.documentElement.dataset.surveyOutbox = String(outcome.waiting);
+  } catch (err) {
+    /* IndexedDB unavailable (private mode): nothing was saved, so nothing to send */
+  }
+}
+
 /** Fill the static shell's text from strings.js (the HTML keeps English as a no-JavaScript fallback). */
 function translateShell() {
   const lookup = (path) => path.split(".").reduce((o, k) => (o ? o[k] : undefined), strings);
@@ -164,6 +185,8 @@ function start() {
   const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1500));
   idle(() => warmOffline());
   idle(() => refreshAlerts());
+  idle(() => sendWaitingAnswers());
+  window.addEventListener("online", () => sendWaitingAnswers());
 }
 
 start();

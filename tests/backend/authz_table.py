@@ -566,7 +566,12 @@ async def _free_text(ctx: Ctx, which: str) -> Call:
     from backend.surveys.models import SurveyFreeText
 
     item = await SurveyFreeText.create(
-        survey="travel-home", window_id=1, area=_area(which), question="other", text="test fixture", month="2026-01"
+        survey="travel-home",
+        window_id=1,
+        area=_area(which),
+        question="other",
+        text="test fixture",
+        month="2026-01",
     )
     return Call(path_params={"id": item.id}, body={"decision": "approve"})
 
@@ -578,8 +583,25 @@ def _free_text_filtered(response: httpx.Response, call: Call) -> bool:
 ROWS += [
     Row("GET", "/api/v1/admin/surveys", roles={"officer", "editor"}, scoped=False),
     Row("POST", "/api/v1/admin/surveys/{slug}/windows", roles=EDITOR, prepare=_survey_slug, scoped=False),
-    Row("POST", "/api/v1/admin/surveys/windows/{id:int}/close", roles=EDITOR, prepare=_survey_window, scoped=False),
-    Row("GET", "/api/v1/admin/surveys/windows/{id:int}/report", roles={"officer", "editor"}, prepare=_survey_window),
-    Row("GET", "/api/v1/admin/surveys/free-text", roles=EDITOR, prepare=_free_text, other_ok=_free_text_filtered),
+    Row(
+        "POST",
+        "/api/v1/admin/surveys/windows/{id:int}/close",
+        roles=EDITOR,
+        prepare=_survey_window,
+        scoped=False,
+    ),
+    Row(
+        "GET",
+        "/api/v1/admin/surveys/windows/{id:int}/report",
+        roles={"officer", "editor"},
+        prepare=_survey_window,
+    ),
+    Row(
+        "GET",
+        "/api/v1/admin/surveys/free-text",
+        roles=EDITOR,
+        prepare=_free_text,
+        other_ok=_free_text_filtered,
+    ),
     Row("POST", "/api/v1/admin/surveys/free-text/{id:int}", roles=EDITOR, prepare=_free_text),
 ]

@@ -105,7 +105,9 @@ GOOD_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/admin/invitations"): USER,
     ("PATCH", "/api/v1/admin/users/{id}"): {"display_name": "Renamed", "schools": [SCHOOL]},
     ("POST", "/api/v1/surveys/{slug}/responses"): {
-        "answers": {"feel_safe": 3, "travel_with": "friends"}, "device": "d" * 43, "area": "north-london-demo",
+        "answers": {"feel_safe": 3, "travel_with": "friends"},
+        "device": "d" * 43,
+        "area": "north-london-demo",
         "tier": "14-17",
     },
     ("POST", "/api/v1/admin/surveys/{slug}/windows"): {"opens_on": "2099-01-01", "closes_on": "2099-06-30"},
@@ -232,12 +234,22 @@ async def _objects(client: httpx.AsyncClient) -> dict[str, str]:
     )  # fmt: skip
     window = await client.post(
         "/api/v1/admin/surveys/travel-home/windows",
-        json={"opens_on": london_today().isoformat(), "closes_on": (london_today() + dt.timedelta(days=30)).isoformat()},
+        json={
+            "opens_on": london_today().isoformat(),
+            "closes_on": (london_today() + dt.timedelta(days=30)).isoformat(),
+        },
     )
     assert window.status_code == 201, window.text
     from backend.surveys.models import SurveyFreeText
 
-    held = await SurveyFreeText.create(survey="travel-home", window_id=window.json()["id"], area="southwark", question="q", text="t", month="2026-12")
+    held = await SurveyFreeText.create(
+        survey="travel-home",
+        window_id=window.json()["id"],
+        area="southwark",
+        question="q",
+        text="t",
+        month="2026-12",
+    )
     ids["windows"], ids["free-text"] = str(window.json()["id"]), str(held.id)
     partner = await PartnerWebsite.create(
         name="Fixture youth club", url="https://youth.example.invalid/", area="southwark"

@@ -24,7 +24,9 @@ SCHOOLS = ("101264", "101270", "101285")
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(1, 6).flatmap(
-        lambda cols: st.lists(st.lists(st.integers(0, 40), min_size=cols, max_size=cols), min_size=2, max_size=6)
+        lambda cols: st.lists(
+            st.lists(st.integers(0, 40), min_size=cols, max_size=cols), min_size=2, max_size=6
+        )
     ),
     st.booleans(),
 )
@@ -54,11 +56,18 @@ async def _seed(window: SurveyWindow, months: list[str], *, seed: int = 7) -> li
     for i in range(140):
         rows.append(
             await SurveyResponse.create(
-                survey="travel-home", survey_version=1, window_id=window.id, month=months[i % len(months)],
-                tier=rng.choice(["10-13", "14-17", "14-17", None]), school_urn=rng.choice([*SCHOOLS, SCHOOLS[0], None]),
-                area=AREA, answers={"feel_safe": rng.choice([1, 2, 3, 4, 4, 5, 5]),
-                                    "travel_with": rng.choice(["alone", "friends", "friends", "family"])},
-            )  # fmt: skip
+                survey="travel-home",
+                survey_version=1,
+                window_id=window.id,
+                month=months[i % len(months)],
+                tier=rng.choice(["10-13", "14-17", "14-17", None]),
+                school_urn=rng.choice([*SCHOOLS, SCHOOLS[0], None]),
+                area=AREA,
+                answers={
+                    "feel_safe": rng.choice([1, 2, 3, 4, 4, 5, 5]),
+                    "travel_with": rng.choice(["alone", "friends", "friends", "family"]),
+                },
+            )
         )
     return rows
 
@@ -75,7 +84,9 @@ def _published(report: dict[str, object]) -> list[int]:
 async def test_an_open_survey_shows_only_finished_months(client: httpx.AsyncClient) -> None:
     today = london_today()
     start = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
-    window = await SurveyWindow.create(survey="travel-home", opens_on=start, closes_on=today + dt.timedelta(days=20))
+    window = await SurveyWindow.create(
+        survey="travel-home", opens_on=start, closes_on=today + dt.timedelta(days=20)
+    )
     this_month = today.strftime("%Y-%m")
     await _seed(window, [start.strftime("%Y-%m"), this_month])
     await login_as(client, role="officer", areas=(AREA,))
@@ -87,10 +98,14 @@ async def test_an_open_survey_shows_only_finished_months(client: httpx.AsyncClie
     assert feel["answered"][0] == 70 and feel["answered_total"] is None
     by_school = await client.get(url, params={"area": AREA, "by": "school"})
     assert by_school.status_code == 409
-    assert by_school.json()["error"]["message"].startswith("Results by school are shown after the survey closes on ")
+    assert by_school.json()["error"]["message"].startswith(
+        "Results by school are shown after the survey closes on "
+    )
 
 
-async def test_closed_survey_reports_agree_on_screen_in_csv_and_with_each_other(client: httpx.AsyncClient) -> None:
+async def test_closed_survey_reports_agree_on_screen_in_csv_and_with_each_other(
+    client: httpx.AsyncClient,
+) -> None:
     today = london_today()
     window = await SurveyWindow.create(
         survey="travel-home", opens_on=today - dt.timedelta(days=90), closes_on=today - dt.timedelta(days=1)
@@ -98,7 +113,9 @@ async def test_closed_survey_reports_agree_on_screen_in_csv_and_with_each_other(
     rows = await _seed(window, [(today - dt.timedelta(days=60)).strftime("%Y-%m")])
     await login_as(client, role="officer", areas=(AREA,))
     url = f"/api/v1/admin/surveys/windows/{window.id}/report"
-    reports = {by: (await client.get(url, params={"area": AREA, "by": by})).json() for by in ("school", "tier")}
+    reports = {
+        by: (await client.get(url, params={"area": AREA, "by": by})).json() for by in ("school", "tier")
+    }
     school = reports["school"]
     assert [c["label"] for c in school["columns"]][-1] == "School not given"
     assert "Coppetts Wood Primary School" in [c["label"] for c in school["columns"]]
@@ -116,13 +133,15 @@ async def test_closed_survey_reports_agree_on_screen_in_csv_and_with_each_other(
                 for c, value in enumerate(row["cells"]):
                     assert value is None or value >= MIN_COUNT, (by, q["id"], r, c)
             # a total shared by two breakdowns is the same in both, so neither can unlock the other
-            other = next(x for x in reports["tier" if by == "school" else "school"]["questions"] if x["id"] == q["id"])
+            other = next(
+                x for x in reports["tier" if by == "school" else "school"]["questions"] if x["id"] == q["id"]
+            )
             assert [row["total"] for row in q["rows"]] == [row["total"] for row in other["rows"]]
             assert cols == len(q["answered"])
     hidden = sum(q["hidden_cells"] for q in school["questions"])
     assert hidden > 0  # the seeded data has small cells, so the test exercises suppression
     exported = await client.get(url, params={"area": AREA, "by": "school", "format": "csv"})
-    assert exported.headers["content-disposition"].startswith("attachment; filename=\"travel-home-")
+    assert exported.headers["content-disposition"].startswith('attachment; filename="travel-home-')
     table = list(csv.reader(io.StringIO(exported.text)))
     assert table[0][:2] == ["Question", "Answer"] and table[0][-1] == "Total"
     numbers = sorted(int(v) for line in table[1:] for v in line[2:] if v != "hidden")

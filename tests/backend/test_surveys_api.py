@@ -101,7 +101,9 @@ async def test_a_map_pin_is_kept_only_as_its_100_metre_square(client: httpx.Asyn
     assert kept == grid_cell(51.6023, -0.1411)
     easting, northing = (int(v) for v in kept.split(":"))
     assert easting % 100 == 0 and northing % 100 == 0 and "51.6023" not in str(kept)
-    outside = await client.post(URL, json=body(answers={"feel_safe": 2, "where_unsafe": {"lat": 51.47, "lon": -0.07}}))
+    outside = await client.post(
+        URL, json=body(answers={"feel_safe": 2, "where_unsafe": {"lat": 51.47, "lon": -0.07}})
+    )
     assert outside.status_code == 422
     assert outside.json()["error"]["message"].startswith("That place is outside the area this survey covers.")
     assert await SurveyResponse.all().count() == 1
@@ -198,7 +200,8 @@ async def test_editors_open_and_close_a_survey_period(client: httpx.AsyncClient)
     }
     for bad in ("2026-02-30", "２０２６-01-01", "9999-12-31", "2026-1-1"):
         response = await client.post(
-            "/api/v1/admin/surveys/local-attitudes/windows", json={"opens_on": bad, "closes_on": dates["closes_on"]}
+            "/api/v1/admin/surveys/local-attitudes/windows",
+            json={"opens_on": bad, "closes_on": dates["closes_on"]},
         )
         assert response.status_code == 422, bad
     listed = (await client.get("/api/v1/admin/surveys")).json()
@@ -217,10 +220,17 @@ async def test_editors_open_and_close_a_survey_period(client: httpx.AsyncClient)
     ]  # fmt: skip
 
 
-async def test_free_text_waits_for_an_editor_and_a_removed_answer_is_erased(client: httpx.AsyncClient) -> None:
+async def test_free_text_waits_for_an_editor_and_a_removed_answer_is_erased(
+    client: httpx.AsyncClient,
+) -> None:
     window = await open_travel_survey()
     held = await SurveyFreeText.create(
-        survey="travel-home", window_id=window.id, area=AREA, question="other", text="near the chicken shop", month="2026-12"
+        survey="travel-home",
+        window_id=window.id,
+        area=AREA,
+        question="other",
+        text="near the chicken shop",
+        month="2026-12",
     )
     await login_as(client, role="editor", areas=(AREA,))
     queue = (await client.get("/api/v1/admin/surveys/free-text")).json()["items"]
@@ -236,13 +246,24 @@ async def test_answers_go_24_months_after_their_period_closed(client: httpx.Asyn
 
     today = london_today()
     old = await SurveyWindow.create(
-        survey="travel-home", opens_on=today - dt.timedelta(days=800), closes_on=today - dt.timedelta(days=731)
+        survey="travel-home",
+        opens_on=today - dt.timedelta(days=800),
+        closes_on=today - dt.timedelta(days=731),
     )
     recent = await open_travel_survey()
     for window in (old, recent):
         await SurveyResponse.create(
-            survey="travel-home", survey_version=1, window_id=window.id, month="2024-01", area=AREA, answers={}
+            survey="travel-home",
+            survey_version=1,
+            window_id=window.id,
+            month="2024-01",
+            area=AREA,
+            answers={},
         )
         await SurveyDevice.create(token_hash=f"{window.id:064d}", window_id=window.id)
-    assert await purge_expired(today=today) == {"survey_answers": 1, "survey_devices": 1, "survey_free_text": 0}
+    assert await purge_expired(today=today) == {
+        "survey_answers": 1,
+        "survey_devices": 1,
+        "survey_free_text": 0,
+    }
     assert [r.window_id for r in await SurveyResponse.all()] == [recent.id]

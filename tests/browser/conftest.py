@@ -58,22 +58,31 @@ def _run_in_thread(coro_factory: Any) -> Any:
     return result.get("value")
 
 
-def create_staff_account(settings: Settings, **kwargs: Any) -> tuple[str, str]:
-    """Create a staff user directly in the test database before the server starts; returns (email, password)."""
+def run_in_database(settings: Settings, work: Any) -> Any:
+    """Run `await work()` against the test database from outside the server (before it starts, or reading what
+    it stored): its own thread, loop and Tortoise connection."""
     from tortoise import Tortoise
 
     from backend.db import tortoise_config
-    from tests.support.staff import TEST_PASSWORD, create_user
 
-    async def go() -> str:
+    async def go() -> Any:
         await Tortoise.init(config=tortoise_config(settings.database_url))
         try:
-            user = await create_user(**kwargs)
-            return str(user.email)
+            return await work()
         finally:
             await Tortoise.close_connections()
 
-    return str(_run_in_thread(go)), TEST_PASSWORD
+    return _run_in_thread(go)
+
+
+def create_staff_account(settings: Settings, **kwargs: Any) -> tuple[str, str]:
+    """Create a staff user directly in the test database before the server starts; returns (email, password)."""
+    from tests.support.staff import TEST_PASSWORD, create_user
+
+    async def make() -> str:
+        return str((await create_user(**kwargs)).email)
+
+    return str(run_in_database(settings, make)), TEST_PASSWORD
 
 
 @pytest.fixture

@@ -67,7 +67,9 @@ async def list_surveys(request: Request) -> JSONResponse:
             {**survey.json(), "windows": [_window_json(w, answers=counts[w.id], today=today) for w in mine]}
         )
     held_query = SurveyFreeText.filter(status="held")
-    held = await (held_query if staff.is_admin else held_query.filter(area__in=sorted(staff.area_slugs))).count()
+    held = await (
+        held_query if staff.is_admin else held_query.filter(area__in=sorted(staff.area_slugs))
+    ).count()
     return JSONResponse({"surveys": out, "free_text_held": held, "breakdowns": list(BREAKDOWNS)})
 
 

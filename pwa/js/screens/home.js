@@ -12,6 +12,7 @@ export function render(main) {
       h("li", {}, h("a", { class: "button primary big", href: "#/haven", text: S.havenCta })),
       h("li", {}, h("a", { class: "button big", href: "#/route", text: S.routeCta })),
       h("li", {}, h("a", { class: "button big", href: "#/age", text: S.ageCta })),
-      h("li", {}, h("a", { class: "button secondary big", href: "#/parents", text: S.parentsCta }))),
+      h("li", {}, h("a", { class: "button secondary big", href: "#/parents", text: S.parentsCta })),
+      h("li", {}, h("a", { class: "button secondary big", href: "#/survey", text: S.surveyCta }))),
   );
 }

@@ -25,6 +25,7 @@ export const SECTIONS = [
   { key: "insights", roles: ["officer", "admin"], load: () => import("./insights.js") },
   { key: "review", roles: ["officer", "admin"], load: () => import("./quarterly.js") },
   { key: "performance", roles: ["officer", "admin"], load: () => import("./performance.js") },
+  { key: "surveys", roles: STAFF, load: () => import("./surveys.js") },
   { key: "websites", roles: STAFF, load: () => import("./websites.js") },
 ];
 

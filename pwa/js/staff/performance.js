@@ -4,52 +4,12 @@
 import { h, clear, status, monthOrDate } from "../dom.js";
 import { getJson, query, areas as fetchAreas, areaList } from "../api.js";
 import { strings } from "../strings.js";
+import { loadUPlot, table, chartBox, drawLines as drawChart } from "./charts.js";
 
 const T = strings.performance;
-// Distinct colours with different dash patterns, so lines differ without colour too.
-const LINES = [
-  { stroke: "#1d4ed8", dash: [] }, { stroke: "#b45309", dash: [8, 4] },
-  { stroke: "#047857", dash: [2, 3] }, { stroke: "#7c3aed", dash: [10, 3, 2, 3] },
-];
-
-let uPlotModule = null;
-async function loadUPlot() {
-  if (!uPlotModule) {
-    document.head.append(h("link", { rel: "stylesheet", href: "/vendor/uplot/uPlot.min.css" }));
-    uPlotModule = (await import("/vendor/uplot/uPlot.esm.js")).default;
-  }
-  return uPlotModule;
-}
-
+const drawLines = (uPlot, box, months, series) => drawChart(uPlot, box, months, series, { xLabel: T.month });
 const figure = (v) => (v === null || v === undefined ? T.noFigure : String(v));
 const devices = (v) => (v === null || v === undefined ? T.fewer : String(v));
-const monthStart = (m) => Date.UTC(+m.slice(0, 4), +m.slice(5, 7) - 1, 1) / 1000;
-
-function table(caption, head, rows) {
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": caption },
-    h("table", { class: "review-table" }, h("caption", { text: caption }),
-      h("thead", {}, h("tr", {}, head.map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, rows)));
-}
-
-function chartBox(label) {
-  // The chart is a picture of the table next to it; screen readers read the table.
-  return h("div", { class: "chart no-print-break", role: "img", "aria-label": label });
-}
-
-function drawLines(uPlot, box, months, series) {
-  const width = Math.max(280, Math.min(720, box.clientWidth || 360));
-  const data = [months.map(monthStart), ...series.map((s) => s.counts)];
-  return new uPlot({
-    width, height: 220,
-    series: [{ label: T.month }, ...series.map((s, i) => ({ label: s.name, stroke: LINES[i % LINES.length].stroke,
-      dash: LINES[i % LINES.length].dash, width: 2, spanGaps: false, points: { show: false } }))],
-    axes: [{}, { size: 40 }],
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, Math.ceil(max * 1.1))] } },
-    legend: { show: true, live: false },
-    cursor: { show: false },
-  }, data, box);
-}
 
 function knifeSection(knife, uPlot) {
   const parts = [h("h3", { text: T.knifeTitle }),
