@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,12 @@ import numpy as np
 from routing.build import META_FILE, RISK_FILE
 from routing.risk import PLAN_POINT_CATEGORIES, RiskConfig, recency_weights
 from routing.surface import (
+    OFFICER_LAYERS,
     Layer,
     Surface,
     SurfacePolicy,
     compose,
+    grid_count_layer,
     load_surface,
     lsoa_count_layer,
     point_layer,
@@ -109,9 +111,11 @@ def build_surface(
     aggregates: dict[str, tuple[dict[str, float], str, str]],
     policy: SurfacePolicy,
     config: RiskConfig,
+    perceived: Any = None,
 ) -> Surface:
     """Pack layers + imported police.uk points (an imported month replaces the pack's copy of that month) +
-    aggregate LSOA layers. CPU work: call it in a thread."""
+    aggregate LSOA layers + the survey's perceived-safety squares (`backend.surveys.perceived.Squares`, used only
+    when the policy turns it on). CPU work: call it in a thread."""
     layers, edge_lsoa = pack_layers(build_dir)
     if imported:
         imported_months = {m for m, *_ in imported}
@@ -136,7 +140,36 @@ def build_surface(
                     last_month=last,
                 )
             )
+    if perceived is not None and perceived.counts:
+        layers.append(
+            grid_count_layer(
+                router.graph,
+                key="perceived_grid",
+                cells=perceived.counts,
+                cell_m=100.0,
+                first_month=perceived.first_month,
+                last_month=perceived.last_month,
+            )
+        )
     return compose(layers, n_edges=router.graph.n_edges, policy=policy)
+
+
+async def surface_inputs(*, settings: Any, area: Any, router: Any) -> dict[str, Any]:
+    """Everything a surface is built from, read from the database (then build_surface in a thread)."""
+    from backend.surveys import perceived
+    from partnership.service import crime_points
+
+    points = await crime_points(area=area.slug, categories=list(PLAN_POINT_CATEGORIES))
+    on = await perceived.is_on(area=area.slug)
+    return {
+        "area": area,
+        "build_dir": Path(settings.build_dir) / area.slug,
+        "imported": [(p.month, p.category, p.lat, p.lon) for p in points],
+        "aggregates": await _aggregates(area.slug, router.config),
+        "perceived": await perceived.squares(area=area.slug),
+        "policy": replace(policy_for(settings), officer_layers_on=OFFICER_LAYERS if on else frozenset()),
+        "config": router.config,
+    }
 
 
 async def _aggregates(area: str, config: RiskConfig) -> dict[str, tuple[dict[str, float], str, str]]:
@@ -164,22 +197,9 @@ async def publish(*, settings: Any, area: Any, router: Any, sync: SurfaceSync) -
     from tortoise.transactions import in_transaction
 
     from partnership.models import SurfaceRevision
-    from partnership.service import crime_points
 
-    config = router.config
-    points = await crime_points(area=area.slug, categories=list(PLAN_POINT_CATEGORIES))
-    imported = [(p.month, p.category, p.lat, p.lon) for p in points]
-    aggregates = await _aggregates(area.slug, config)
-    surface = await asyncio.to_thread(
-        build_surface,
-        router,
-        area=area,
-        build_dir=Path(settings.build_dir) / area.slug,
-        imported=imported,
-        aggregates=aggregates,
-        policy=policy_for(settings),
-        config=config,
-    )
+    inputs = await surface_inputs(settings=settings, area=area, router=router)
+    surface = await asyncio.to_thread(build_surface, router, **inputs)
     async with in_transaction() as conn:
         row = await SurfaceRevision.select_for_update().using_db(conn).get_or_none(area=area.slug)
         if row is None:

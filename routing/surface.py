@@ -30,7 +30,11 @@ DEFAULT_LAYER_WEIGHTS: Mapping[str, float] = {
     "ambulance_lsoa": 0.2,
     "transport_lsoa": 0.2,
     "istv_lsoa": 0.2,
+    # young people's survey pins: how unsafe a place *feels*, not recorded crime; a stated prior, lower than any
+    # crime layer, and only when an officer turns it on for the area (issue 16 item 4)
+    "perceived_grid": 0.1,
 }
+OFFICER_LAYERS = frozenset({"perceived_grid"})
 SHARED_LAYERS = frozenset({"ambulance_lsoa", "transport_lsoa", "istv_lsoa"})
 LAYER_LABELS: Mapping[str, str] = {
     "mps_lsoa": "Metropolitan Police recorded crime by LSOA",
@@ -38,6 +42,7 @@ LAYER_LABELS: Mapping[str, str] = {
     "ambulance_lsoa": "London Ambulance Service assault calls by LSOA",
     "transport_lsoa": "TfL / British Transport Police offences by LSOA",
     "istv_lsoa": "Emergency department assault attendances (ISTV)",
+    "perceived_grid": "Where young people told our survey they feel unsafe (100 m squares, 10 or more answers)",
 }
 
 
@@ -49,7 +54,7 @@ class Layer:
     values: FloatArray
     first_month: str
     last_month: str
-    kind: str = "counts"  # counts | points | shared
+    kind: str = "counts"  # counts | points | shared | perceived
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class SurfacePolicy:
     max_point_age_months: int = 24
     allow_shared: bool = False
     risk_cap: float = 6.0
+    officer_layers_on: frozenset[str] = frozenset()  # officer-controlled layers turned on for this area
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ def _why_not(layer: Layer, policy: SurfacePolicy, today: dt.date) -> str:
         return f"older than {policy.max_point_age_months} months"
     if layer.key in SHARED_LAYERS and not policy.allow_shared:
         return "the partnership's data-sharing setting does not allow it"
+    if layer.key in OFFICER_LAYERS and layer.key not in policy.officer_layers_on:
+        return "officers have not turned it on for this area"
     return ""
 
 
@@ -179,3 +187,24 @@ def lsoa_count_layer(
     dens = lsoa_street_density(graph, edge_lsoa=edge_lsoa, lsoa_weight=counts)
     kind = "shared" if key in SHARED_LAYERS else "counts"
     return Layer(key, normalise(dens, length_m=graph.length_m), first_month, last_month, kind=kind)
+
+
+def grid_count_layer(
+    graph: StreetGraph,
+    *,
+    key: str,
+    cells: Mapping[tuple[int, int], float],
+    cell_m: float,
+    first_month: str,
+    last_month: str,
+) -> Layer:
+    """Counts per grid square (south-west corner in EPSG:27700 metres) on the streets whose midpoint is inside."""
+    src = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+    mid_x = (graph.node_x[src] + graph.node_x[graph.indices]) / 2.0
+    mid_y = (graph.node_y[src] + graph.node_y[graph.indices]) / 2.0
+    col = (np.floor(mid_x / cell_m) * cell_m).astype(np.int64)
+    row = (np.floor(mid_y / cell_m) * cell_m).astype(np.int64)
+    values = np.zeros(graph.n_edges)
+    for (east, north), count in cells.items():
+        values[(col == east) & (row == north)] = float(count)
+    return Layer(key, normalise(values, length_m=graph.length_m), first_month, last_month, kind="perceived")

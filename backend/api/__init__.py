@@ -37,6 +37,7 @@ from backend.api.admin import insights as admin_insights
 from backend.api.admin import messages as admin_messages
 from backend.api.admin import notices as admin_notices
 from backend.api.admin import partnership as admin_partnership
+from backend.api.admin import perceived as admin_perceived
 from backend.api.admin import performance as admin_performance
 from backend.api.admin import review as admin_review
 from backend.api.admin import safe_places as admin_safe_places
@@ -80,6 +81,7 @@ MODULES = (
     admin_review,
     admin_performance,  # i16: the plan's performance dashboard
     admin_surveys,  # i16: survey periods, suppressed reports, free-text review
+    admin_perceived,  # i16: the survey's perceived-safety layer for routing
 )
 
 

@@ -69,3 +69,15 @@ class SurveyFreeText(Model):
 
     class Meta:
         table = "surveys_free_text"
+
+
+class PerceivedLayer(Model):
+    """Whether an area's officers feed the survey's 'where I feel unsafe' squares into routing (off by default)."""
+
+    area = fields.CharField(max_length=64, primary_key=True)
+    enabled = fields.BooleanField(default=False)
+    changed_by_id = fields.IntField(null=True)
+    changed_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "surveys_perceived_layer"

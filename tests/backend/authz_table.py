@@ -576,6 +576,10 @@ async def _free_text(ctx: Ctx, which: str) -> Call:
     return Call(path_params={"id": item.id}, body={"decision": "approve"})
 
 
+async def _perceived_off(ctx: Ctx, which: str) -> Call:
+    return Call(query={"area": _area(which)}, body={"enabled": False})
+
+
 def _free_text_filtered(response: httpx.Response, call: Call) -> bool:
     return all(item["area"] == OWN_AREA for item in response.json()["items"])
 
@@ -604,4 +608,6 @@ ROWS += [
         other_ok=_free_text_filtered,
     ),
     Row("POST", "/api/v1/admin/surveys/free-text/{id:int}", roles=EDITOR, prepare=_free_text),
+    Row("GET", "/api/v1/admin/surveys/perceived", roles={"officer"}, prepare=_area_query),
+    Row("PUT", "/api/v1/admin/surveys/perceived", roles={"officer"}, prepare=_perceived_off),
 ]

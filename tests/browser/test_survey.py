@@ -202,3 +202,47 @@ async def test_an_editor_opens_a_survey_and_reads_suppressed_results(
         await screenshot(page, "staff-surveys")
         assert not errors, errors
         await context.close()
+
+
+async def test_an_officer_sees_where_young_people_feel_unsafe_and_adds_it_to_routes(
+    browser: Any, settings: Settings
+) -> None:
+    from backend.surveys.service import grid_cell
+    from tests.browser.conftest import create_staff_account
+    from tests.support.staff import sign_in_page
+
+    square = grid_cell(51.6023, -0.1411)  # a street corner in the demo area (a test fixture: made-up answers)
+
+    async def work() -> None:
+        from backend.api.surveys import london_today
+        from backend.surveys.models import SurveyResponse, SurveyWindow
+
+        today = london_today()
+        window = await SurveyWindow.create(
+            survey="travel-home", opens_on=today - dt.timedelta(days=40), closes_on=today
+        )
+        for _ in range(11):
+            await SurveyResponse.create(
+                survey="travel-home", survey_version=1, window_id=window.id, month=today.strftime("%Y-%m"),
+                area=AREA, answers={"feel_safe": 2, "where_unsafe": square},
+            )  # fmt: skip
+
+    run_in_database(settings, work)
+    email, password = create_staff_account(settings, role="officer", areas=(AREA,), schools=())
+    with live_server(settings) as base:
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        await sign_in_page(page, email, password)
+        await page.goto("/#/staff/surveys")
+        await page.wait_for_selector(".perceived .survey-map canvas, .perceived .survey-map path")
+        text = await page.inner_text(".perceived")
+        assert "One square, from answers sent in" in text
+        assert "This is not part of the safer routes in this area." in text
+        assert "sample school routes through these squares" in text
+        assert not await axe_violations(page)
+        await page.locator(".perceived").scroll_into_view_if_needed()
+        await screenshot(page, "staff-perceived-layer")
+        await page.click("#perceived-toggle")
+        await page.wait_for_selector("text=Added. New routes now take it into account.")
+        assert "This is part of the safer routes in this area now." in await page.inner_text(".perceived")
+        await context.close()

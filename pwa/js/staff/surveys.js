@@ -116,6 +116,58 @@ async function freeText(root) {
   }
 }
 
+async function perceivedSection(root, slugs, areaName) {
+  const box = h("section", { class: "perceived" }, h("h3", { text: T.perceivedTitle }), h("p", { class: "hint", text: T.perceivedIntro }));
+  root.append(box);
+  const select = h("select", { id: "perceived-area" }, slugs.map((a) => h("option", { value: a, text: areaName(a) })));
+  const body = h("div", { "aria-live": "polite" });
+  box.append(h("div", { class: "field" }, h("label", { for: "perceived-area", text: T.area }), select), body);
+  async function show(message) {
+    clear(body).append(status(strings.loading));
+    let data;
+    try {
+      data = await getJson(`/api/v1/admin/surveys/perceived?${query({ area: select.value })}`, { cache: "no-store" });
+    } catch (err) {
+      clear(body).append(status(err.message, "error"));
+      return;
+    }
+    clear(body);
+    if (message) body.append(status(message, "ok"));
+    body.append(h("p", { text: data.enabled ? T.perceivedOn : T.perceivedOff }), h("p", { text: data.message }));
+    if (data.squares.length) {
+      body.append(h("p", { class: "hint", text: T.perceivedSquares(data.squares.length, monthOrDate(data.from), monthOrDate(data.to)) }));
+      const mapBox = h("div", { class: "survey-map" });
+      body.append(mapBox);
+      const { createMap } = await import("../map.js");
+      const view = await createMap(mapBox, { label: T.perceivedMap, area: select.value });
+      await view.setArea(select.value);
+      const dLat = 100 / 111320;
+      for (const sq of data.squares) {
+        const dLon = dLat / Math.cos((sq.lat * Math.PI) / 180);
+        view.L.rectangle([[sq.lat - dLat / 2, sq.lon - dLon / 2], [sq.lat + dLat / 2, sq.lon + dLon / 2]],
+          { color: "#7c3aed", weight: 2, fillOpacity: 0.35 }).bindTooltip(T.perceivedAnswers(sq.answers)).addTo(view.layers.hotspots);
+      }
+      body.append(table(T.perceivedTable, [T.perceivedWhere, T.answersHead], data.squares.map((sq) =>
+        h("tr", {}, h("th", { scope: "row", text: `${sq.lat.toFixed(4)}, ${sq.lon.toFixed(4)}` }), h("td", { text: String(sq.answers) })))));
+    }
+    const toggle = h("button", { type: "button", class: data.enabled ? "button secondary" : "button primary", id: "perceived-toggle",
+      text: data.enabled ? T.turnOff : T.turnOn, disabled: !data.squares.length && !data.enabled });
+    toggle.addEventListener("click", async () => {
+      toggle.disabled = true;
+      try {
+        await api(`/api/v1/admin/surveys/perceived?${query({ area: select.value })}`, { method: "PUT", body: { enabled: !data.enabled } });
+        show(data.enabled ? T.turnedOff : T.turnedOn);
+      } catch (err) {
+        body.append(status(err.message, "error"));
+        toggle.disabled = false;
+      }
+    });
+    body.append(h("p", {}, toggle));
+  }
+  select.addEventListener("change", () => show());
+  await show();
+}
+
 export async function render(root, { me }) {
   const roles = me.roles || [];
   const editor = roles.includes("editor") || roles.includes("admin");
@@ -148,6 +200,7 @@ export async function render(root, { me }) {
     const resultsSection = h("section", {}, h("h3", { text: T.resultsTitle }), periods.length ? form : h("p", { text: T.noResults }), box);
     root.append(resultsSection, list);
     if (editor) await freeText(root);
+    if (roles.includes("officer") || roles.includes("admin")) await perceivedSection(root, slugs, areaName);
     async function show() {
       const params = { area: areaSelect.value, by: bySelect.value };
       const url = `/api/v1/admin/surveys/windows/${periodSelect.value}/report`;
