@@ -100,5 +100,17 @@ def performance_pdf(dashboard: dict[str, Any], *, printed_on: dt.date | None = N
         ],
         (40, 40, 50, 50),
     )
+    for trend in dashboard.get("surveys", []):
+        _heading(pdf, f"Survey: {trend['survey']}")
+        _text(pdf, f"Young people who said they feel safe (4 or 5 out of 5): {trend['question']}")
+        _table(
+            pdf,
+            ["Month", "Feel safe"],
+            [
+                [m["month"], NO_FIGURE if m["feel_safe_pct"] is None else f"{m['feel_safe_pct']}%"]
+                for m in trend["months"]
+            ],
+            (40, 60),
+        )
     _text(pdf, dashboard["caveat"])
     return bytes(pdf.output())

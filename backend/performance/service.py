@@ -146,8 +146,21 @@ async def notices_by_month(*, area: AreaPack, months: list[str]) -> list[dict[st
     ]
 
 
+async def _survey_trends(
+    *, area: str, months: list[str], today: dt.date, content_dir: Any
+) -> list[dict[str, Any]]:
+    from pathlib import Path
+
+    from backend.surveys.definitions import load_surveys
+    from backend.surveys.trends import feeling_safe
+
+    if content_dir is None:
+        return []
+    return await feeling_safe(area=area, months=months, surveys=load_surveys(Path(content_dir)), today=today)
+
+
 async def build_dashboard(
-    *, area: AreaPack, last_months: int, quarter: str | None, today: dt.date
+    *, area: AreaPack, last_months: int, quarter: str | None, today: dt.date, content_dir: Any = None
 ) -> dict[str, Any]:
     """Everything the dashboard and its printable summary show for one area."""
     table = await asyncio.to_thread(read_knife_table, area.path, boroughs=_boroughs(area))
@@ -170,8 +183,12 @@ async def build_dashboard(
             else [],
         },
         "havens": await havens_summary(area=area.slug),
+        "surveys": await _survey_trends(
+            area=area.slug, months=activity_months, today=today, content_dir=content_dir
+        ),
         "notices": await notices_by_month(area=area, months=activity_months),
         "caveat": "Knife crime figures are recorded offences for whole boroughs, published monthly by the "
         "Metropolitan Police; they are not a measure of how safe a street is. A month with no published figure "
-        "is shown as a gap, not as zero. Deliveries count devices; months with fewer than 10 are not shown.",
+        "is shown as a gap, not as zero. Deliveries count devices; months with fewer than 10 are not shown. Survey shares "
+        "are what young people told us, shown for a month only when at least 10 said they feel safe and 10 did not.",
     }

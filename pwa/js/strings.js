@@ -354,6 +354,12 @@ const en = {
   },
   performance: {
     title: "Plan measures",
+    surveyTitle: "How safe young people say they feel",
+    surveyNone: "No survey answers from finished months in this area yet.",
+    surveyHint: "The share of young people who answered 4 or 5 out of 5 (safe or very safe), by finished month. A month is shown only when at least 10 said they feel safe and 10 did not.",
+    feelSafe: "Feel safe",
+    surveyTable: (q) => `Share who feel safe: ${q}`,
+    tooFew: "Too few answers to show",
     intro: "How the plan is doing: knife crime month by month, the latest quarter against the one before and a year before, safe places the council has checked, and the notices sent. Print it or save it as a PDF for the partnership meeting.",
     area: "Area",
     months: "Months shown",

@@ -138,3 +138,41 @@ async def test_the_printable_summary_carries_the_quarter_and_its_source(client: 
     change = now - before
     assert texts[row + 2 : row + 5] == [str(now), str(before), f"+{change}" if change > 0 else str(change)]
     assert "Metropolitan Police" in joined
+
+
+async def test_survey_trends_show_the_share_feeling_safe_only_with_10_on_each_side(
+    client: httpx.AsyncClient,
+) -> None:
+    from backend.surveys.models import SurveyResponse, SurveyWindow
+    from backend.surveys.service import month_of
+
+    today = dt.datetime.now(dt.UTC).date()
+    last = month_of(today.replace(day=1) - dt.timedelta(days=1))
+    before = month_of((today.replace(day=1) - dt.timedelta(days=32)).replace(day=1))
+    window = await SurveyWindow.create(
+        survey="travel-home", opens_on=today - dt.timedelta(days=70), closes_on=today
+    )
+    for month, safe, unsafe in ((last, 12, 13), (before, 14, 4)):  # a test fixture: made-up answers
+        for value, n in ((5, safe), (2, unsafe)):
+            for _ in range(n):
+                await SurveyResponse.create(
+                    survey="travel-home", survey_version=1, window_id=window.id, month=month, area=AREA,
+                    answers={"feel_safe": value},
+                )  # fmt: skip
+    await SurveyResponse.create(  # this month is not finished: never counted
+        survey="travel-home",
+        survey_version=1,
+        window_id=window.id,
+        month=month_of(today),
+        area=AREA,
+        answers={"feel_safe": 5},
+    )
+    await login_as(client, role="officer", areas=(AREA,), schools=())
+    trends = (await client.get(URL, params={"area": AREA})).json()["surveys"]
+    travel = next(t for t in trends if t["question"] == "How safe do you feel on your way home from school?")
+    shares = {m["month"]: m["feel_safe_pct"] for m in travel["months"]}
+    assert shares[last] == round(100 * 12 / 25)
+    assert shares[before] is None  # 4 who do not feel safe would be given away by the share
+    assert month_of(today) not in shares
+    pdf = pdf_texts((await client.get("/api/v1/admin/performance.pdf", params={"area": AREA})).content)
+    assert "Survey: Your way home from school" in pdf and f"{round(100 * 12 / 25)}%" in pdf

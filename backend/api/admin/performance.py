@@ -33,8 +33,9 @@ async def _dashboard(request: Request) -> dict[str, Any]:
     staff = await require_staff(request, roles=ROLES)
     slug = area_in_scope(request, staff)
     months = query_int(request, "months", min=3, max=48, default=24)
-    return await build_dashboard(area=app_state(request).areas[slug], last_months=months,
-                                 quarter=query_quarter(request), today=dt.datetime.now(dt.UTC).date())  # fmt: skip
+    state = app_state(request)
+    return await build_dashboard(area=state.areas[slug], last_months=months, quarter=query_quarter(request),
+                                 today=dt.datetime.now(dt.UTC).date(), content_dir=state.settings.content_dir)  # fmt: skip
 
 
 @doc(

@@ -52,6 +52,22 @@ function noticesSection(notices, uPlot) {
         h("td", { text: devices(n.delivered) }), h("td", { text: devices(n.not_delivered) }))))];
 }
 
+function surveySection(trends, uPlot) {
+  if (!trends || !trends.length) return [h("h3", { text: T.surveyTitle }), h("p", { class: "hint", text: T.surveyNone })];
+  const parts = [h("h3", { text: T.surveyTitle }), h("p", { class: "hint", text: T.surveyHint })];
+  for (const t of trends) {
+    const box = chartBox(T.chartOf(t.question));
+    const months = t.months.map((m) => m.month);
+    requestAnimationFrame(() => {
+      if (uPlot && months.length) drawLines(uPlot, box, months, [{ name: T.feelSafe, counts: t.months.map((m) => m.feel_safe_pct) }]);
+    });
+    parts.push(h("h4", { text: `${t.survey}: ${t.question}` }), box,
+      table(T.surveyTable(t.question), [T.month, T.feelSafe], t.months.slice().reverse().map((m) =>
+        h("tr", {}, h("th", { scope: "row", text: monthOrDate(m.month) }), h("td", { text: m.feel_safe_pct === null ? T.tooFew : `${m.feel_safe_pct}%` })))));
+  }
+  return parts;
+}
+
 export async function render(root, { me }) {
   const served = areaList(await fetchAreas().catch(() => null));
   const slugs = me.areas && me.areas.length ? me.areas : served.map((a) => a.slug);
@@ -84,7 +100,7 @@ export async function render(root, { me }) {
     clear(box).append(h("h2", { class: "print-only", text: `${T.title}: ${data.area_name}` }),
       h("p", { class: "hint", text: data.caveat }),
       ...quarterSection(data.quarter), ...knifeSection(data.knife, uPlot),
-      ...havensSection(data.havens), ...noticesSection(data.notices, uPlot));
+      ...havensSection(data.havens), ...noticesSection(data.notices, uPlot), ...surveySection(data.surveys, uPlot));
   }
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
   printButton.addEventListener("click", () => window.print());
