@@ -158,3 +158,89 @@ async def test_reports_are_only_for_the_officers_own_areas(client: httpx.AsyncCl
     assert response.json()["error"]["message"] == "You are not assigned to this area."
     missing = await client.get("/api/v1/admin/surveys/windows/99999/report", params={"area": "southwark"})
     assert missing.status_code == 404
+
+
+def _equations(
+    report: dict[str, object], qid: str, prefix: str
+) -> tuple[list[dict[str, int]], list[float], set[str]]:
+    """A reader's linear equations from one question's table: every row and column sums to its total.
+    Unknowns are named `prefix:r:c`; a published number is a constant."""
+    q = next(x for x in report["questions"] if x["id"] == qid)  # type: ignore[attr-defined]
+    cols = len(report["columns"])  # type: ignore[arg-type]
+    grid = [[*row["cells"], row["total"]] for row in q["rows"]] + [[*q["answered"], q["answered_total"]]]
+    names: set[str] = set()
+
+    def term(r: int, c: int) -> tuple[str | None, int]:
+        value = grid[r][c]
+        if value is None:
+            name = f"{prefix}:{r}:{c}" if r < len(grid) - 1 or True else ""
+            names.add(name)
+            return name, 0
+        return None, int(value)
+
+    equations: list[dict[str, int]] = []
+    constants: list[float] = []
+    lines = [[(r, c) for c in range(cols)] + [(r, cols)] for r in range(len(grid))]
+    lines += [[(r, c) for r in range(len(grid) - 1)] + [(len(grid) - 1, c)] for c in range(cols + 1)]
+    for line in lines:
+        coeffs: dict[str, int] = {}
+        constant = 0
+        for i, (r, c) in enumerate(line):
+            sign = -1 if i == len(line) - 1 else 1  # cells minus the line's total = 0
+            name, value = term(r, c)
+            if name:
+                coeffs[name] = coeffs.get(name, 0) + sign
+            else:
+                constant -= sign * value
+        if coeffs:
+            equations.append(coeffs)
+            constants.append(constant)
+    return equations, constants, names
+
+
+async def test_two_reports_together_do_not_reveal_a_hidden_cell(client: httpx.AsyncClient) -> None:
+    """By school and by age share the answer totals; with both in hand, no hidden number is determined."""
+    import numpy as np
+
+    today = london_today()
+    window = await SurveyWindow.create(
+        survey="travel-home", opens_on=today - dt.timedelta(days=90), closes_on=today - dt.timedelta(days=1)
+    )
+    await _seed(window, [(today - dt.timedelta(days=60)).strftime("%Y-%m")], seed=11)
+    await login_as(client, role="officer", areas=(AREA,))
+    url = f"/api/v1/admin/surveys/windows/{window.id}/report"
+    school = (await client.get(url, params={"area": AREA, "by": "school"})).json()
+    tier = (await client.get(url, params={"area": AREA, "by": "tier"})).json()
+    checked = 0
+    for qid in ("feel_safe", "travel_with"):
+        eq_a, c_a, names_a = _equations(school, qid, "school")
+        eq_b, c_b, names_b = _equations(tier, qid, "tier")
+        names = sorted(names_a | names_b)
+        if not names:
+            continue
+        matrix = np.array([[e.get(n, 0) for n in names] for e in eq_a + eq_b], dtype=float)
+        rank = np.linalg.matrix_rank(matrix)
+        for i, name in enumerate(names):
+            unit = np.zeros(len(names))
+            unit[i] = 1.0
+            determined = np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank
+            assert not determined, f"{qid}: {name} can be worked out from the two reports"
+            checked += 1
+    assert checked > 0
+
+
+async def test_no_report_csv_or_trend_shows_a_count_from_1_to_9(client: httpx.AsyncClient) -> None:
+    today = london_today()
+    window = await SurveyWindow.create(
+        survey="travel-home", opens_on=today - dt.timedelta(days=90), closes_on=today - dt.timedelta(days=1)
+    )
+    months = [(today - dt.timedelta(days=d)).strftime("%Y-%m") for d in (80, 50, 20)]
+    await _seed(window, months, seed=5)
+    await login_as(client, role="officer", areas=(AREA,))
+    url = f"/api/v1/admin/surveys/windows/{window.id}/report"
+    for by in ("month", "school", "tier"):
+        report = (await client.get(url, params={"area": AREA, "by": by})).json()
+        assert all(v >= MIN_COUNT for v in _published(report)), by
+        exported = (await client.get(url, params={"area": AREA, "by": by, "format": "csv"})).text
+        numbers = [int(v) for line in csv.reader(io.StringIO(exported)) for v in line[2:] if v.isdigit()]
+        assert numbers and all(n >= MIN_COUNT for n in numbers), by
