@@ -27,7 +27,15 @@ from backend.domain_errors import DomainError
 from backend.hotspots.errors import HotspotInvalid
 from backend.insights.errors import CountsInvalid, InsightsNotReady
 from backend.responses import JSONResponse
-from backend.surveys.errors import AnswersInvalid, ReportNotReady, SurveyClosed, SurveyNotFound, WindowInvalid
+from backend.surveys.errors import (
+    AnswersInvalid,
+    DraftInvalid,
+    ReportNotReady,
+    SecondEditorNeeded,
+    SurveyClosed,
+    SurveyNotFound,
+    WindowInvalid,
+)
 
 log = logging.getLogger("wayhome.errors")
 
@@ -127,6 +135,8 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     AnswersInvalid: 422,
     WindowInvalid: 422,
     ReportNotReady: 409,
+    DraftInvalid: 422,
+    SecondEditorNeeded: 409,
 }
 
 

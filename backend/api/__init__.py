@@ -29,6 +29,7 @@ from backend.api.admin import (
     hotspots,
     imports,
     partner_websites,
+    survey_editing,
     users,
     website_audit,
 )
@@ -82,6 +83,7 @@ MODULES = (
     admin_performance,  # i16: the plan's performance dashboard
     admin_surveys,  # i16: survey periods, suppressed reports, free-text review
     admin_perceived,  # i16: the survey's perceived-safety layer for routing
+    survey_editing,  # i16: editors' drafts of survey questions, published by a second editor
 )
 
 

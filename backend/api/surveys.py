@@ -19,8 +19,8 @@ from backend.openapi import doc
 from backend.params import LONDON, query_str, read_json_object
 from backend.responses import JSONResponse
 from backend.state import app_state
-from backend.surveys import service
-from backend.surveys.definitions import AGE_TIERS, Survey, load_surveys
+from backend.surveys import catalogue, service
+from backend.surveys.definitions import AGE_TIERS, Survey
 from backend.surveys.errors import SurveyNotFound
 
 BODY_FIELDS = {"answers", "device", "area", "tier", "school"}
@@ -50,15 +50,20 @@ def london_today() -> dt.date:
     return dt.datetime.now(LONDON).date()
 
 
-def all_surveys(request: Request) -> dict[str, Survey]:
-    return load_surveys(app_state(request).settings.content_dir)
+async def all_surveys(request: Request) -> dict[str, Survey]:
+    return await catalogue.current_surveys(app_state(request).settings.content_dir)
 
 
-def survey_from_path(request: Request) -> Survey:
-    found = all_surveys(request).get(str(request.path_params["slug"]))
+async def survey_from_path(request: Request) -> Survey:
+    found = (await all_surveys(request)).get(str(request.path_params["slug"]))
     if found is None:
         raise SurveyNotFound()
     return found
+
+
+async def asked_in(request: Request, survey: Survey, window: Any) -> Survey:
+    """The questions of the period (the version live when it opened)."""
+    return await catalogue.survey_for_window(app_state(request).settings.content_dir, survey, window)
 
 
 def device_key(secret: str) -> bytes:
@@ -85,24 +90,25 @@ async def list_open(request: Request) -> JSONResponse:
     if area not in app_state(request).areas:
         raise ApiError(404, "unknown_area", "There is no area with that name.")
     today, out = london_today(), []
-    for survey in all_surveys(request).values():
+    for survey in (await all_surveys(request)).values():
         if (survey.areas and area not in survey.areas) or (tier and tier not in survey.tiers):
             continue
         if school and survey.schools and school not in survey.schools:
             continue
         window = await service.current_window(survey=survey, today=today)
         if window is not None:
-            out.append({**survey.json(), "window": _window_json(window)})
+            out.append({**(await asked_in(request, survey, window)).json(), "window": _window_json(window)})
     return JSONResponse({"surveys": out}, headers={"cache-control": "no-cache"})
 
 
 @doc(summary="A survey's questions, and the period it is open (null when it is not open)", tags=["surveys"],
      responses={200: SURVEY_OUT, 404: "error"})  # fmt: skip
 async def get_survey(request: Request) -> JSONResponse:
-    survey = survey_from_path(request)
+    survey = await survey_from_path(request)
     window = await service.current_window(survey=survey, today=london_today())
+    asked = await asked_in(request, survey, window)
     return JSONResponse(
-        {**survey.json(), "window": _window_json(window)}, headers={"cache-control": "no-cache"}
+        {**asked.json(), "window": _window_json(window)}, headers={"cache-control": "no-cache"}
     )
 
 
@@ -115,7 +121,7 @@ async def get_survey(request: Request) -> JSONResponse:
                400: "error", 404: "error", 409: "error", 413: "error", 415: "error", 422: "error", 429: "error"},
 )  # fmt: skip
 async def post_response(request: Request) -> JSONResponse:
-    survey = survey_from_path(request)
+    survey = await survey_from_path(request)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":  # a form post from another site cannot send this without CORS
         raise ApiError(415, "unsupported_media_type", "Send the answers as JSON (application/json).")
@@ -133,9 +139,10 @@ async def post_response(request: Request) -> JSONResponse:
         raise ApiError(422, "missing_area", "Choose your area first.", {"field": "area"})
     state = app_state(request)
     today = london_today()
+    window = await service.current_window(survey=survey, today=today)
     counted = await service.submit(
-        survey=survey,
-        window=await service.current_window(survey=survey, today=today),
+        survey=await asked_in(request, survey, window),
+        window=window,
         respondent=service.Respondent(area=area, tier=tier, school=school),
         answers=body.get("answers"),
         device_token=body.get("device"),

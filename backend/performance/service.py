@@ -151,12 +151,14 @@ async def _survey_trends(
 ) -> list[dict[str, Any]]:
     from pathlib import Path
 
-    from backend.surveys.definitions import load_surveys
+    from backend.surveys.catalogue import current_surveys
     from backend.surveys.trends import feeling_safe
 
     if content_dir is None:
         return []
-    return await feeling_safe(area=area, months=months, surveys=load_surveys(Path(content_dir)), today=today)
+    return await feeling_safe(
+        area=area, months=months, surveys=await current_surveys(Path(content_dir)), today=today
+    )
 
 
 async def build_dashboard(

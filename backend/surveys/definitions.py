@@ -22,7 +22,11 @@ TEXT_MAX = 500
 
 
 class DefinitionError(ValueError):
-    """A survey file that cannot be served; raised at start-up and by the content tests."""
+    """A survey definition that cannot be served: a file (at start-up and in the content tests) or a draft."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)
@@ -90,95 +94,121 @@ class Survey:
         }
 
 
-def _text(data: dict[str, Any], key: str, where: str, *, required: bool = True, limit: int = 400) -> str:
+def _text(data: dict[str, Any], key: str, label: str, *, required: bool = True, limit: int = 400) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-        raise DefinitionError(f"{where}: '{key}' must be text of at most {limit} characters")
+        raise DefinitionError(f"Write {label} (at most {limit} characters).", key)
     return value.strip()
 
 
-def _question(data: Any, *, where: str, free_text: bool) -> Question:
+def _question(data: Any, *, n: int, free_text: bool) -> Question:
+    where = f"Question {n}"
     if not isinstance(data, dict):
-        raise DefinitionError(f"{where}: each question must be an object")
+        raise DefinitionError(f"{where} is empty. Fill it in or remove it.", "questions")
     qid, kind = data.get("id"), data.get("kind")
     if not isinstance(qid, str) or not ID_RE.fullmatch(qid):
-        raise DefinitionError(f"{where}: question id {qid!r} must be lower-case letters, digits and _")
-    where = f"{where} question {qid}"
+        raise DefinitionError(f"{where} needs a short name made of lower-case letters, digits and _.", "id")
     if kind not in KINDS:
-        raise DefinitionError(f"{where}: kind must be one of {', '.join(KINDS)}")
+        raise DefinitionError(f"{where}: choose what kind of answer it takes.", "kind")
     if kind == "text" and not free_text:
-        raise DefinitionError(f'{where}: free-text questions need "free_text": true on the survey')
+        raise DefinitionError(
+            f"{where} asks for a written answer, but written answers are turned off for this survey.", "kind"
+        )
     options: list[Option] = []
     if kind in ("single", "multiple"):
         raw = data.get("options")
         if not isinstance(raw, list) or not 2 <= len(raw) <= 12:
-            raise DefinitionError(f"{where}: give between 2 and 12 options")
+            raise DefinitionError(f"{where}: give between 2 and 12 choices.", "options")
         for o in raw:
             if not isinstance(o, dict) or not isinstance(o.get("id"), str) or not ID_RE.fullmatch(o["id"]):
-                raise DefinitionError(f"{where}: each option needs an id of lower-case letters and _")
-            options.append(Option(o["id"], _text(o, "label", where, limit=120)))
+                raise DefinitionError(
+                    f"{where}: each choice needs a short name of lower-case letters and _.", "options"
+                )
+            options.append(
+                Option(o["id"], _text(o, "label", f"the words of each choice in question {n}", limit=120))
+            )
         if len({o.id for o in options}) != len(options):
-            raise DefinitionError(f"{where}: option ids must be different")
+            raise DefinitionError(
+                f"{where}: two choices have the same words. Make each choice different.", "options"
+            )
+    if not isinstance(data.get("required", False), bool):
+        raise DefinitionError(f"{where}: choose whether it must be answered.", "required")
     low, high = data.get("min", 1), data.get("max", 5)
     if kind == "scale" and not (type(low) is int and type(high) is int and 0 <= low < high <= 10):
-        raise DefinitionError(f"{where}: a scale needs whole numbers 0 <= min < max <= 10")
+        raise DefinitionError(
+            f"{where}: a scale runs between two whole numbers from 0 to 10, lowest first.", "min"
+        )
     return Question(
         id=qid,
         kind=kind,
-        text=_text(data, "text", where, limit=200),
+        text=_text(data, "text", f"the words of question {n}", limit=200),
         required=data.get("required") is True,
         options=tuple(options),
         min=int(low) if kind == "scale" else 1,
         max=int(high) if kind == "scale" else 5,
-        min_label=_text(data, "min_label", where, required=kind == "scale", limit=60),
-        max_label=_text(data, "max_label", where, required=kind == "scale", limit=60),
-        hint=_text(data, "hint", where, required=False, limit=200),
+        min_label=_text(
+            data,
+            "min_label",
+            f"what the lowest number means in question {n}",
+            required=kind == "scale",
+            limit=60,
+        ),
+        max_label=_text(
+            data,
+            "max_label",
+            f"what the highest number means in question {n}",
+            required=kind == "scale",
+            limit=60,
+        ),
+        hint=_text(data, "hint", f"the hint of question {n}", required=False, limit=200),
     )
 
 
 def _strings(
-    data: dict[str, Any], key: str, where: str, allowed: tuple[str, ...] | None = None
+    data: dict[str, Any], key: str, label: str, allowed: tuple[str, ...] | None = None
 ) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise DefinitionError(f"{where}: '{key}' must be a list of text")
+        raise DefinitionError(f"Choose {label} from the list.", key)
     if allowed is not None and not set(value) <= set(allowed):
-        raise DefinitionError(f"{where}: '{key}' may only hold {', '.join(allowed)}")
+        raise DefinitionError(f"Choose {label} from the list.", key)
     return tuple(value)
 
 
-def parse_survey(data: Any, *, path: Path) -> Survey:
-    where = path.name
-    if not isinstance(data, dict) or data.get("slug") != path.stem or not SLUG_RE.fullmatch(path.stem):
-        raise DefinitionError(f"{where}: 'slug' must equal the file name")
+def parse_survey(data: Any, *, slug: str) -> Survey:
+    """One survey definition, from its file or an editor's draft; refused with a sentence an editor can act on."""
+    if not isinstance(data, dict) or data.get("slug") != slug or not SLUG_RE.fullmatch(slug):
+        raise DefinitionError("The survey's short name must equal its file name.", "slug")
     version = data.get("version")
     if type(version) is not int or version < 1:
-        raise DefinitionError(f"{where}: 'version' must be a whole number from 1")
-    free_text = data.get("free_text", False) is True
+        raise DefinitionError("The survey's version must be a whole number from 1.", "version")
+    free_text = data.get("free_text", False)
+    if not isinstance(free_text, bool):
+        raise DefinitionError("Choose whether written answers are allowed.", "free_text")
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list) or not 1 <= len(raw_questions) <= 30:
-        raise DefinitionError(f"{where}: give between 1 and 30 questions")
-    questions = tuple(_question(q, where=where, free_text=free_text) for q in raw_questions)
+        raise DefinitionError("A survey asks between 1 and 30 questions.", "questions")
+    questions = tuple(_question(q, n=i, free_text=free_text) for i, q in enumerate(raw_questions, start=1))
     if len({q.id for q in questions}) != len(questions):
-        raise DefinitionError(f"{where}: question ids must be different")
+        raise DefinitionError("Two questions have the same short name. Give each its own.", "questions")
     if sum(q.kind == "pin" for q in questions) > 1:
-        raise DefinitionError(f"{where}: at most one map question")
+        raise DefinitionError("A survey can have at most one map question.", "questions")
     audience = data.get("audience", {})
     if not isinstance(audience, dict):
-        raise DefinitionError(f"{where}: 'audience' must be an object")
-    tiers = _strings(audience, "tiers", where, AGE_TIERS) or AGE_TIERS
+        raise DefinitionError("Choose who the survey is for.", "audience")
+    tiers = _strings(audience, "tiers", "the age groups", AGE_TIERS) or AGE_TIERS
     return Survey(
-        slug=path.stem,
+        slug=slug,
         version=version,
-        title=_text(data, "title", where, limit=120),
-        intro=_text(data, "intro", where, limit=600),
-        purpose=_text(data, "purpose", where, limit=600),
+        title=_text(data, "title", "the survey's title", limit=120),
+        intro=_text(data, "intro", "the survey's first words to young people", limit=600),
+        purpose=_text(data, "purpose", "what the survey is for", limit=600),
         questions=questions,
         tiers=tiers,
-        areas=_strings(audience, "areas", where),
-        schools=_strings(audience, "schools", where),
+        areas=_strings(audience, "areas", "the areas"),
+        schools=_strings(audience, "schools", "the schools"),
         free_text=free_text,
-        sources=_strings(data, "sources", where),
+        sources=_strings(data, "sources", "the sources"),
     )
 
 
@@ -189,7 +219,9 @@ def load_surveys(content_dir: Path) -> dict[str, Survey]:
     for path in sorted(folder.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            surveys[path.stem] = parse_survey(data, slug=path.stem)
+        except DefinitionError as exc:
+            raise DefinitionError(f"{path.name}: {exc.message}", exc.field) from None
         except ValueError as exc:
             raise DefinitionError(f"{path.name}: not valid JSON ({exc})") from None
-        surveys[path.stem] = parse_survey(data, path=path)
     return surveys

@@ -36,3 +36,17 @@ class WindowInvalid(SurveyError):
 class ReportNotReady(SurveyError):
     def __init__(self, message: str) -> None:
         super().__init__("report_not_ready", message)
+
+
+class SecondEditorNeeded(SurveyError):
+    def __init__(self) -> None:
+        super().__init__(
+            "second_person_needed",
+            "A change to a survey is published by a different editor from the one who wrote it. "
+            "Ask another editor to check and publish it.",
+        )
+
+
+class DraftInvalid(SurveyError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__("invalid_survey", message, {"field": field})

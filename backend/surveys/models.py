@@ -21,6 +21,8 @@ class SurveyWindow(Model):
     closes_on = fields.DateField()
     opened_by_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # the questions' version live when it opened: a change published later applies from the next period
+    survey_version = fields.IntField(null=True)
 
     class Meta:
         table = "surveys_window"
@@ -81,3 +83,23 @@ class PerceivedLayer(Model):
 
     class Meta:
         table = "surveys_perceived_layer"
+
+
+EDITION_STATUSES = ("draft", "published")
+
+
+class SurveyEdition(Model):
+    """An editor's change to a survey's questions: a draft, then (published by a second editor) a new version."""
+
+    id = fields.IntField(primary_key=True)
+    survey = fields.CharField(max_length=64, db_index=True)
+    version = fields.IntField()
+    definition: fields.Field[dict] = fields.JSONField()  # type: ignore[type-arg]
+    status = fields.CharField(max_length=10, default="draft")
+    author_id = fields.IntField(null=True)
+    published_by_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "surveys_edition"

@@ -86,7 +86,11 @@ async def open_window(
             "opens_on",
         )
     return await SurveyWindow.create(
-        survey=survey.slug, opens_on=opens_on, closes_on=closes_on, opened_by_id=staff_id
+        survey=survey.slug,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        opened_by_id=staff_id,
+        survey_version=survey.version,
     )
 
 

@@ -576,6 +576,13 @@ async def _free_text(ctx: Ctx, which: str) -> Call:
     return Call(path_params={"id": item.id}, body={"decision": "approve"})
 
 
+async def _survey_draft(ctx: Ctx, which: str) -> Call:
+    body = {"title": "How you feel", "intro": "Two minutes.", "purpose": "The plan asks.",
+            "questions": [{"id": "safe_day", "kind": "scale", "text": "How safe by day?", "min": 1, "max": 5,
+                           "min_label": "Not safe at all", "max_label": "Very safe"}]}  # fmt: skip
+    return Call(path_params={"slug": "local-attitudes"}, body=body)
+
+
 async def _perceived_off(ctx: Ctx, which: str) -> Call:
     return Call(query={"area": _area(which)}, body={"enabled": False})
 
@@ -608,6 +615,17 @@ ROWS += [
         other_ok=_free_text_filtered,
     ),
     Row("POST", "/api/v1/admin/surveys/free-text/{id:int}", roles=EDITOR, prepare=_free_text),
+    Row("GET", "/api/v1/admin/surveys/{slug}/draft", roles=EDITOR, prepare=_survey_draft, scoped=False),
+    Row("PUT", "/api/v1/admin/surveys/{slug}/draft", roles=EDITOR, prepare=_survey_draft, scoped=False),
+    # 409: the admin wrote no draft yet, or wrote it (a second editor must publish); nothing changes then
+    Row(
+        "POST",
+        "/api/v1/admin/surveys/{slug}/draft/publish",
+        roles=EDITOR,
+        prepare=_survey_draft,
+        scoped=False,
+        ok=(200, 409, 422),
+    ),
     Row("GET", "/api/v1/admin/surveys/perceived", roles={"officer"}, prepare=_area_query),
     Row("PUT", "/api/v1/admin/surveys/perceived", roles={"officer"}, prepare=_perceived_off),
 ]

@@ -112,6 +112,30 @@ GOOD_BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/v1/admin/surveys/{slug}/windows"): {"opens_on": "2099-01-01", "closes_on": "2099-06-30"},
     ("POST", "/api/v1/admin/surveys/free-text/{id}"): {"decision": "approve"},
+    ("PUT", "/api/v1/admin/surveys/{slug}/draft"): {
+        "title": "Your way home",
+        "intro": "Two minutes.",
+        "purpose": "The plan asks.",
+        "audience": {"tiers": ["14-17"]},
+        "questions": [
+            {
+                "id": "feel_safe",
+                "kind": "scale",
+                "text": "How safe?",
+                "min": 1,
+                "max": 5,
+                "min_label": "Not safe",
+                "max_label": "Very safe",
+            },
+            {
+                "id": "with",
+                "kind": "single",
+                "text": "With whom?",
+                "options": [{"id": "alone", "label": "Alone"}, {"id": "friends", "label": "Friends"}],
+            },
+        ],
+    },
+    ("PUT", "/api/v1/admin/surveys/perceived"): {"enabled": False},
     ("POST", "/api/v1/admin/imports/havens"): {
         "csv": "area,name,kind,lat,lon\nsouthwark,A,library,51.47,-0.07\n"
     },
@@ -278,7 +302,7 @@ def _fill(path: str, ids: dict[str, str], override: tuple[str, str] | None = Non
             out.append(seg)
     if path.startswith("/api/v1/surveys/{slug}") and not override:
         out[4] = "travel-home"
-    if path == "/api/v1/admin/surveys/{slug}/windows" and not override:
+    if path.startswith("/api/v1/admin/surveys/{slug}/") and not override:
         out[5] = "travel-home"
     return "/".join(out)
 

@@ -213,8 +213,8 @@ async def test_two_reports_together_do_not_reveal_a_hidden_cell(client: httpx.As
     tier = (await client.get(url, params={"area": AREA, "by": "tier"})).json()
     checked = 0
     for qid in ("feel_safe", "travel_with"):
-        eq_a, c_a, names_a = _equations(school, qid, "school")
-        eq_b, c_b, names_b = _equations(tier, qid, "tier")
+        eq_a, _, names_a = _equations(school, qid, "school")
+        eq_b, _, names_b = _equations(tier, qid, "tier")
         names = sorted(names_a | names_b)
         if not names:
             continue

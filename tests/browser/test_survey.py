@@ -187,7 +187,7 @@ async def test_an_editor_opens_a_survey_and_reads_suppressed_results(
         card = page.locator("article.card", has=page.locator("h3", has_text="Your way home from school"))
         await card.locator("summary").click()
         await card.locator("input[type=date]").first.fill(dt.date.today().isoformat())
-        await card.locator("button[type=submit]").click()
+        await card.locator("form.survey-editor button[type=submit]").click()
         assert "The closing date" not in await card.inner_text()
         await page.wait_for_selector("text=Choose the opening and the closing date.")
         await (
@@ -195,7 +195,7 @@ async def test_an_editor_opens_a_survey_and_reads_suppressed_results(
             .nth(1)
             .fill((dt.date.today() + dt.timedelta(days=21)).isoformat())
         )
-        await card.locator("button[type=submit]").click()
+        await card.locator("form.survey-editor button[type=submit]").click()
         await page.wait_for_selector("text=is now planned")
         card = page.locator("article.card", has=page.locator("h3", has_text="Your way home from school"))
         assert "Open" in await card.locator("table").inner_text()
@@ -246,3 +246,69 @@ async def test_an_officer_sees_where_young_people_feel_unsafe_and_adds_it_to_rou
         await page.wait_for_selector("text=Added. New routes now take it into account.")
         assert "This is part of the safer routes in this area now." in await page.inner_text(".perceived")
         await context.close()
+
+
+async def test_two_editors_change_a_surveys_questions_without_typing_json(
+    browser: Any, settings: Settings
+) -> None:
+    from tests.browser.conftest import create_staff_account
+    from tests.support.staff import sign_in_page
+
+    author = create_staff_account(settings, role="editor", areas=(AREA,), schools=())
+    reviewer = create_staff_account(settings, role="editor", areas=(AREA,), schools=())
+    with live_server(settings) as base:
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await sign_in_page(page, *author)
+        await page.goto("/#/staff/surveys")
+        card = page.locator(
+            "article.card", has=page.locator("h3", has_text="How you feel about where you live")
+        )
+        await card.locator("summary", has_text="Change the questions").click()
+        await card.locator("form.survey-editor").wait_for()
+        third = card.locator("fieldset.survey-edit-q").nth(2)
+        assert (await third.locator("legend").inner_text()) == "Question 3"
+        # a question with one choice is refused beside the question, in words
+        for _ in range(3):
+            await third.locator("li button").last.click()
+        await card.locator("form.survey-editor button[type=submit]").click()
+        await third.locator(".field-error:visible").wait_for()
+        assert (
+            await third.locator(".field-error").inner_text() == "Question 3: give between 2 and 12 choices."
+        )
+        await third.locator("button", has_text="Add a choice").click()
+        await third.locator("li input").last.fill("Quite a big problem")
+        first = card.locator("fieldset.survey-edit-q").first
+        await first.locator("input[type=text]").first.fill(
+            "How safe do you feel in your area in the daytime?"
+        )
+        await card.locator("form.survey-editor button[type=submit]").click()
+        await page.wait_for_selector("text=Saved as a draft. Another editor needs to check and publish it.")
+        assert (
+            await card.locator("#survey-publish").count() == 0
+        )  # the author cannot publish their own change
+        assert not await axe_violations(page)
+        await screenshot(page, "staff-survey-editor")
+        await context.close()
+
+        context = await new_phone(browser, base)
+        page = await context.new_page()
+        await sign_in_page(page, *reviewer)
+        await page.goto("/#/staff/surveys")
+        card = page.locator(
+            "article.card", has=page.locator("h3", has_text="How you feel about where you live")
+        )
+        await card.locator("summary", has_text="Change the questions").click()
+        await card.locator("#survey-publish").click()
+        await page.wait_for_selector("text=Published. It applies from the survey's next period.")
+        await context.close()
+        assert not errors, errors
+        from tests.browser.conftest import get_json
+
+        survey = await get_json(f"{base}/api/v1/surveys/local-attitudes")
+        assert survey["version"] == 2
+        assert survey["questions"][0]["text"] == "How safe do you feel in your area in the daytime?"
+        labels = [o["label"] for o in survey["questions"][2]["options"]]
+        assert labels == ["A big problem", "Quite a big problem"]

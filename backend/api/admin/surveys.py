@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.guard import require_staff
 from backend.api.admin.area_scope import AREA_PARAM, area_in_scope, download
 from backend.api.admin.havens import EDITORS, ID_PARAM, audited, path_id
-from backend.api.surveys import all_surveys, london_today, survey_from_path
+from backend.api.surveys import all_surveys, asked_in, london_today, survey_from_path
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import LONDON, query_str, read_json_object
@@ -60,7 +60,7 @@ async def list_surveys(request: Request) -> JSONResponse:
     today = london_today()
     windows = await SurveyWindow.all().order_by("-opens_on")
     out = []
-    for survey in all_surveys(request).values():
+    for survey in (await all_surveys(request)).values():
         mine = [w for w in windows if w.survey == survey.slug]
         counts = {w.id: await SurveyResponse.filter(window_id=w.id).count() for w in mine}
         out.append(
@@ -77,7 +77,7 @@ async def list_surveys(request: Request) -> JSONResponse:
      responses={201: {"type": "object"}, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def create_window(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
-    survey = survey_from_path(request)
+    survey = await survey_from_path(request)
     body = await read_json_object(request, max_bytes=2_000)
     extra = sorted(set(body) - {"opens_on", "closes_on"})
     if extra:
@@ -129,9 +129,10 @@ async def report(request: Request) -> Response:
     area = area_in_scope(request, staff)
     by = query_str(request, "by", max_len=8, default="month", choices=BREAKDOWNS)
     fmt = query_str(request, "format", max_len=4, default="json", choices=("json", "csv"))
-    survey = all_surveys(request).get(window.survey)
-    if survey is None:
+    current = (await all_surveys(request)).get(window.survey)
+    if current is None:
         raise ApiError(404, "unknown_survey", "This survey is no longer in the content folder.")
+    survey = await asked_in(request, current, window)
     pack = app_state(request).areas[area]
     rows = await SurveyResponse.filter(window_id=window.id, area=area)
     result = build_report(

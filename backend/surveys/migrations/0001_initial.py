@@ -10,6 +10,22 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name="PerceivedLayer",
+            fields=[
+                ("area", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ("enabled", fields.BooleanField(default=False)),
+                ("changed_by_id", fields.IntField(null=True)),
+                ("changed_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={
+                "table": "surveys_perceived_layer",
+                "app": "surveys",
+                "pk_attr": "area",
+                "table_description": "Whether an area's officers feed the survey's 'where I feel unsafe' squares into routing (off by default).",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
             name="SurveyDevice",
             fields=[
                 ("token_hash", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
@@ -20,6 +36,30 @@ class Migration(migrations.Migration):
                 "app": "surveys",
                 "pk_attr": "token_hash",
                 "table_description": "HMAC(server key, window, device token): a device answers once per window; nothing else is kept.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="SurveyEdition",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("survey", fields.CharField(db_index=True, max_length=64)),
+                ("version", fields.IntField()),
+                (
+                    "definition",
+                    fields.JSONField(encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads),
+                ),
+                ("status", fields.CharField(default="draft", max_length=10)),
+                ("author_id", fields.IntField(null=True)),
+                ("published_by_id", fields.IntField(null=True)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("published_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={
+                "table": "surveys_edition",
+                "app": "surveys",
+                "pk_attr": "id",
+                "table_description": "An editor's change to a survey's questions: a draft, then (published by a second editor) a new version.",
             },
             bases=["Model"],
         ),
@@ -78,6 +118,7 @@ class Migration(migrations.Migration):
                 ("closes_on", fields.DateField()),
                 ("opened_by_id", fields.IntField(null=True)),
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("survey_version", fields.IntField(null=True)),
             ],
             options={
                 "table": "surveys_window",

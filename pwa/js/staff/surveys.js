@@ -55,7 +55,19 @@ function surveyCard(survey, { editor, reload }) {
     h("p", { class: "hint", text: T.audience(survey.audience.tiers) }),
     survey.windows.length ? table(T.periodsOf(survey.title), [T.periodsHead, T.stateHead, T.answersHead, ...(editor ? [T.actionHead] : [])], rows)
       : h("p", { text: T.noPeriods }),
-    editor ? h("details", {}, h("summary", { text: T.openSummary }), openForm(survey, reload)) : null);
+    editor ? h("details", {}, h("summary", { text: T.openSummary }), openForm(survey, reload)) : null,
+    editor ? editDetails(survey, reload) : null);
+}
+
+function editDetails(survey, reload) {
+  const box = h("div");
+  const details = h("details", { class: "survey-edit" }, h("summary", { text: T.editSummary }), box);
+  details.addEventListener("toggle", async () => {
+    if (!details.open || box.firstChild) return;
+    const { editSurvey } = await import("./survey_editor.js");
+    await editSurvey(box, survey.slug, { onDone: (message) => reload(message) });
+  });
+  return details;
 }
 
 function questionTable(report, q) {
