@@ -2,7 +2,7 @@
  * an offline page, Web Push notifications. Staff code and staff data are never cached. */
 "use strict";
 
-const VERSION = "shell-1fdd40385a45";
+const VERSION = "shell-ef1176108d62";
 const PREFIX = "wayhome-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const MAP_CACHE = `${PREFIX}map-${VERSION}`;

@@ -116,13 +116,18 @@ def check_respondent(*, survey: Survey, respondent: Respondent, areas: Mapping[s
             "not_in_audience", f"This survey is for people aged {survey.tiers[0].split('-')[0]} to "
             f"{survey.tiers[-1].split('-')[-1]}.", {"field": "tier"},
         )  # fmt: skip
-    if respondent.school is not None:
-        if pack.school(respondent.school) is None:
-            raise AnswersInvalid("unknown_school", "Choose your school from the list.", {"field": "school"})
-        if survey.schools and respondent.school not in survey.schools:
-            raise AnswersInvalid(
-                "not_in_audience", "This survey is not running at your school.", {"field": "school"}
-            )
+    if respondent.school is not None and pack.school(respondent.school) is None:
+        raise AnswersInvalid("unknown_school", "Choose your school from the list.", {"field": "school"})
+    if survey.schools and respondent.school is None:
+        raise AnswersInvalid(
+            "school_needed",
+            "This survey is running at a few schools first. Choose your school.",
+            {"field": "school"},
+        )
+    if survey.schools and respondent.school not in survey.schools:
+        raise AnswersInvalid(
+            "not_in_audience", "This survey is not running at your school.", {"field": "school"}
+        )
 
 
 def _answer(q: Question, value: Any, *, pack: AreaPack) -> Any:

@@ -154,6 +154,7 @@ async function flushAnswers() {
     await import("./outbox_store.js");
     const outcome = await self.WayHomeOutbox.flush();
     if (outcome.sent) announce(strings.survey.sentLater(outcome.sent));
+    if (outcome.refused) announce(strings.survey.refusedLater);
     document.documentElement.dataset.surveyOutbox = String(outcome.waiting);
   } catch (err) {
     /* IndexedDB unavailable (private mode): nothing was saved, so nothing to send */

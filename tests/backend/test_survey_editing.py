@@ -112,3 +112,35 @@ async def test_a_draft_that_would_not_work_is_refused_in_words_and_not_saved(
 
 async def _editable_as_admin(client: httpx.AsyncClient) -> dict[str, Any]:
     return {"title": "t", "intro": "i", "purpose": "p", "questions": []}
+
+
+async def test_a_pilot_at_a_few_schools_counts_only_their_pupils(client: httpx.AsyncClient) -> None:
+    author = await login_as(client, role="editor", areas=(AREA,))
+    current = (await client.get("/api/v1/admin/surveys/knife-carrying/draft")).json()["current"]
+    body = {k: current[k] for k in ("title", "intro", "purpose", "free_text", "questions")}
+    body["audience"] = {"tiers": ["10-13", "14-17"], "schools": ["101270"]}
+    assert (await client.put("/api/v1/admin/surveys/knife-carrying/draft", json=body)).status_code == 200
+    await login_as(client, user=await create_user(role="editor", areas=(AREA,)))
+    assert (await client.post("/api/v1/admin/surveys/knife-carrying/draft/publish")).status_code == 200
+    assert author is not None
+    today = london_today()
+    await SurveyWindow.create(survey="knife-carrying", opens_on=today, closes_on=today, survey_version=2)
+    url = "/api/v1/surveys/knife-carrying/responses"
+
+    def answer(school: str | None) -> dict[str, Any]:
+        return {
+            "device": secrets.token_urlsafe(32),
+            "area": AREA,
+            "school": school,
+            "answers": {"feel_safe_school": 3},
+        }
+
+    no_school = await client.post(url, json=answer(None))
+    assert no_school.status_code == 422
+    assert (
+        no_school.json()["error"]["message"]
+        == "This survey is running at a few schools first. Choose your school."
+    )
+    elsewhere = await client.post(url, json=answer("101264"))
+    assert elsewhere.json()["error"]["message"] == "This survey is not running at your school."
+    assert (await client.post(url, json=answer("101270"))).status_code == 201

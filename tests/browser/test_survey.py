@@ -185,9 +185,9 @@ async def test_an_editor_opens_a_survey_and_reads_suppressed_results(
 
         # Open the travel survey for the coming weeks, with the calendar fields.
         card = page.locator("article.card", has=page.locator("h3", has_text="Your way home from school"))
-        await card.locator("summary").click()
+        await card.locator("summary", has_text="Open this survey for a period").click()
         await card.locator("input[type=date]").first.fill(dt.date.today().isoformat())
-        await card.locator("form.survey-editor button[type=submit]").click()
+        await card.locator("form.survey-open button[type=submit]").click()
         assert "The closing date" not in await card.inner_text()
         await page.wait_for_selector("text=Choose the opening and the closing date.")
         await (
@@ -195,7 +195,7 @@ async def test_an_editor_opens_a_survey_and_reads_suppressed_results(
             .nth(1)
             .fill((dt.date.today() + dt.timedelta(days=21)).isoformat())
         )
-        await card.locator("form.survey-editor button[type=submit]").click()
+        await card.locator("form.survey-open button[type=submit]").click()
         await page.wait_for_selector("text=is now planned")
         card = page.locator("article.card", has=page.locator("h3", has_text="Your way home from school"))
         assert "Open" in await card.locator("table").inner_text()

@@ -154,10 +154,13 @@ async function answer(body, survey, area, tier) {
   let schoolSelect = null;
   try {
     const data = await getJson(`/api/v1/schools?area=${encodeURIComponent(area)}&limit=500`);
-    schoolSelect = h("select", { id: "survey-school" }, h("option", { value: "", text: S.noSchool }),
-      (data.schools || []).map((s) => h("option", { value: s.urn, text: s.name })));
-    form.append(h("div", { class: "survey-q" }, h("label", { for: "survey-school", text: S.schoolLabel }),
-      h("p", { class: "hint", text: S.schoolHint }), schoolSelect));
+    const only = survey.audience.schools || [];
+    const listed = (data.schools || []).filter((s) => !only.length || only.includes(s.urn));
+    schoolSelect = h("select", { id: "survey-school", required: only.length > 0 },
+      h("option", { value: "", text: only.length ? S.pickSchool : S.noSchool }),
+      listed.map((s) => h("option", { value: s.urn, text: s.name })));
+    form.append(h("div", { class: "survey-q", id: "q-school" }, h("label", { for: "survey-school", text: only.length ? S.schoolOnlyLabel : S.schoolLabel }),
+      h("p", { class: "hint", text: only.length ? S.schoolOnlyHint : S.schoolHint }), schoolSelect));
   } catch (err) {
     schoolSelect = null; // offline without the school list: the answers still count, without a school
   }
@@ -174,6 +177,11 @@ async function answer(body, survey, area, tier) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const answers = collect(form, survey, pins);
+    if (schoolSelect && schoolSelect.required && !schoolSelect.value) {
+      clear(result).append(status(S.pleaseAnswer(S.schoolOnlyLabel), "error"));
+      schoolSelect.focus();
+      return;
+    }
     const missing = survey.questions.find((q) => q.required && !(q.id in answers));
     if (missing) {
       clear(result).append(status(S.pleaseAnswer(missing.text), "error"));

@@ -3,6 +3,7 @@
 import { h, clear, status } from "../dom.js";
 import { api, getJson } from "../api.js";
 import { strings } from "../strings.js";
+import { schoolPicker } from "./schools_pick.js";
 
 const T = strings.surveyEditor;
 const TIERS = ["10-13", "14-17", "18-24"];
@@ -102,6 +103,7 @@ export async function editSurvey(box, slug, { onDone }) {
   const purpose = h("textarea", { rows: "3", maxlength: "600" }, d.purpose);
   const tiers = TIERS.map((t) => h("input", { type: "checkbox", value: t, checked: (d.audience?.tiers || TIERS).includes(t) }));
   const freeText = h("input", { type: "checkbox", checked: !!d.free_text });
+  const schools = schoolPicker({ id: `survey-schools-${slug}`, label: T.schools, initial: d.audience?.schools || [] });
   const holder = h("div", { class: "survey-edit-questions" });
   const top = h("div", { "aria-live": "polite" });
   d.questions.forEach((q) => questionBlock(holder, q));
@@ -109,6 +111,7 @@ export async function editSurvey(box, slug, { onDone }) {
     data.draft ? status(data.draft.written_by_me ? T.yourDraft : T.othersDraft, "warn") : null,
     field(T.title, title), field(T.intro, intro, T.introHint), field(T.purpose, purpose),
     h("fieldset", {}, h("legend", { text: T.ages }), tiers.map((c, i) => h("label", { class: "check" }, c, " ", T.tierLabels[i]))),
+    schools.element, h("p", { class: "hint", text: T.schoolsHint }),
     h("label", { class: "check" }, freeText, " ", T.freeText), h("p", { class: "hint", text: T.freeTextHint }),
     holder, h("p", {}, h("button", { type: "button", class: "button secondary", text: T.addQuestion, onclick: () => questionBlock(holder, {}) })),
     h("p", { class: "row" }, h("button", { type: "submit", class: "button primary", text: T.save }),
@@ -131,7 +134,7 @@ export async function editSurvey(box, slug, { onDone }) {
     blocks.forEach((b) => b.showError(""));
     const body = {
       title: title.value.trim(), intro: intro.value.trim(), purpose: purpose.value.trim(), free_text: freeText.checked,
-      audience: { tiers: tiers.filter((c) => c.checked).map((c) => c.value) }, questions: blocks.map((b) => b.collect(taken)),
+      audience: { tiers: tiers.filter((c) => c.checked).map((c) => c.value), schools: schools.selected(), areas: d.audience?.areas || [] }, questions: blocks.map((b) => b.collect(taken)),
     };
     try {
       await api(`/api/v1/admin/surveys/${encodeURIComponent(slug)}/draft`, { method: "PUT", body });
