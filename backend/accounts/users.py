@@ -42,17 +42,20 @@ def _reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
 
 
 def _string_list(value: object, *, field: str, pattern: re.Pattern[str]) -> list[str]:
+    words = field  # roles, areas or schools: the words a person reads
     if not isinstance(value, list) or len(value) > MAX_SCOPE_ITEMS:
         raise AccountInvalid(
             "invalid_field",
-            f"`{field}` must be a list of at most {MAX_SCOPE_ITEMS} strings.",
+            f"Choose at most {MAX_SCOPE_ITEMS} {words} from the list.",
             details={"field": field},
         )
     items: list[str] = []
     for item in value:
         if not isinstance(item, str) or not pattern.match(item):
             raise AccountInvalid(
-                "invalid_field", f"`{field}` has an invalid entry.", details={"field": field}
+                "invalid_field",
+                f"One of the {words} is not one we know. Choose from the list.",
+                details={"field": field},
             )
         if item not in items:
             items.append(item)
@@ -65,7 +68,7 @@ def parse_roles(value: object) -> list[str]:
     if not roles or bad:
         raise AccountInvalid(
             "invalid_roles",
-            f"`roles` must be a non-empty list of: {', '.join(ROLES)}.",
+            f"Choose at least one role: {', '.join(ROLES)}.",
             details={"field": "roles", "unknown": bad},
         )
     return roles
@@ -78,7 +81,7 @@ def parse_areas(value: object, *, known_areas: Iterable[str]) -> list[str]:
     if unknown:
         raise AccountInvalid(
             "unknown_area",
-            "`areas` names an area this service does not serve.",
+            "One of the areas is not served by WayHome. Choose from the list.",
             details={"field": "areas", "unknown": unknown},
         )
     return areas
@@ -92,7 +95,7 @@ def parse_display_name(value: object) -> str:
     if not isinstance(value, str) or len(value.strip()) > 120:
         raise AccountInvalid(
             "invalid_field",
-            "`display_name` must be text of at most 120 characters.",
+            "Write the person's name in at most 120 characters.",
             details={"field": "display_name"},
         )
     return value.strip()
@@ -141,7 +144,9 @@ async def create_invitation(
     _reject_unknown(body, INVITE_FIELDS)
     if "email" not in body or "roles" not in body:
         raise AccountInvalid(
-            "missing_field", "Give at least `email` and `roles`.", details={"fields": ["email", "roles"]}
+            "missing_field",
+            "Give the person's email address and at least one role.",
+            details={"fields": ["email", "roles"]},
         )
     email = normalise_email(body["email"])
     roles = parse_roles(body["roles"])
@@ -171,7 +176,9 @@ async def accept_invitation(*, body: dict[str, Any]) -> User:
     _reject_unknown(body, ("token", "password", "display_name"))
     token = body.get("token")
     if not isinstance(token, str) or not 10 <= len(token) <= 200:
-        raise AccountInvalid("invalid_field", "Give the invitation `token`.", details={"field": "token"})
+        raise AccountInvalid(
+            "invalid_field", "Open the link from your invitation email again.", details={"field": "token"}
+        )
     invitation = await Invitation.get_or_none(token_hash=token_hash(token))
     now = utcnow()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
@@ -217,7 +224,7 @@ async def update_user(
     if "is_active" in body:
         if not isinstance(body["is_active"], bool):
             raise AccountInvalid(
-                "invalid_field", "`is_active` must be true or false.", details={"field": "is_active"}
+                "invalid_field", "Choose whether the account is active.", details={"field": "is_active"}
             )
         changes["is_active"] = body["is_active"]
     if user.id == actor.id and set(changes) - {"display_name"}:
