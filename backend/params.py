@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ _ISO_DATETIME: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BAD_TEXT: Final = re.compile(r"[\x00\ud800-\udfff]")
 _WHOLE_TEXT: Final = re.compile(r"[0-9]+")
 
@@ -182,6 +183,36 @@ def parse_datetime(value: str, *, field: str = "at") -> datetime:
             {"param": field},
         ) from None
     return parsed.astimezone(LONDON)
+
+
+def parse_date(value: object, *, field: str = "date", years: tuple[int, int] | None = (2000, 2100)) -> date:
+    """A calendar day written YYYY-MM-DD in ASCII digits (2026-11-25), by default in the years 2000-2100; the one
+    date-only reader. `date.fromisoformat` alone is not it: it also reads "20261125", "2026-W48-3" and, for
+    `str(value)`, whatever a number or list prints as. `years=None` leaves the year unchecked."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ApiError(
+            422,
+            "invalid_date",
+            f"'{field}' must be a date written YYYY-MM-DD, e.g. 2026-11-25.",
+            {"param": field},
+        )
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            422,
+            "invalid_date",
+            f"'{field}' is not a real day: {value} is not in the calendar.",
+            {"param": field},
+        ) from None
+    if years is not None and not years[0] <= day.year <= years[1]:
+        raise ApiError(
+            422,
+            "out_of_range",
+            f"'{field}' must be between the years {years[0]} and {years[1]}.",
+            {"param": field, "min": years[0], "max": years[1]},
+        )
+    return day
 
 
 def query_datetime(request: Request, name: str = "at", *, default_now: bool = True) -> Any:

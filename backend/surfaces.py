@@ -102,20 +102,24 @@ def _pack_points(area: Any) -> list[tuple[str, str, float, float]]:
     ]
 
 
-def build_surface(
+def build_surface(router: Any, *, policy: SurfacePolicy, **inputs: Any) -> Surface:
+    """The surface of `surface_layers` composed under `policy`. CPU work: call it in a thread."""
+    return compose(surface_layers(router, **inputs), n_edges=router.graph.n_edges, policy=policy)
+
+
+def surface_layers(
     router: Any,
     *,
     area: Any,
     build_dir: Path,
     imported: list[tuple[str, str, float, float]],
     aggregates: dict[str, tuple[dict[str, float], str, str]],
-    policy: SurfacePolicy,
     config: RiskConfig,
     perceived: Any = None,
-) -> Surface:
+) -> list[Layer]:
     """Pack layers + imported police.uk points (an imported month replaces the pack's copy of that month) +
     aggregate LSOA layers + the survey's perceived-safety squares (`backend.surveys.perceived.Squares`, used only
-    when the policy turns it on). CPU work: call it in a thread."""
+    when the policy turns it on), ready to `compose` under any policy. CPU work: call it in a thread."""
     layers, edge_lsoa = pack_layers(build_dir)
     if imported:
         imported_months = {m for m, *_ in imported}
@@ -151,7 +155,7 @@ def build_surface(
                 last_month=perceived.last_month,
             )
         )
-    return compose(layers, n_edges=router.graph.n_edges, policy=policy)
+    return layers
 
 
 async def surface_inputs(*, settings: Any, area: Any, router: Any) -> dict[str, Any]:

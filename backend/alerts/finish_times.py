@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import jsonschema.validators
 
+from backend.errors import ApiError
+from backend.params import parse_date
+
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_GROUPS = "All pupils"
@@ -139,8 +142,8 @@ class RulesError(ValueError):
 
 def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text, field=path, years=None)  # the schema checked the shape; any year, as ever
+    except ApiError:
         errors.append({"path": path, "message": "This is not a real date: pick one from the calendar."})
         return None
 

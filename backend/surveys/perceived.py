@@ -38,16 +38,38 @@ def centre_of(square: tuple[int, int]) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
+# Pins per survey period and square, counted in the database: each top-level string answer of the area's answers
+# that looks like a square ("530100:175200"), with its first answer's id so the squares keep the answers' order.
+_PINS_SQL = {
+    "sqlite": (
+        "SELECT r.window_id AS window_id, j.value AS cell, COUNT(*) AS n, MIN(r.month) AS first_month, "
+        "MAX(r.month) AS last_month, MIN(r.id) AS first_id "
+        "FROM {table} AS r, json_each(r.answers) AS j "
+        "WHERE r.area = ? AND j.type = 'text' AND j.value LIKE '%:%' "
+        "GROUP BY r.window_id, j.value ORDER BY first_id, cell"
+    ),
+    "postgres": (
+        "SELECT r.window_id AS window_id, j.value #>> '{{}}' AS cell, COUNT(*) AS n, MIN(r.month) AS first_month, "
+        "MAX(r.month) AS last_month, MIN(r.id) AS first_id "
+        "FROM {table} AS r, jsonb_each(r.answers) AS j "
+        "WHERE r.area = $1 AND jsonb_typeof(j.value) = 'string' AND j.value #>> '{{}}' LIKE '%:%' "
+        "GROUP BY r.window_id, cell ORDER BY first_id, cell"
+    ),
+}
+
+
 async def squares(*, area: str) -> Squares:
+    """Squares with at least MIN_COUNT pins in one survey period, summed over the periods where they reach it."""
+    conn = SurveyResponse._meta.db
+    sql = _PINS_SQL[conn.capabilities.dialect].format(table=SurveyResponse._meta.db_table)
     per_period: Counter[tuple[int, int, int]] = Counter()
     months: dict[tuple[int, int, int], list[str]] = {}
-    for row in await SurveyResponse.filter(area=area):
-        for value in row.answers.values():
-            match = CELL_RE.fullmatch(value) if isinstance(value, str) else None
-            if match:
-                key = (row.window_id, int(match[1]), int(match[2]))
-                per_period[key] += 1
-                months.setdefault(key, []).append(row.month)
+    for row in await conn.execute_query_dict(sql, [area]):
+        match = CELL_RE.fullmatch(row["cell"])
+        if match:
+            key = (int(row["window_id"]), int(match[1]), int(match[2]))
+            per_period[key] += int(row["n"])
+            months.setdefault(key, []).extend((row["first_month"], row["last_month"]))
     counts: Counter[tuple[int, int]] = Counter()
     used: list[str] = []
     for (window, east, north), n in per_period.items():

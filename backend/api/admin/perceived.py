@@ -23,7 +23,7 @@ from backend.state import app_state
 from backend.surveys import perceived
 from routing.layer_effect import layer_effect
 from routing.router import DetourCap
-from routing.surface import OFFICER_LAYERS
+from routing.surface import OFFICER_LAYERS, Surface, compose
 
 ROLES = {"officer"}
 TOGGLE_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["enabled"],
@@ -54,6 +54,14 @@ def _effect_words(effect: dict[str, Any] | None, *, squares: int) -> str:
             "another way when this is on.")  # fmt: skip
 
 
+def _with_and_without(router: Any, inputs: dict[str, Any]) -> list[Surface]:
+    """The area's surface with the perceived-safety layer on, then off: its layers built once, composed twice."""
+    policy = inputs.pop("policy")
+    layers = surfaces.surface_layers(router, **inputs)
+    return [compose(layers, n_edges=router.graph.n_edges, policy=replace(policy, officer_layers_on=on))
+            for on in (OFFICER_LAYERS, frozenset())]  # fmt: skip
+
+
 @doc(summary="The survey's perceived-safety squares for an area, and what they would do to routes",
      tags=["surveys", "staff"], params=[AREA_PARAM],
      responses={200: {"type": "object", "required": ["enabled", "squares", "message"]}, 403: "error",
@@ -68,10 +76,7 @@ async def get_layer(request: Request) -> JSONResponse:
     effect = None
     if found.counts and router is not None:
         inputs = await surfaces.surface_inputs(settings=state.settings, area=state.areas[area], router=router)
-        on = replace(inputs["policy"], officer_layers_on=OFFICER_LAYERS)
-        off = replace(inputs["policy"], officer_layers_on=frozenset())
-        with_layer = await asyncio.to_thread(surfaces.build_surface, router, **{**inputs, "policy": on})
-        without = await asyncio.to_thread(surfaces.build_surface, router, **{**inputs, "policy": off})
+        with_layer, without = await asyncio.to_thread(_with_and_without, router, inputs)
         busiest = sorted(found.counts, key=lambda sq: -found.counts[sq])[:MAX_CENTRES]
         effect = await asyncio.to_thread(
             layer_effect, router, with_layer=with_layer.base, without_layer=without.base,

@@ -4,12 +4,12 @@ areas), and the free-text review queue (editors; free text never reaches a repor
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from tortoise.functions import Count
 
 from backend.accounts.guard import require_staff
 from backend.api.admin.area_scope import AREA_PARAM, area_in_scope, download
@@ -17,7 +17,7 @@ from backend.api.admin.havens import EDITORS, ID_PARAM, audited, path_id
 from backend.api.surveys import all_surveys, asked_in, london_today, survey_from_path
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import LONDON, query_str, read_json_object
+from backend.params import LONDON, parse_date, query_str, read_json_object
 from backend.responses import JSONResponse
 from backend.state import app_state
 from backend.surveys import service
@@ -26,7 +26,6 @@ from backend.surveys.models import FREE_TEXT_STATUSES, SurveyFreeText, SurveyRes
 from backend.surveys.reports import BREAKDOWNS, build_report, report_csv
 from backend.surveys.suppression import MIN_COUNT
 
-DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE = {"type": "string", "format": "date"}
 WINDOW_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["opens_on", "closes_on"],
                                "properties": {"opens_on": DATE, "closes_on": DATE}}  # fmt: skip
@@ -35,16 +34,10 @@ DECISION_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False
 
 
 def _date(body: dict[str, Any], key: str) -> dt.date:
-    value = body.get(key)
     try:
-        if not isinstance(value, str) or not DATE_RE.fullmatch(value):
-            raise ValueError
-        day = dt.date.fromisoformat(value)
-        if not 2000 <= day.year <= 2100:
-            raise ValueError
-    except ValueError:
+        return parse_date(body.get(key), field=key)
+    except ApiError:
         raise WindowInvalid("Choose a date from the calendar.", key) from None
-    return day
 
 
 def _window_json(w: SurveyWindow, *, answers: int, today: dt.date) -> dict[str, Any]:
@@ -59,12 +52,18 @@ async def list_surveys(request: Request) -> JSONResponse:
     staff = await require_staff(request)
     today = london_today()
     windows = await SurveyWindow.all().order_by("-opens_on")
+    grouped = (
+        await SurveyResponse.all().group_by("window_id").annotate(n=Count("id")).values("window_id", "n")
+    )
+    counts = {int(r["window_id"]): int(r["n"]) for r in grouped}
     out = []
     for survey in (await all_surveys(request)).values():
         mine = [w for w in windows if w.survey == survey.slug]
-        counts = {w.id: await SurveyResponse.filter(window_id=w.id).count() for w in mine}
         out.append(
-            {**survey.json(), "windows": [_window_json(w, answers=counts[w.id], today=today) for w in mine]}
+            {
+                **survey.json(),
+                "windows": [_window_json(w, answers=counts.get(w.id, 0), today=today) for w in mine],
+            }
         )
     held_query = SurveyFreeText.filter(status="held")
     held = await (
