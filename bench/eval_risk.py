@@ -3,7 +3,8 @@
 Train 2024-02..2025-01, test 2025-02..2026-02 on the plan's MPS minor categories (violence with injury,
 homicide, robbery of personal property, possession of weapons). Layers scored: the MPS LSOA layer (by
 half-life), the previous major-category selection, the police.uk point kernel (the pack's points, or files given
-with `--points`), and the served combination. Scores per LSOA: Spearman rank correlation of predicted vs
+with `--points`), each partnership aggregate source given with `--aggregates` (ISTV, ambulance, transport),
+and the served combination. Scores per LSOA: Spearman rank correlation of predicted vs
 observed density, and the Predictive Accuracy Index (share of test crimes in the riskiest 10% / 20% of area,
 divided by that area share). Baselines: uniform and last-month-only.
 """
@@ -14,10 +15,10 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,20 @@ from routing.graph import FloatArray
 from routing.risk import DEFAULT_LSOA_MINOR_WEIGHTS, DEFAULT_LSOA_WEIGHTS, DEFAULT_POINT_WEIGHTS, RiskConfig
 from routing.surface import DEFAULT_LAYER_WEIGHTS, SurfacePolicy, month_age
 
+if TYPE_CHECKING:
+    from partnership.aggregates import Cell
+
 CATEGORIES = ("VIOLENCE AGAINST THE PERSON", "ROBBERY", "POSSESSION OF WEAPONS")  # previous (major) selection
 PLAN_MINOR = tuple(DEFAULT_LSOA_MINOR_WEIGHTS)  # the served selection (see routing/risk.py for why)
 TRAIN = ("2024-02", "2025-01")
 TEST = ("2025-02", "2026-02")
 BANDWIDTHS_M = (0.0, 300.0, 600.0, 1200.0)
 HALF_LIVES = (3.0, 6.0, 12.0, 1e9)
+AGGREGATE_NAMES = {  # partnership.aggregates.SOURCES, as the table names them
+    "istv": "ISTV emergency-department assaults",
+    "ambulance": "ambulance assault calls",
+    "transport": "TfL/BTP transport offences",
+}
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,34 @@ def counts(
     elif weighted:
         w = w * sel["major_category"].map(dict(DEFAULT_LSOA_WEIGHTS)).to_numpy(dtype=np.float64)
     if weighted:
-        ly, lm = (int(p) for p in months[1].split("-"))  # recency from the newest training month
-        ages = np.array([(ly - int(m[:4])) * 12 + (lm - int(m[5:7])) for m in sel["month"]], dtype=np.float64)
-        w = w * np.power(0.5, ages / half_life)
-    by = pd.Series(w).groupby(sel["lsoa11cd"].to_numpy()).sum()
+        w = w * _recency(sel["month"].tolist(), newest=months[1], half_life=half_life)
+    return _per_lsoa(sel["lsoa11cd"].tolist(), w, lsoas)
+
+
+def _recency(month_list: Sequence[str], *, newest: str, half_life: float) -> FloatArray:
+    """Halving every `half_life` months back from `newest` (the newest training month)."""
+    ly, lm = (int(p) for p in newest.split("-"))
+    ages = np.array([(ly - int(m[:4])) * 12 + (lm - int(m[5:7])) for m in month_list], dtype=np.float64)
+    return np.asarray(np.power(0.5, ages / half_life), dtype=np.float64)
+
+
+def _per_lsoa(codes: Sequence[str], weights: FloatArray, lsoas: LsoaFrame) -> FloatArray:
+    """Weights summed per LSOA of the frame (codes outside it are dropped, as an import drops them)."""
+    by = pd.Series(weights).groupby(np.asarray(codes, dtype=object)).sum()
     return np.array([float(by.get(c, 0.0)) for c in lsoas.codes])
+
+
+def aggregate_counts(
+    cells: Sequence[Cell], lsoas: LsoaFrame, months: tuple[str, str], *, half_life: float
+) -> FloatArray:
+    """An aggregate source's LSOA cells in `months`, recency-weighted like the MPS layer. Cells under 5 count,
+    as they do in the surface (they are never shown: the table gives only scores)."""
+    sel = [c for c in cells if c.place_kind == "lsoa" and months[0] <= c.period <= months[1]]
+    if not sel:
+        return np.zeros(len(lsoas.codes))
+    w = np.array([c.count for c in sel], dtype=np.float64)
+    w = w * _recency([c.period for c in sel], newest=months[1], half_life=half_life)
+    return _per_lsoa([c.place_code for c in sel], w, lsoas)
 
 
 def smooth(values: FloatArray, lsoas: LsoaFrame, bandwidth_m: float) -> FloatArray:
@@ -165,10 +197,66 @@ def _best_share(rows: dict[str, dict[str, float]]) -> float | None:
     return None if best is None or not any(k.startswith("combination ") for k in rows) else best[1]
 
 
+def _span(months: Sequence[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}"
+
+
+def _score_aggregates(
+    aggregates: Mapping[str, Sequence[Cell]],
+    lsoas: LsoaFrame,
+    observed: FloatArray,
+    *,
+    served: Sequence[tuple[str, float, FloatArray]],
+    half_life: float,
+) -> tuple[dict[str, dict[str, float]], dict[str, str], list[str]]:
+    """Each aggregate source alone (its training-month LSOA cells), then beside the served layers at the default
+    weights (each source, and all of them together). Returns rows, layer key -> row label, and a note for each
+    source with nothing to score in this area."""
+    from partnership.aggregates import LAYER_OF_SOURCE
+
+    inside = set(lsoas.codes)
+    rows: dict[str, dict[str, float]] = {}
+    layers: dict[str, str] = {}
+    notes: list[str] = []
+    scored: list[tuple[str, float, FloatArray]] = []
+    for source, cells in aggregates.items():
+        name = AGGREGATE_NAMES[source]
+        months = sorted(
+            {
+                c.period
+                for c in cells
+                if c.place_kind == "lsoa" and c.place_code in inside and TRAIN[0] <= c.period <= TRAIN[1]
+            }
+        )
+        if not months:
+            notes.append(
+                f"{name}: no counts for this area's LSOAs in the training months {TRAIN[0]}..{TRAIN[1]}, so "
+                "not scored (station and place counts are not on streets)."
+            )
+            continue
+        pred = smooth(aggregate_counts(cells, lsoas, TRAIN, half_life=half_life), lsoas, 0.0)
+        label = f"{name} by LSOA ({_span(months)}, half-life {half_life:g} mo)"
+        rows[label] = score(pred, observed, lsoas)
+        layers[LAYER_OF_SOURCE[source]] = label
+        scored.append((name, DEFAULT_LAYER_WEIGHTS[LAYER_OF_SOURCE[source]], _unit(pred)))
+    base = " + ".join(f"{name} {w:g}" for name, w, _ in served)
+    for combo in [[one] for one in scored] + ([scored] if len(scored) > 1 else []):
+        parts = [*served, *combo]
+        mix = sum((w * v for _, w, v in parts), np.zeros(len(lsoas.codes))) / sum(w for _, w, _ in parts)
+        label = f"served layers ({base}) + {' + '.join(f'{n} {w:g}' for n, w, _ in combo)} (default weights)"
+        rows[label] = score(mix, observed, lsoas)
+    return rows, layers, notes
+
+
 def evaluate_area(
-    area_dir: Path, *, points: pd.DataFrame | None = None, today: str | None = None
+    area_dir: Path,
+    *,
+    points: pd.DataFrame | None = None,
+    aggregates: Mapping[str, Sequence[Cell]] | None = None,
+    today: str | None = None,
 ) -> dict[str, Any]:
-    """Every layer and the combination scored on the held-out months (plan categories)."""
+    """Every layer and the combination scored on the held-out months (plan categories); `aggregates` are the
+    cells of each partnership source (partnership.aggregates.parse_source), keyed by source."""
     lsoas = load_lsoas(area_dir / "lsoa.geojson")
     df = pd.read_csv(area_dir / "crime_lsoa_monthly.csv", dtype={"month": str})
     observed = counts(df, lsoas, TEST, weighted=False, minor=PLAN_MINOR)
@@ -203,11 +291,11 @@ def evaluate_area(
         points = pd.read_csv(area_dir / "street_crimes.csv", dtype={"month": str})
     layers = {"mps_lsoa": lsoa_label}
     point_months: list[str] = []
+    kernel: FloatArray | None = None
     if points is not None and not points.empty:
         point_months = sorted(points["month"].astype(str).unique())
         kernel = point_kernel(points, lsoas, config=config)
-        span = point_months[0] if len(point_months) == 1 else f"{point_months[0]}..{point_months[-1]}"
-        point_label = f"police.uk point kernel ({span}, {config.bandwidth_m:g} m)"
+        point_label = f"police.uk point kernel ({_span(point_months)}, {config.bandwidth_m:g} m)"
         rows[point_label] = score(kernel, observed, lsoas)
         layers["policeuk_points"] = point_label
         served = DEFAULT_LAYER_WEIGHTS["policeuk_points"] / (
@@ -221,6 +309,14 @@ def evaluate_area(
     policy = SurfacePolicy()
     now = dt.date.fromisoformat(today) if today else dt.datetime.now(dt.UTC).date()
     stale = bool(point_months) and month_age(point_months[-1], today=now) > policy.max_point_age_months
+    serving = [("MPS LSOA", DEFAULT_LAYER_WEIGHTS["mps_lsoa"], _unit(lsoa_pred))]
+    if kernel is not None and not stale:  # the points serve only when recent enough
+        serving.append(("police.uk points", DEFAULT_LAYER_WEIGHTS["policeuk_points"], _unit(kernel)))
+    agg_rows, agg_layers, agg_notes = _score_aggregates(
+        aggregates or {}, lsoas, observed, served=serving, half_life=config.recency_half_life_months
+    )
+    rows.update(agg_rows)
+    layers.update(agg_layers)
     return {
         "lsoas": len(lsoas.codes),
         "test_crimes": int(observed.sum()),
@@ -230,6 +326,8 @@ def evaluate_area(
         "points_age_months": month_age(point_months[-1], today=now) if point_months else None,
         "suggested_weights": suggested_weights(rows, layers),
         "best_points_share": _best_share(rows),
+        "aggregates_given": bool(aggregates),
+        "aggregate_notes": agg_notes,
     }
 
 
@@ -238,7 +336,8 @@ def render(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "## Risk surface evaluation",
         "",
-        "Reproduce: `.venv/bin/python -m backend.cli eval risk [--points FILE...]` (writes this section). Train MPS "
+        "Reproduce: `.venv/bin/python -m backend.cli eval risk [--points FILE...] [--aggregates SOURCE=FILE...]` "
+        "(writes this section; `--no-write` only prints). Train MPS "
         f"LSOA counts {TRAIN[0]}..{TRAIN[1]}, test {TEST[0]}..{TEST[1]}; categories (MPS minor): "
         f"{', '.join(PLAN_MINOR).lower()}. Spearman = rank correlation of predicted vs observed crime density by "
         "LSOA; PAI = share of test crimes in the riskiest 10%/20% of the area divided by that area share (1.0 = no "
@@ -270,6 +369,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
                 f"Best points share on these months (PAI 20%): {res['best_points_share']:g} "
                 "(0 = the LSOA layer alone)."
             )
+        lines += res["aggregate_notes"]
         lines.append("")
     lines += [
         "Choice: the served MPS LSOA layer uses the plan's minor categories, each LSOA's own counts spread over its "
@@ -280,12 +380,24 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "rows: MPS LSOA 0.9, police.uk points 0.1 (the best points share on PAI 20%; 0.2 and the earlier 0.4 score "
         "worse). The only point data here is one 2018 month, far weaker alone than the LSOA layer; points older "
         "than the configured age stay out of the default surface, so today the LSOA layer serves alone. When recent "
-        "months are imported, `eval risk --points FILE...` scores them the same way. Aggregate layers (ISTV, "
-        "ambulance, transport) are "
-        "unscored here because no such data ship with the packs, and enter only where data sharing allows.",
+        "months are imported, `eval risk --points FILE...` scores them the same way. "
+        + _aggregates_sentence(results),
         "",
     ]
     return "\n".join(lines)
+
+
+def _aggregates_sentence(results: dict[str, dict[str, Any]]) -> str:
+    if not any(res["aggregates_given"] for res in results.values()):
+        return (
+            "Aggregate layers (ISTV, ambulance, transport) are unscored here because no such data is on this "
+            "machine (`eval risk --aggregates SOURCE=FILE...` scores them), and enter only where data sharing allows."
+        )
+    return (
+        "Aggregate layers (`--aggregates`) are each built from their own training-month LSOA counts (cells under 5 "
+        "included, as in the surface; no count is shown here) with the LSOA layer's recency, scored alone and "
+        "beside the served layers at their default weights, and enter the surface only where data sharing allows."
+    )
 
 
 def write_section(path: Path, heading: str, text: str) -> None:
@@ -305,15 +417,23 @@ def write_section(path: Path, heading: str, text: str) -> None:
     path.write_text(new)
 
 
-def main(argv: Sequence[str] = (), *, points: pd.DataFrame | None = None) -> int:
-    """Score every area (or those named); `points` (month, category, lat, lon) replace the packs' points."""
+def main(
+    argv: Sequence[str] = (),
+    *,
+    points: pd.DataFrame | None = None,
+    aggregates: Mapping[str, Sequence[Cell]] | None = None,
+    write: bool = True,
+) -> int:
+    """Score every area (or those named); `points` (month, category, lat, lon) replace the packs' points and
+    `aggregates` (cells by source) add a layer per source; `write=False` leaves BENCHMARKS.md alone."""
     root = Path(__file__).resolve().parents[1]
     areas_dir = root / "content" / "areas"
     slugs = list(argv) or sorted(p.name for p in areas_dir.iterdir() if (p / "lsoa.geojson").exists())
-    results = {slug: evaluate_area(areas_dir / slug, points=points) for slug in slugs}
+    results = {slug: evaluate_area(areas_dir / slug, points=points, aggregates=aggregates) for slug in slugs}
     text = render(results)
     print(text)
-    write_section(root / "BENCHMARKS.md", "Risk surface evaluation", text)
+    if write:
+        write_section(root / "BENCHMARKS.md", "Risk surface evaluation", text)
     return 0
 
 

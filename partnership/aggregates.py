@@ -142,6 +142,13 @@ def parse_counts(text: str) -> list[Cell]:
     return [Cell(p, k, c, cat, n) for (p, k, c, cat), n in sorted(counts.items())]
 
 
+def parse_source(source: str, text: str, *, lsoa_of: Callable[[str], str | None]) -> list[Cell]:
+    """One aggregate file of `source` as cells (the reader of every import and of `wayhome eval risk`)."""
+    if source not in SOURCES:
+        raise ImportRejected([_err(1, "source", "The source must be istv, ambulance or transport.")])
+    return parse_istv(text, lsoa_of=lsoa_of) if source == "istv" else parse_counts(text)
+
+
 async def import_aggregate_file(
     *,
     area: str,
@@ -154,9 +161,7 @@ async def import_aggregate_file(
     audit: Audit = None,
 ) -> dict[str, Any]:
     """Store one aggregate file's cells (all or nothing). LSOAs outside the area are counted and skipped."""
-    if source not in SOURCES:
-        raise ImportRejected([_err(1, "source", "The source must be istv, ambulance or transport.")])
-    cells = parse_istv(text, lsoa_of=lsoa_of) if source == "istv" else parse_counts(text)
+    cells = parse_source(source, text, lsoa_of=lsoa_of)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     earlier = await DataImport.get_or_none(area=area, source=source, sha256=digest)
     if earlier is not None:
