@@ -6,6 +6,7 @@ tasks see the connections opened here (see shared notes, stack-facts.md).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -19,6 +20,7 @@ from backend.alerts import worker
 from backend.db import tortoise_config
 from backend.settings import Settings
 from backend.state import AppState
+from backend.work_processes import WorkProcesses
 from content.areas import load_all_areas
 from havens.seed import seed_from_content
 
@@ -56,6 +58,7 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             state.routers = await directions.load_route_engines(
                 settings=settings, areas=areas, hotspot_sync=state.hotspot_sync if config["apps"] else None
             )
+            await stack.enter_async_context(work_processes(state))
             await stack.enter_async_context(worker.in_process_worker(state))
             log.info(
                 "ready",
@@ -64,6 +67,25 @@ def make_lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             yield
 
     return lifespan
+
+
+@contextlib.asynccontextmanager
+async def work_processes(state: AppState) -> AsyncIterator[None]:
+    """With `work_processes` set, start the route processes now and load their routers in the background."""
+    if state.settings.work_processes <= 0 or not state.routers:
+        yield
+        return
+    pool = WorkProcesses(
+        settings=state.settings, routers=state.routers, processes=state.settings.work_processes
+    )
+    state.work_processes = pool
+    warming = asyncio.create_task(pool.warm())
+    try:
+        yield
+    finally:
+        warming.cancel()
+        state.work_processes = None
+        pool.close()
 
 
 async def _seed(state: AppState) -> None:

@@ -34,6 +34,13 @@ def _tuple(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _work_processes(value: str | None) -> int:
+    """Unset: half the cores (at least one), leaving the event loop and sign-ins a core; "0": threads."""
+    if value is None or value.strip() == "":
+        return max(1, (os.cpu_count() or 2) // 2)
+    return max(0, int(value))
+
+
 def load_or_create_secret(var_dir: Path) -> str:
     """A per-installation secret kept in var/secret_key (mode 600), created on first run."""
     path = var_dir / "secret_key"
@@ -82,6 +89,7 @@ class Settings:
     policeuk_allow_loopback: bool = False  # tests and local mirrors only: the API's own loopback port
     policeuk_refresh_days: int = 0  # the worker's scheduled police.uk fetch; 0 = off (README)
     policeuk_refresh_months: int = 3  # how many of police.uk's newest months each run looks at
+    work_processes: int = 0  # route searches in this many processes per web worker; 0 = in threads (README)
 
     @property
     def build_dir(self) -> Path:
@@ -129,6 +137,7 @@ class Settings:
             policeuk_allow_loopback=_bool(e.get("WAYHOME_POLICEUK_ALLOW_LOOPBACK"), False),
             policeuk_refresh_days=int(e.get("WAYHOME_POLICEUK_REFRESH_DAYS") or 0),
             policeuk_refresh_months=int(e.get("WAYHOME_POLICEUK_REFRESH_MONTHS") or 3),
+            work_processes=_work_processes(e.get("WAYHOME_WORK_PROCESSES")),
         )
         values.update(overrides)
         return cls(**values)

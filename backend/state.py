@@ -21,6 +21,7 @@ from routing.router import Router
 if TYPE_CHECKING:
     from backend.alerts.worker import OutboxWorker
     from backend.streets_download import StreetDownloads
+    from backend.work_processes import WorkProcesses
 
 
 @dataclass
@@ -28,6 +29,7 @@ class AppState:
     settings: Settings
     areas: dict[str, AreaPack]
     routers: dict[str, Router] = field(default_factory=dict)
+    work_processes: WorkProcesses | None = None  # settings.work_processes > 0: searches run there
     # which hotspot revision / published surface each router carries (built at start-up, kept for requests)
     hotspot_sync: HotspotSync = field(default_factory=HotspotSync)
     surface_sync: SurfaceSync = field(default_factory=SurfaceSync)

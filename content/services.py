@@ -169,6 +169,19 @@ def parse_row(row: dict[str, str]) -> ServiceSeed:
     )
 
 
+def national_services_cached(path: Path = NATIONAL_CSV) -> tuple[ServiceSeed, ...]:
+    """The national seed as last read, read again only when the file changes (every nearest-Havens answer
+    carries its escalation contacts: parsing the CSV each time was a millisecond on the event loop)."""
+    stamp = path.stat().st_mtime_ns
+    hit = _NATIONAL_CACHE.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _NATIONAL_CACHE[path] = (stamp, tuple(load_national_services(path)))
+    return hit[1]
+
+
+_NATIONAL_CACHE: dict[Path, tuple[int, tuple[ServiceSeed, ...]]] = {}
+
+
 def load_national_services(path: Path = NATIONAL_CSV) -> list[ServiceSeed]:
     """All rows of the national seed, validated; raises ServiceDataError on the first bad row."""
     with path.open(newline="", encoding="utf-8") as fh:

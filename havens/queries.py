@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from content.messages import TIERS
-from content.services import RELATED_NEEDS, load_national_services
+from content.services import RELATED_NEEDS, national_services_cached
 from havens.arrival import arrival_rank, open_on_arrival
 from havens.hours import LONDON, OpenState, is_open, open_state
 from havens.index_cache import area_index
@@ -93,7 +93,7 @@ def haven_public(haven: Haven, *, at: datetime, state: OpenState | None = None) 
 
 def escalation(*, needed: bool, reason: str | None = None) -> dict[str, Any]:
     """Who to call when no open place is near; always returned so the app can show it."""
-    by_slug = {s.slug: s for s in load_national_services()}
+    by_slug = {s.slug: s for s in national_services_cached()}
     contacts = []
     for slug in ESCALATION_SLUGS:
         seed = by_slug.get(slug)

@@ -56,6 +56,10 @@ class RoutingError(Exception):
         super().__init__(message)
         self.code, self.message, self.details = code, message, details or {}
 
+    def __reduce__(self) -> tuple[type[RoutingError], tuple[str, str, dict[str, Any]]]:
+        """Pickled whole, so a refusal from a route process reaches the API with its code and details."""
+        return (RoutingError, (self.code, self.message, self.details))
+
 
 @dataclass(frozen=True)
 class DetourCap:
@@ -88,6 +92,16 @@ class _Snapshot:
     contribs: dict[int, FloatArray]
     costs: OrderedDict[Any, FloatArray] = field(default_factory=OrderedDict)
     trees: OriginTrees = field(default_factory=OriginTrees)
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """A router's surface and hotspots at one moment, small enough to send to a route process on change."""
+
+    key: tuple[int, int]
+    base: FloatArray
+    layers: tuple[dict[str, Any], ...]
+    hotspots: tuple[Hotspot, ...]
 
 
 class Router:
@@ -169,6 +183,27 @@ class Router:
             self.surface_layers = tuple(dict(layer) for layer in layers)
             old = self._snapshot
             self._snapshot = _Snapshot(version=old.version + 1, hotspots=old.hotspots, contribs=old.contribs)
+
+    # ---- state shared with route processes --------------------------------------------------------------
+
+    def live_state(self) -> LiveState:
+        """What changes while serving (surface and hotspots), read together, keyed by this router's generation."""
+        with self._lock:
+            return LiveState(
+                key=(self._surface[0], self._snapshot.version),
+                base=self._surface[1],
+                layers=self.surface_layers,
+                hotspots=self._snapshot.hotspots,
+            )
+
+    def state_key(self) -> tuple[int, int]:
+        """Changes whenever the surface or the hotspots do (cheap: no arrays copied)."""
+        return (self._surface[0], self._snapshot.version)
+
+    def take_state(self, state: LiveState) -> None:
+        """Carry another router's live state (a route process following the web process's router)."""
+        self.set_surface(state.base, layers=state.layers)
+        self.set_hotspots(state.hotspots)
 
     # ---- hotspots ------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from backend.accounts.passwords import (
     verify_password_async,
 )
 from backend.accounts.second_factor import (
+    Offload,
     check_second_factor,
     enrolment,
     new_recovery_codes,
@@ -52,6 +53,12 @@ def _store(request: Request) -> CounterStore:
     if url not in _stores:
         _stores[url] = counter_store(url or None)
     return _stores[url]
+
+
+def work_offload(request: Request) -> Offload | None:
+    """The app's work processes, for CPU work that must not hold the event loop's GIL (None: use a thread)."""
+    pool = getattr(getattr(request.app.state, "wayhome", None), "work_processes", None)
+    return pool.call if pool is not None else None
 
 
 def officers_optional(request: Request) -> bool:
@@ -155,7 +162,7 @@ async def login(
                     "totp_enrolment_required",
                     "Your role needs a second step at sign-in. Scan this code with an authenticator app, "
                     "then enter the 6-digit code it shows.",
-                    details={"field": "totp", **enrolment(user.email)},
+                    details={"field": "totp", **(await enrolment(user.email, offload=work_offload(request)))},
                 )
             step = totp_step(secret, totp)
             if step is None:

@@ -32,7 +32,9 @@ MIN_ZXCVBN_SCORE = 3  # 0-4; 3 is "safely unguessable: moderate protection from 
 ZXCVBN_MAX_INPUT = 100  # zxcvbn's matching is quadratic in length; long passphrases are judged on a prefix
 HASH_CONCURRENCY = 2
 HASH_QUEUE_LIMIT = 16
-HASH_THREAD_NICE = 10  # below the event loop's priority: on a small machine requests are answered first
+# The lowest priority: below the event loop and below route searches (work processes at nice 10), so a flood of
+# sign-in attempts (each a full argon2 check, even for unknown emails) slows sign-ins, not young people's routes.
+HASH_THREAD_NICE = 19
 
 
 def lower_thread_priority(nice: int) -> None:

@@ -20,6 +20,7 @@ from backend.accounts.login import (
     session_notice,
     throttled,
     too_many,
+    work_offload,
 )
 from backend.accounts.models import Session, User
 from backend.accounts.passwords import (
@@ -294,7 +295,7 @@ async def _verify(stored_hash: str, password: str) -> bool:
 )
 async def totp_setup_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
-    return JSONResponse(enrolment(staff.email))
+    return JSONResponse(await enrolment(staff.email, offload=work_offload(request)))
 
 
 TOTP_BODY = {

@@ -8,7 +8,6 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -102,8 +101,13 @@ ROUTE_THREADS = max(1, (os.cpu_count() or 2) // 2)
 _route_pool = ThreadPoolExecutor(max_workers=ROUTE_THREADS, thread_name_prefix="routes")
 
 
-async def _off_loop(fn: Callable[..., bytes], **kwargs: Any) -> bytes:
-    return await asyncio.get_running_loop().run_in_executor(_route_pool, functools.partial(fn, **kwargs))
+async def _search(state: AppState, router: Router, **query: Any) -> bytes:
+    """The routes as JSON, searched off the event loop: in the route processes when there are some (no GIL
+    shared with the loop), else in this process's bounded route threads."""
+    if state.work_processes is not None:
+        return await state.work_processes.routes_json(router, **query)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_route_pool, functools.partial(router.routes_json, **query))
 
 
 HAVENS_TTL_S = 30.0  # a Haven edit reaches routes within this; open state is keyed by the minute
@@ -226,10 +230,9 @@ async def get_routes(request: Request) -> Response:
     router = await router_for(state, origin.area)
     havens = await _havens(state, origin.area, at)
     try:
-        # CPU work off the event loop: the numba searches release the GIL, and the per-route KD-tree is built
-        # in the same call, so other requests (nearest Havens, sign-in) keep being answered meanwhile.
-        body = await _off_loop(
-            router.routes_json,
+        body = await _search(
+            state,
+            router,
             from_lat=origin.lat,
             from_lon=origin.lon,
             to_lat=target.lat,

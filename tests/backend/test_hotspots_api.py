@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import httpx
 
 from backend.hotspots import service
 from backend.hotspots.models import Hotspot
+from tests.support.routes import AREA, min_distance_m, safer_feature
 from tests.support.staff import login_as
-
-AREA = "north-london-demo"
-ROUTE = {
-    "from": "51.6010,-0.1105",
-    "to": "51.6120,-0.1250",
-    "at": "2026-11-26T12:00:00+00:00",
-    "max_detour_pct": "100",
-    "max_detour_m": "3000",
-}
-
-
-def _min_distance_m(coords: list[list[float]], lat: float, lon: float) -> float:
-    k = math.cos(math.radians(lat))
-    return min(math.hypot((c[0] - lon) * k, c[1] - lat) * 111_195 for c in coords)
-
-
-async def _safer(client: httpx.AsyncClient) -> dict[str, Any]:
-    r = await client.get("/api/v1/routes", params=ROUTE)
-    assert r.status_code == 200, r.text
-    feature: dict[str, Any] = r.json()["features"][1]
-    return feature
 
 
 async def test_hotspot_moves_safer_route_and_delete_restores_it(client: httpx.AsyncClient) -> None:
-    before = await _safer(client)
+    before = await safer_feature(client)
     coords = before["geometry"]["coordinates"]
     lon, lat = coords[len(coords) // 2]
     await login_as(client, role="officer", areas=(AREA,), schools=())
@@ -51,8 +30,8 @@ async def test_hotspot_moves_safer_route_and_delete_restores_it(client: httpx.As
     assert created.status_code == 201, created.text
     hotspot_id = created.json()["id"]
 
-    moved = await _safer(client)
-    assert _min_distance_m(moved["geometry"]["coordinates"], lat, lon) > 30
+    moved = await safer_feature(client)
+    assert min_distance_m(moved["geometry"]["coordinates"], lat, lon) > 30
     assert moved["geometry"]["coordinates"] != coords
 
     listed = await client.get("/api/v1/admin/hotspots", params={"area": AREA})
@@ -60,13 +39,13 @@ async def test_hotspot_moves_safer_route_and_delete_restores_it(client: httpx.As
 
     deleted = await client.delete(f"/api/v1/admin/hotspots/{hotspot_id}")
     assert deleted.status_code == 204
-    restored = await _safer(client)
+    restored = await safer_feature(client)
     assert restored["geometry"]["coordinates"] == coords
     assert (await client.get(f"/api/v1/admin/hotspots/{hotspot_id}")).status_code == 404
 
 
 async def test_other_workers_notice_a_hotspot_written_elsewhere(app: Any, client: httpx.AsyncClient) -> None:
-    before = await _safer(client)
+    before = await safer_feature(client)
     coords = before["geometry"]["coordinates"]
     lon, lat = coords[len(coords) // 2]
     state = app.state.wayhome
@@ -75,8 +54,8 @@ async def test_other_workers_notice_a_hotspot_written_elsewhere(app: Any, client
     await service.create_hotspot(
         area=AREA, values={"lat": lat, "lon": lon, "radius_m": 60.0, "weight": 10.0}, created_by=None
     )
-    moved = await _safer(client)
-    assert _min_distance_m(moved["geometry"]["coordinates"], lat, lon) > 30
+    moved = await safer_feature(client)
+    assert min_distance_m(moved["geometry"]["coordinates"], lat, lon) > 30
 
 
 async def test_patch_and_validation(client: httpx.AsyncClient) -> None:
@@ -187,5 +166,5 @@ async def test_a_new_worker_starts_with_the_live_hotspots_and_keeps_them(setting
         assert state.hotspot_sync.revisions[AREA] >= 1
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
-            await _safer(client)
+            await safer_feature(client)
         assert router.hotspot_version == loaded_version, "the first request did not load them again"

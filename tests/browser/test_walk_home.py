@@ -24,6 +24,12 @@ SUNDAY_EVENING = dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC)
 CODES = ("no_street_nearby", "unreachable", "'from'", "'to'", "http_", "already initialized")
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """As in production, route searches run in a work process (WAYHOME_WORK_PROCESSES), not in threads."""
+    return settings.with_changes(work_processes=1)
+
+
 def minutes(walk_s: float) -> int:
     return max(1, math.floor(walk_s / 60 + 0.5))  # the app's Math.round
 

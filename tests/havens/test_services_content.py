@@ -35,3 +35,20 @@ def test_needs_check_rows_are_not_verified() -> None:
     assert by_slug["samaritans"].status == "needs_check"
     assert by_slug["police-101"].needs == ("victim_of_crime", "worried_about_friend")
     assert "parent_carer_worried" in by_slug["victim-support"].needs
+
+
+def test_the_cached_national_seed_follows_an_edit_of_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Nearest-Havens answers read the seed through a cache: an edited file must show at once, not after a restart."""
+    import os
+
+    from content.services import national_services_cached
+
+    copy = tmp_path / "services_national.csv"
+    lines = NATIONAL_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    copy.write_text("".join(lines), encoding="utf-8")
+    first = national_services_cached(copy)
+    assert national_services_cached(copy) is first, "an unchanged file is not parsed again"
+    copy.write_text("".join(lines[:-1]), encoding="utf-8")  # an editor removes the last service
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [s.slug for s in national_services_cached(copy)] == [s.slug for s in first][:-1]
