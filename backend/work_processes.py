@@ -19,7 +19,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +32,17 @@ T = TypeVar("T")
 
 MAX_BREAKS = 3
 ROUTE_NICE = 10  # below the web process, so the event loop gets a core whenever it has work
+# Without work processes (or while they are down), route searches run in this bounded thread pool: half the
+# cores, so the event loop (and argon2) keep a core; more searches at once only add latency.
+ROUTE_THREADS = max(1, (os.cpu_count() or 2) // 2)
+_route_threads = ThreadPoolExecutor(max_workers=ROUTE_THREADS, thread_name_prefix="routes")
+
+
+async def in_route_threads(router: Router, **query: Any) -> bytes:
+    """`Router.routes_json` in the bounded route threads (the numba searches release the GIL there)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_route_threads, functools.partial(router.routes_json, **query))
+
 
 # ---- inside a route process ------------------------------------------------------------------------------
 
@@ -126,7 +137,7 @@ class WorkProcesses:
     async def routes_json(self, router: Router, **query: Any) -> bytes:
         loop = asyncio.get_running_loop()
         if self.in_threads:
-            return await asyncio.to_thread(functools.partial(router.routes_json, **query))
+            return await in_route_threads(router, **query)
         if self._routers.get(router.slug) is not router:
             # new streets for an area (the console's download): processes load the new artefacts
             self._routers[router.slug] = router
@@ -143,7 +154,7 @@ class WorkProcesses:
                 body = await loop.run_in_executor(pool, _routes_json, router.slug, state.key, state, query)
         except BrokenProcessPool:
             self._broken(pool)
-            return await asyncio.to_thread(functools.partial(router.routes_json, **query))
+            return await in_route_threads(router, **query)
         else:
             self._breaks = 0
             return body

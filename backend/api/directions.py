@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import logging
-import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.requests import Request
@@ -22,6 +18,7 @@ from backend.openapi import doc
 from backend.params import query_datetime, query_float, query_str
 from backend.places import ResolvedPoint, resolve_point
 from backend.state import AppState, app_state
+from backend.work_processes import in_route_threads
 from havens.queries import haven_points
 from routing.router import DetourCap, HavenRef, Router, RoutingError
 
@@ -96,18 +93,12 @@ ROUTES_SCHEMA = {
 }
 
 
-# Bounded: half the cores, so the event loop (and argon2) keep a core; more searches at once only add latency.
-ROUTE_THREADS = max(1, (os.cpu_count() or 2) // 2)
-_route_pool = ThreadPoolExecutor(max_workers=ROUTE_THREADS, thread_name_prefix="routes")
-
-
 async def _search(state: AppState, router: Router, **query: Any) -> bytes:
-    """The routes as JSON, searched off the event loop: in the route processes when there are some (no GIL
+    """The routes as JSON, searched off the event loop: in the work processes when there are some (no GIL
     shared with the loop), else in this process's bounded route threads."""
     if state.work_processes is not None:
         return await state.work_processes.routes_json(router, **query)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_route_pool, functools.partial(router.routes_json, **query))
+    return await in_route_threads(router, **query)
 
 
 HAVENS_TTL_S = 30.0  # a Haven edit reaches routes within this; open state is keyed by the minute
