@@ -114,7 +114,7 @@ async def publish_surface(settings: Settings, area: Any) -> dict[str, Any] | Non
     """Rebuild and publish the area's surface (every web worker swaps it in); None without street data."""
     from backend import directions, surfaces
 
-    router = await asyncio.to_thread(directions._load_one, settings, area)
+    router = await asyncio.to_thread(directions.load_one, settings, area)
     if router is None:
         return None
     return await surfaces.publish(settings=settings, area=area, router=router, sync=surfaces.SurfaceSync())

@@ -113,7 +113,9 @@ def fetch_streets(*, settings: Settings, area: AreaPack, source: Path | None) ->
     )
 
 
-def _load_one(settings: Settings, area: AreaPack) -> Router | None:
+def load_one(settings: Settings, area: AreaPack) -> Router | None:
+    """One area's router, built first when its inputs changed and warmed in the calling thread (pyproj sets
+    up its transformer per thread: not on the first request); None without street data."""
     sources = area_sources(area, settings=settings)
     _, coverage = street_files(settings=settings, area=area)
     if not sources.osm_files or not all(p.exists() for p in sources.osm_files):
@@ -128,12 +130,9 @@ def _load_one(settings: Settings, area: AreaPack) -> Router | None:
             build_area(sources, out_dir, config=config)
         router = Router.load(out_dir, slug=area.slug, config=config, streets_coverage=coverage)
         _LOADED[key] = router
-    return _LOADED[key].fork()
-
-
-def load_one(settings: Settings, area: AreaPack) -> Router | None:
-    """Build (when inputs changed) and load one area's router: the console's street download uses it."""
-    return _load_one(settings, area)
+    router = _LOADED[key].fork()
+    router.snap(*router.centre)
+    return router
 
 
 async def load_route_engines(
@@ -148,9 +147,8 @@ async def load_route_engines(
     use_numba_cache_dir(settings)
     routers: dict[str, Router] = {}
     for slug, area in areas.items():
-        router = await asyncio.to_thread(_load_one, settings, area)
+        router = await asyncio.to_thread(load_one, settings, area)
         if router is not None:
-            router.snap(*router.centre)  # pyproj sets up its transformer per thread: not on the first request
             routers[slug] = router
     for slug, router in routers.items():
         if hotspot_sync is not None:

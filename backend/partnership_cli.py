@@ -28,7 +28,7 @@ def _area(settings: Settings, slug: str) -> Any:
 async def _publish(settings: Settings, area: Any) -> str:
     from backend import directions, surfaces
 
-    router = await asyncio.to_thread(directions._load_one, settings, area)
+    router = await asyncio.to_thread(directions.load_one, settings, area)
     if router is None:
         return f"{area.slug}: no street data, so the risk surface was not rebuilt."
     result = await surfaces.publish(settings=settings, area=area, router=router, sync=surfaces.SurfaceSync())
@@ -138,7 +138,6 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_aggregates(args: argparse.Namespace) -> int:
-    import json
 
     from backend.accounts.cli import _with_db
     from partnership.aggregates import import_aggregate_file
@@ -148,13 +147,6 @@ def cmd_aggregates(args: argparse.Namespace) -> int:
     area = _area(settings, args.area)
     if area is None:
         return 2
-    features = json.loads((area.path / "lsoa.geojson").read_text())["features"]
-    lsoas = {str(f["properties"].get("LSOA11CD")) for f in features}
-
-    def lsoa_of(place: str) -> str | None:
-        found = area.postcode(place)
-        return found.lsoa11cd if found else None
-
     try:
         texts = [(name, Path(name).read_text(encoding="utf-8")) for name in args.files]
     except (OSError, UnicodeDecodeError) as exc:
@@ -169,7 +161,7 @@ def cmd_aggregates(args: argparse.Namespace) -> int:
             try:
                 result = await import_aggregate_file(
                     area=area.slug, source=args.source, filename=Path(name).name,
-                    text=text, imported_by=None, lsoa_of=lsoa_of, area_lsoas=lsoas,
+                    text=text, imported_by=None, lsoa_of=area.lsoa_of_postcode, area_lsoas=area.lsoa_codes,
                 )  # fmt: skip
             except ImportRejected as exc:
                 failed += 1

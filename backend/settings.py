@@ -34,10 +34,14 @@ def _tuple(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+# Half the cores (at least one): the share of the machine CPU work may take while the event loop keeps the rest.
+HALF_THE_CORES = max(1, (os.cpu_count() or 2) // 2)
+
+
 def _work_processes(value: str | None) -> int:
-    """Unset: half the cores (at least one), leaving the event loop and sign-ins a core; "0": threads."""
+    """Unset: half the cores, leaving the event loop and sign-ins a core; "0": threads."""
     if value is None or value.strip() == "":
-        return max(1, (os.cpu_count() or 2) // 2)
+        return HALF_THE_CORES
     return max(0, int(value))
 
 

@@ -23,8 +23,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from backend.settings import HALF_THE_CORES, Settings
+
 if TYPE_CHECKING:
-    from backend.settings import Settings
     from routing.router import LiveState, Router
 
 log = logging.getLogger("wayhome.work_processes")
@@ -34,7 +35,7 @@ MAX_BREAKS = 3
 ROUTE_NICE = 10  # below the web process, so the event loop gets a core whenever it has work
 # Without work processes (or while they are down), route searches run in this bounded thread pool: half the
 # cores, so the event loop (and argon2) keep a core; more searches at once only add latency.
-ROUTE_THREADS = max(1, (os.cpu_count() or 2) // 2)
+ROUTE_THREADS = HALF_THE_CORES
 _route_threads = ThreadPoolExecutor(max_workers=ROUTE_THREADS, thread_name_prefix="routes")
 
 
@@ -64,7 +65,6 @@ def _start(settings: Settings, slugs: tuple[str, ...]) -> None:
     for slug in slugs:
         router = directions.load_one(settings, load_area(slug, areas_dir=settings.areas_dir))
         if router is not None:
-            router.snap(*router.centre)
             _ROUTERS[slug] = router
 
 

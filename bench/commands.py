@@ -43,19 +43,12 @@ def _postcode_lsoa() -> Any:
     from content.areas import available_areas, load_area
 
     packs = [load_area(slug) for slug in available_areas()]
-
-    def lsoa_of(place: str) -> str | None:
-        found = next((p for p in (pack.postcode(place) for pack in packs) if p is not None), None)
-        return found.lsoa11cd if found else None
-
-    return lsoa_of
+    return lambda place: next((c for c in (pack.lsoa_of_postcode(place) for pack in packs) if c), None)
 
 
 def _read_aggregates(specs: list[str]) -> dict[str, list[Any]]:
     """`SOURCE=FILE` aggregate files in the import's format, parsed by the import's reader: cells by source."""
-    import hashlib
-
-    from partnership.aggregates import SOURCES, parse_source
+    from partnership.aggregates import SOURCES, file_digest, parse_source
     from partnership.service import ImportRejected
 
     lsoa_of = _postcode_lsoa() if any(s.startswith("istv=") for s in specs) else lambda _: None
@@ -78,9 +71,9 @@ def _read_aggregates(specs: list[str]) -> dict[str, list[Any]]:
                 f"{name} is not a readable {source} file: row {e['row']}, {e['field']}: {e['message']}"
                 + (f" (and {more} more problem(s))" if more else "")
             ) from None
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if (source, digest) not in seen:  # the same file twice counts once, as a second import is refused
-            seen.add((source, digest))
+        key = (source, file_digest(text))
+        if key not in seen:  # the same file twice counts once, as a second import is refused
+            seen.add(key)
             out.setdefault(source, []).extend(cells)
     return out
 

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from bench.eval_risk import TEST, TRAIN, write_section
+from bench.benchmarks_file import write_section
+from bench.eval_risk import TEST, TRAIN
 from bench.eval_routes_core import (
     MaybeRoute,
     Row,

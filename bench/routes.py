@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from bench.eval_risk import write_section
+from bench.benchmarks_file import write_section
 from bench.routes_peer import peer_rows
 from routing.build import AreaSources, build_area
 from routing.graph import StreetGraph, to_networkx

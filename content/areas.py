@@ -152,6 +152,20 @@ class AreaPack:
         found: Postcode | None = self._cache["postcodes"].get(normal)
         return found
 
+    def lsoa_of_postcode(self, text: str) -> str | None:
+        """The LSOA of a postcode in this pack, as partnership imports place a row given by postcode."""
+        found = self.postcode(text)
+        return found.lsoa11cd if found else None
+
+    @property
+    def lsoa_codes(self) -> frozenset[str]:
+        """Codes of every LSOA in the pack's `lsoa.geojson` (its own and those along its edge)."""
+        if "lsoa_codes" not in self._cache:
+            features = json.loads((self.path / "lsoa.geojson").read_text(encoding="utf-8"))["features"]
+            self._cache["lsoa_codes"] = frozenset(str(f["properties"].get("LSOA11CD")) for f in features)
+        codes: frozenset[str] = self._cache["lsoa_codes"]
+        return codes
+
 
 def load_area(slug: str, *, areas_dir: Path = AREAS_DIR) -> AreaPack:
     path = areas_dir / slug

@@ -20,7 +20,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,6 +142,11 @@ def parse_counts(text: str) -> list[Cell]:
     return [Cell(p, k, c, cat, n) for (p, k, c, cat), n in sorted(counts.items())]
 
 
+def file_digest(text: str) -> str:
+    """The sha256 of a file's text, by which a second import of the same file is recognised."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def parse_source(source: str, text: str, *, lsoa_of: Callable[[str], str | None]) -> list[Cell]:
     """One aggregate file of `source` as cells (the reader of every import and of `wayhome eval risk`)."""
     if source not in SOURCES:
@@ -157,12 +162,12 @@ async def import_aggregate_file(
     text: str,
     imported_by: int | None,
     lsoa_of: Callable[[str], str | None],
-    area_lsoas: set[str],
+    area_lsoas: Collection[str],
     audit: Audit = None,
 ) -> dict[str, Any]:
     """Store one aggregate file's cells (all or nothing). LSOAs outside the area are counted and skipped."""
     cells = parse_source(source, text, lsoa_of=lsoa_of)
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = file_digest(text)
     earlier = await DataImport.get_or_none(area=area, source=source, sha256=digest)
     if earlier is not None:
         raise AlreadyImported(earlier.imported_at.date().isoformat() if earlier.imported_at else "")

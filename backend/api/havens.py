@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,6 +17,7 @@ from backend.openapi import doc
 from backend.params import query_datetime, query_float, query_int, query_str
 from backend.places import area_for_point
 from backend.responses import JSONResponse
+from backend.settings import HALF_THE_CORES
 from backend.state import app_state
 from havens.index_cache import area_index
 from havens.nearest import HavenIndex
@@ -108,7 +108,7 @@ STRAIGHT_NOTE = "distances are in a straight line and walking times are estimate
 
 # Bounded like the route pool: the walking-distance tree search and KD queries are numba/SciPy work, so they run
 # here and not on the event loop; a few threads are enough for requests that take milliseconds each.
-HAVENS_THREADS = max(2, (os.cpu_count() or 2) // 2)
+HAVENS_THREADS = max(2, HALF_THE_CORES)
 _havens_pool = ThreadPoolExecutor(max_workers=HAVENS_THREADS, thread_name_prefix="havens")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.eval_risk import write_section
+from bench.benchmarks_file import write_section
 
 DOC = (
     "# Benchmarks\n\nIntro.\n\n## Havens\n\nhaven rows  \n\n\n## Routes\n\nold routes\n| a | b |\n\n"

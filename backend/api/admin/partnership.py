@@ -217,10 +217,6 @@ async def post_aggregates(request: Request) -> JSONResponse:
     text = await _text(request, state)
     text = _unwrap_csv(request, text) or text
 
-    def lsoa_of(place: str) -> str | None:
-        found = area.postcode(place)
-        return found.lsoa11cd if found else None
-
     try:
         result = await aggregates.import_aggregate_file(
             area=area.slug,
@@ -228,8 +224,8 @@ async def post_aggregates(request: Request) -> JSONResponse:
             filename=filename,
             text=text,
             imported_by=staff.id,
-            lsoa_of=lsoa_of,
-            area_lsoas=_area_lsoas(area),
+            lsoa_of=area.lsoa_of_postcode,
+            area_lsoas=area.lsoa_codes,
             audit=_auditor(request, staff, "aggregates.import"),
         )
     except ImportRejected as exc:
@@ -238,13 +234,6 @@ async def post_aggregates(request: Request) -> JSONResponse:
         raise _already(exc) from None
     result["surface"] = await _republish(state, area)
     return JSONResponse(result)
-
-
-def _area_lsoas(area: Any) -> set[str]:
-    import json
-
-    features = json.loads((area.path / "lsoa.geojson").read_text())["features"]
-    return {str(f["properties"].get("LSOA11CD")) for f in features}
 
 
 @doc(
