@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route
 
+from backend.bodies import Body
 from backend.responses import JSONResponse
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -38,7 +39,7 @@ def doc(
     summary: str,
     tags: list[str] | None = None,
     params: list[dict[str, Any]] | None = None,
-    body: dict[str, Any] | None = None,
+    body: dict[str, Any] | type[Body] | None = None,
     responses: dict[int, Any] | None = None,
     security: str | None = None,
     description: str | None = None,
@@ -68,7 +69,16 @@ def _walk(routes: Iterable[BaseRoute], prefix: str = "") -> Iterable[tuple[str, 
             yield prefix + route.path, route
 
 
-def _operation(meta: dict[str, Any], path: str) -> dict[str, Any]:
+def body_schema(body: dict[str, Any] | type[Body], components: dict[str, Any]) -> dict[str, Any]:
+    """A body's JSON Schema; a model's nested types go to `components` (the document's shared schemas)."""
+    if isinstance(body, dict):
+        return body
+    schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(schema.pop("$defs", {}))
+    return schema
+
+
+def _operation(meta: dict[str, Any], path: str, components: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": meta["summary"], "tags": meta["tags"], "responses": {}}
     if meta["description"]:
         op["description"] = meta["description"]
@@ -79,7 +89,8 @@ def _operation(meta: dict[str, Any], path: str) -> dict[str, Any]:
     if params:
         op["parameters"] = [{"in": "query", **p} for p in params]
     if meta["body"] is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
+        schema = body_schema(meta["body"], components)
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     if meta["security"]:
         op["security"] = [{"staffSession": []}]
     for status, schema in meta["responses"].items():
@@ -99,13 +110,14 @@ def _operation(meta: dict[str, Any], path: str) -> dict[str, Any]:
 
 def build_openapi(routes: Iterable[BaseRoute], *, version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
     for path, route in _walk(routes):
         meta = getattr(route.endpoint, "__openapi__", None)
         if meta is None:
             continue
         clean = re.sub(r"{([^}:]+):[^}]+}", r"{\1}", path)
         for method in sorted((route.methods or set()) - {"HEAD"}):
-            paths.setdefault(clean, {})[method.lower()] = _operation(meta, path)
+            paths.setdefault(clean, {})[method.lower()] = _operation(meta, path, components)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -115,7 +127,7 @@ def build_openapi(routes: Iterable[BaseRoute], *, version: str) -> dict[str, Any
         },
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {"Error": ERROR_SCHEMA},
+            "schemas": dict(sorted(components.items())),
             "responses": {
                 "Error": {
                     "description": "Error",

@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from backend.accounts.addresses import address_key, client_host, secret_key
 from backend.accounts.audit import record_audit
-from backend.accounts.errors import AccountInvalid, NotSignedIn, TooManyAttempts
+from backend.accounts.errors import NotSignedIn, TooManyAttempts
 from backend.accounts.models import AuditEvent, Session, User
 from backend.accounts.passwords import (
     burn_time_async,
@@ -222,27 +222,6 @@ async def sign_in_notice(user: User) -> dict[str, Any]:
         "paused": await window.filter(action="account_backoff").exists(),
         "unlocked_at": unlocked.at.isoformat() if unlocked else None,
     }
-
-
-def read_credentials(body: dict[str, Any]) -> tuple[str, str, object, object]:
-    unknown = sorted(set(body) - {"email", "password", "totp", "totp_secret"})
-    if unknown:
-        raise AccountInvalid(
-            "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
-        )
-    email, password = body.get("email"), body.get("password")
-    if not isinstance(email, str) or not email.strip() or len(email) > 254:
-        raise AccountInvalid("invalid_email", "Give your email address.", details={"field": "email"})
-    if not isinstance(password, str) or not password or len(password) > 1024:
-        raise AccountInvalid("invalid_field", "Give your password.", details={"field": "password"})
-    totp, secret = body.get("totp"), body.get("totp_secret")
-    if totp is not None and (not isinstance(totp, str) or len(totp) > 24):
-        raise AccountInvalid("invalid_field", "Enter the 6-digit code or a recovery code.",
-                       details={"field": "totp"})  # fmt: skip
-    if secret is not None and valid_secret(secret) is None:
-        raise AccountInvalid("invalid_field", "Start the set-up again: the code to scan was not right.",
-                       details={"field": "totp_secret"})  # fmt: skip
-    return email.strip().lower(), password, totp, secret
 
 
 async def session_notice(session: Session | None) -> dict[str, Any] | None:

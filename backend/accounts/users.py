@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from backend.accounts.bodies import InvitationAcceptance
 from backend.accounts.errors import AccountConflict, AccountInvalid, InvitationNotValid, NotAllowed
 from backend.accounts.guard import Staff
 from backend.accounts.models import ROLES, Invitation, User
@@ -171,23 +172,19 @@ async def create_invitation(
     return invitation, token
 
 
-async def accept_invitation(*, body: dict[str, Any]) -> User:
+async def accept_invitation(*, acceptance: InvitationAcceptance) -> User:
     """Turn a valid, unexpired, unused invitation into an account with the chosen password (one use only)."""
-    _reject_unknown(body, ("token", "password", "display_name"))
-    token = body.get("token")
-    if not isinstance(token, str) or not 10 <= len(token) <= 200:
-        raise AccountInvalid(
-            "invalid_field", "Open the link from your invitation email again.", details={"field": "token"}
-        )
-    invitation = await Invitation.get_or_none(token_hash=token_hash(token))
+    invitation = await Invitation.get_or_none(token_hash=token_hash(acceptance.token))
     now = utcnow()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
         raise InvitationNotValid(
             "invalid_invitation",
             "This invitation link is not valid any more. Ask an administrator for a new one.",
         )
-    password = check_password_policy(body.get("password"), email=invitation.email)
-    display_name = parse_display_name(body.get("display_name", invitation.display_name))
+    password = check_password_policy(acceptance.password, email=invitation.email)
+    display_name = acceptance.display_name
+    if display_name is None:
+        display_name = parse_display_name(invitation.display_name)
     claimed = await Invitation.filter(id=invitation.id, accepted_at=None).update(accepted_at=now)
     if claimed != 1:
         raise InvitationNotValid("invalid_invitation", "This invitation has already been used.")

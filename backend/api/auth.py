@@ -11,12 +11,12 @@ from starlette.routing import BaseRoute, Route
 
 from backend.accounts.addresses import secret_key
 from backend.accounts.audit import record_audit
+from backend.accounts.bodies import Credentials, InvitationAcceptance, PasswordChange, SecondFactorChange
 from backend.accounts.guard import Staff, require_staff
 from backend.accounts.login import (
     login,
     note_failure,
     officers_optional,
-    read_credentials,
     session_notice,
     throttled,
     too_many,
@@ -45,9 +45,9 @@ from backend.accounts.sessions import (
     utcnow,
 )
 from backend.accounts.users import accept_invitation, user_json
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_json_object
 from backend.responses import JSONResponse
 
 STR = {"type": "string"}
@@ -79,17 +79,6 @@ ME_SCHEMA: dict[str, Any] = {
         },
         "recovery_codes": STR_LIST,
     },
-}
-LOGIN_BODY = {
-    "type": "object",
-    "required": ["email", "password"],
-    "properties": {
-        "email": {"type": "string", "maxLength": 254},
-        "password": {"type": "string", "maxLength": 1024},
-        "totp": {"type": "string", "maxLength": 24},
-        "totp_secret": {"type": "string", "maxLength": 64},
-    },
-    "additionalProperties": False,
 }
 
 
@@ -123,14 +112,14 @@ async def _me_json(staff: Staff) -> dict[str, Any]:
 @doc(
     summary="Sign in as staff (sets the session cookie)",
     tags=["auth"],
-    body=LOGIN_BODY,
+    body=Credentials,
     responses={200: ME_SCHEMA, 401: "error", 415: "error", 422: "error", 429: "error"},
 )
 async def login_endpoint(request: Request) -> Response:
     require_json(request)
-    email, password, totp, secret = read_credentials(await read_json_object(request, max_bytes=4_000))
+    creds = await read_body(request, Credentials, max_bytes=4_000)
     user, token, session, extras = await login(
-        request, email=email, password=password, totp=totp, totp_secret=secret
+        request, email=creds.email, password=creds.password, totp=creds.totp, totp_secret=creds.totp_secret
     )
     body = {
         **extras,
@@ -172,35 +161,21 @@ async def me_endpoint(request: Request) -> Response:
     return JSONResponse(await _me_json(staff))
 
 
-PASSWORD_BODY = {
-    "type": "object",
-    "required": ["current_password", "new_password"],
-    "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string"}},
-    "additionalProperties": False,
-}
-
-
 @doc(
     summary="Change your password (ends every other session, renews this one)",
     tags=["auth"],
     security="staff",
-    body=PASSWORD_BODY,
+    body=PasswordChange,
     responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"},
 )
 async def password_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
-    body = await read_json_object(request, max_bytes=4_000)
-    unknown = sorted(set(body) - {"current_password", "new_password"})
-    if unknown:
-        raise ApiError(
-            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
-        )
+    body = await read_body(request, PasswordChange, max_bytes=4_000)
     user = await User.get(id=staff.id)
     wait_s = await throttled(request, user=user)
     if wait_s is not None:
         raise too_many(wait_s)
-    current = body.get("current_password")
-    if not isinstance(current, str) or not await _verify(user.password_hash, current):
+    if not await _verify(user.password_hash, body.current_password):
         await note_failure(request, user, action="password_change_failed", reason="bad_password")
         raise ApiError(
             422,
@@ -208,7 +183,7 @@ async def password_endpoint(request: Request) -> Response:
             "Your current password is not right.",
             details={"field": "current_password"},
         )
-    new = check_password_policy(body.get("new_password"), email=user.email, field="new_password")
+    new = check_password_policy(body.new_password, email=user.email, field="new_password")
     user.password_hash = await hash_password_async(new)
     user.password_changed_at = utcnow()
     await user.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
@@ -236,16 +211,6 @@ async def password_endpoint(request: Request) -> Response:
     return response
 
 
-ACCEPT_BODY = {
-    "type": "object",
-    "required": ["token", "password"],
-    "properties": {
-        "token": {"type": "string"},
-        "password": {"type": "string"},
-        "display_name": {"type": "string"},
-    },
-    "additionalProperties": False,
-}
 USER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "email", "roles", "areas", "schools", "is_active"],
@@ -267,12 +232,12 @@ USER_SCHEMA: dict[str, Any] = {
 @doc(
     summary="Accept a staff invitation and set a password",
     tags=["auth"],
-    body=ACCEPT_BODY,
+    body=InvitationAcceptance,
     responses={201: USER_SCHEMA, 404: "error", 409: "error", 415: "error", 422: "error", 429: "error"},
 )
 async def accept_invitation_endpoint(request: Request) -> Response:
     require_json(request)
-    user = await accept_invitation(body=await read_json_object(request, max_bytes=4_000))
+    user = await accept_invitation(acceptance=await read_body(request, InvitationAcceptance, max_bytes=4_000))
     await record_audit(request, user, action="invitation_accepted", object_type="user", object_id=user.id)
     return JSONResponse(user_json(user), status_code=201)
 
@@ -298,63 +263,43 @@ async def totp_setup_endpoint(request: Request) -> Response:
     return JSONResponse(await enrolment(staff.email, offload=work_offload(request)))
 
 
-TOTP_BODY = {
-    "type": "object",
-    "required": ["password"],
-    "properties": {
-        "secret": {"type": "string"},
-        "code": {"type": "string"},
-        "current_code": {"type": "string"},
-        "password": {"type": "string"},
-        "enabled": {"type": "boolean"},
-    },
-    "additionalProperties": False,
-}
-
-
 @doc(
     summary="Turn the TOTP second factor on (secret + current code) or off (enabled=false)",
     tags=["auth"],
     security="staff",
-    body=TOTP_BODY,
+    body=SecondFactorChange,
     responses={200: ME_SCHEMA, 401: "error", 403: "error", 422: "error"},
 )
 async def totp_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
-    body = await read_json_object(request, max_bytes=4_000)
-    unknown = sorted(set(body) - {"secret", "code", "current_code", "password", "enabled"})
-    if unknown:
-        raise ApiError(
-            422, "unknown_fields", f"Unexpected fields: {', '.join(unknown)}.", details={"fields": unknown}
-        )
+    body = await read_body(request, SecondFactorChange, max_bytes=4_000)
     user = await User.get(id=staff.id)
-    password = body.get("password")
     wait_s = await throttled(request, user=user)
     if wait_s is not None:
         raise too_many(wait_s)
-    if not isinstance(password, str) or not await _verify(user.password_hash, password):
+    if not await _verify(user.password_hash, body.password):
         await note_failure(request, user, action="totp_change_failed", reason="bad_password")
         raise ApiError(422, "wrong_password", "Your password is not right.", details={"field": "password"})
     key = secret_key(request)
     if user.totp_secret:  # changing or turning off an existing second factor needs a current code from it
-        reason = check_second_factor(user, body.get("current_code"), key=key)
+        reason = check_second_factor(user, body.current_code, key=key)
         if reason:
             await note_failure(request, user, action="totp_change_failed", reason=reason)
             raise ApiError(422, "invalid_totp", "Enter a current code from your authenticator app (or a recovery code).",
                            details={"field": "current_code"})  # fmt: skip
     codes: list[str] = []
-    if body.get("enabled", True) is False:
+    if not body.enabled:
         if totp_required(user, officers_optional=officers_optional(request)):
             raise ApiError(409, "totp_required_for_role",
                            "Your role needs the second step at sign-in, so it cannot be turned off.")  # fmt: skip
         user.totp_secret, user.totp_last_step, user.recovery_code_hashes = None, None, []
         action = "totp_disabled"
     else:
-        secret = valid_secret(body.get("secret"))
+        secret = valid_secret(body.secret)
         if secret is None:
             raise ApiError(422, "invalid_field", "Start the set-up again: the code to scan was not right.",
                            details={"field": "secret"})  # fmt: skip
-        step = totp_step(secret, body.get("code"))
+        step = totp_step(secret, body.code)
         if step is None:
             raise ApiError(
                 422,

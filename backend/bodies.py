@@ -1,0 +1,143 @@
+"""One type per JSON body: a pydantic model both checks the body and is its schema in /openapi.json.
+
+The hostile classes (oversize, broken UTF-8, NUL, lone surrogates, huge numbers, NaN) are refused by the one
+reader in `params.py` before a model sees the body. A model then checks shape, types, lengths and choices
+(strict: no text taken as a number, no unknown field), and every failure becomes the same 422: code
+`unknown_fields` when the only problem is a field WayHome does not know, otherwise `invalid_input`; a sentence;
+and `details.errors`, one `{field, path, message}` per problem, which the console places beside each control.
+A field's sentence is its `Says(...)` when it has one, otherwise made from its title, so no key reaches a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails, PydanticCustomError
+from starlette.requests import Request
+
+from backend.errors import ApiError
+from backend.params import read_json_object
+
+SENTENCE = "sentence"  # the error type of a check that words its own sentence (`refuse`)
+
+
+class Body(BaseModel):
+    """A request body: unknown fields refused, no type coercion, immutable once read."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, hide_input_in_errors=True
+    )
+
+
+@dataclass(frozen=True)
+class Says:
+    """`Annotated[str, Says("Give your email address.")]`: what a person reads when this field is wrong."""
+
+    sentence: str
+
+
+def refuse(sentence: str) -> PydanticCustomError:
+    """Raise this from a field validator: the sentence reaches the person as it is."""
+    return PydanticCustomError(SENTENCE, sentence)
+
+
+B = TypeVar("B", bound=Body)
+
+
+async def read_body(request: Request, model: type[B], *, max_bytes: int = 64_000) -> B:
+    """The request's JSON object as `model`, or a 4xx that says what to fix (nothing is stored either way)."""
+    return parse_body(model, await read_json_object(request, max_bytes=max_bytes))
+
+
+def parse_body(model: type[B], data: Mapping[str, Any]) -> B:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_body(model, exc.errors(include_url=False, include_input=False)) from None
+
+
+def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
+    problems = [
+        {
+            "field": ".".join(str(p) for p in e["loc"]),
+            "path": _pointer(e["loc"]),
+            "message": _sentence(model, e),
+        }
+        for e in errors
+    ]
+    if all(e["type"] == "extra_forbidden" for e in errors):
+        names = ", ".join(p["field"] for p in problems)
+        return ApiError(
+            422,
+            "unknown_fields",
+            f"This form has fields WayHome does not know ({names}): send only the fields it asks for.",
+            {"errors": problems},
+        )
+    first = problems[0]["message"]
+    message = first if len(problems) == 1 else f"{len(problems)} answers need fixing. First: {first}"
+    return ApiError(422, "invalid_input", message, {"errors": problems})
+
+
+def _pointer(loc: tuple[int | str, ...]) -> str:
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in loc)
+
+
+def _field(model: type[BaseModel], loc: tuple[int | str, ...]) -> FieldInfo | None:
+    """The innermost declared field along `loc` (list indexes skipped), to find its title and sentence."""
+    found: FieldInfo | None = None
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        found, current = info, _model_inside(info.annotation)
+    return found
+
+
+def _model_inside(annotation: Any) -> Any:
+    """The model a field holds, directly or as the items of a list (`list[Channel]`), or None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        inner = _model_inside(arg)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _sentence(model: type[Body], error: ErrorDetails) -> str:
+    if error["type"] == SENTENCE:
+        return str(error["msg"])
+    info = _field(model, error["loc"])
+    if error["type"] == "extra_forbidden" or info is None:
+        return "WayHome does not know this field: leave it out."
+    says = next((m for m in info.metadata if isinstance(m, Says)), None)
+    if says is not None:
+        return says.sentence
+    label = info.title or str(error["loc"][-1]).replace("_", " ").capitalize()
+    ctx = error.get("ctx") or {}
+    words = {
+        "missing": "is needed",
+        "string_too_short": "is needed" if ctx.get("min_length") == 1 else "is too short",
+        "string_too_long": f"can be at most {ctx.get('max_length')} characters",
+        "string_type": "must be text",
+        "bool_type": "must be yes or no",
+        "int_type": "must be a whole number",
+        "float_type": "must be a number",
+        "finite_number": "must be a number",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "literal_error": "must be one of the choices offered",
+        "list_type": "must be a list",
+        "too_long": f"can have at most {ctx.get('max_length')} entries",
+        "too_short": f"needs at least {ctx.get('min_length')}",
+        "dict_type": "must be a set of answers",
+        "model_type": "must be a set of answers",
+    }.get(error["type"], "is not right")
+    return f"{label} {words}."
