@@ -6,10 +6,12 @@ hash see exactly what was typed. Lengths are bounds against abuse, not rules a p
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
+from backend.accounts.models import ROLES, Role
 from backend.accounts.second_factor import valid_secret
 from backend.bodies import Body, Says, refuse
 
@@ -76,3 +78,64 @@ class InvitationAcceptance(Body):
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None,
         Says("Write the person's name in at most 120 characters."),
     ] = Field(None, title="Your name")
+
+
+EMAIL_RE = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}")
+MAX_SCOPE_ITEMS = 200
+DisplayName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=120),
+    Says("Write the person's name in at most 120 characters."),
+]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Urn = Annotated[str, StringConstraints(pattern=r"^[0-9]{5,8}$")]
+CHOOSE_ROLE = f"Choose at least one role: {', '.join(ROLES)}."
+
+
+class StaffScope(Body):
+    """Roles, areas and schools, as an invitation gives them and an admin changes them (each entry once)."""
+
+    roles: Annotated[list[Role], Field(min_length=1, max_length=MAX_SCOPE_ITEMS), Says(CHOOSE_ROLE)] = Field(
+        default_factory=list, title="Roles"
+    )
+    areas: Annotated[
+        list[Slug],
+        Field(max_length=MAX_SCOPE_ITEMS),
+        Says("One of the areas is not one we know. Choose from the list."),
+    ] = Field(default_factory=list, title="Areas")
+    schools: Annotated[
+        list[Urn],
+        Field(max_length=MAX_SCOPE_ITEMS),
+        Says("One of the schools is not one we know. Choose from the list."),
+    ] = Field(default_factory=list, title="Schools")
+
+    @field_validator("roles", "areas", "schools")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class StaffInvitation(StaffScope):
+    """POST /api/v1/admin/invitations: who is invited, with which roles and scope."""
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)] = Field(
+        title="Email address"
+    )
+    roles: Annotated[list[Role], Field(min_length=1, max_length=MAX_SCOPE_ITEMS), Says(CHOOSE_ROLE)] = Field(
+        title="Roles"
+    )
+    display_name: DisplayName = Field("", title="Name")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not EMAIL_RE.fullmatch(value):
+            raise refuse("Give a valid email address.")
+        return value
+
+
+class StaffChanges(StaffScope):
+    """PATCH /api/v1/admin/users/{id}: only the fields sent are changed."""
+
+    display_name: DisplayName = Field("", title="Name")
+    is_active: Annotated[bool, Says("Choose whether the account is active.")] = Field(True, title="Active")

@@ -6,12 +6,13 @@ hand out working credentials. Nothing here is about the public: the public has n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from tortoise import fields
 from tortoise.models import Model
 
-ROLES = ("admin", "officer", "editor")
+Role = Literal["admin", "officer", "editor"]
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class User(Model):

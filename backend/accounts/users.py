@@ -1,82 +1,35 @@
 """Staff user management: invitations, acceptance, role/scope changes and disabling.
 
-Input is validated field by field against an allow-list (no mass assignment): unknown fields are refused, and
-nobody can change their own roles, scope or active state.
+Input arrives as typed bodies (`accounts/bodies.py`: unknown fields refused, so no mass assignment); this module
+checks what needs the database or the served areas, and that nobody changes their own roles, scope or state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from backend.accounts.bodies import InvitationAcceptance
+from backend.accounts.bodies import EMAIL_RE, InvitationAcceptance, StaffChanges, StaffInvitation
 from backend.accounts.errors import AccountConflict, AccountInvalid, InvitationNotValid, NotAllowed
 from backend.accounts.guard import Staff
-from backend.accounts.models import ROLES, Invitation, User
+from backend.accounts.models import Invitation, User
 from backend.accounts.passwords import check_password_policy, hash_password, hash_password_async
 from backend.accounts.sessions import revoke_all_sessions, token_hash, utcnow
 
 INVITATION_TTL_S = 72 * 60 * 60
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}\Z")
-URN_RE = re.compile(r"^[0-9]{5,8}\Z")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
-MAX_SCOPE_ITEMS = 200
 
 
-def normalise_email(value: object, *, field: str = "email") -> str:
-    if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-        raise AccountInvalid("invalid_email", "Give a valid email address.", details={"field": field})
-    return value.strip().lower()
+def normalise_email(value: str) -> str:
+    """For the command line's `create-admin`; bodies check the same rule in `StaffInvitation`."""
+    email = value.strip().lower()
+    if not EMAIL_RE.fullmatch(email):
+        raise AccountInvalid("invalid_email", "Give a valid email address.", details={"field": "email"})
+    return email
 
 
-def _reject_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise AccountInvalid(
-            "unknown_fields",
-            f"These fields cannot be set here: {', '.join(unknown)}.",
-            details={"fields": unknown, "allowed": sorted(allowed)},
-        )
-
-
-def _string_list(value: object, *, field: str, pattern: re.Pattern[str]) -> list[str]:
-    words = field  # roles, areas or schools: the words a person reads
-    if not isinstance(value, list) or len(value) > MAX_SCOPE_ITEMS:
-        raise AccountInvalid(
-            "invalid_field",
-            f"Choose at most {MAX_SCOPE_ITEMS} {words} from the list.",
-            details={"field": field},
-        )
-    items: list[str] = []
-    for item in value:
-        if not isinstance(item, str) or not pattern.match(item):
-            raise AccountInvalid(
-                "invalid_field",
-                f"One of the {words} is not one we know. Choose from the list.",
-                details={"field": field},
-            )
-        if item not in items:
-            items.append(item)
-    return items
-
-
-def parse_roles(value: object) -> list[str]:
-    roles = _string_list(value, field="roles", pattern=re.compile(r"^[a-z]{1,20}$"))
-    bad = [r for r in roles if r not in ROLES]
-    if not roles or bad:
-        raise AccountInvalid(
-            "invalid_roles",
-            f"Choose at least one role: {', '.join(ROLES)}.",
-            details={"field": "roles", "unknown": bad},
-        )
-    return roles
-
-
-def parse_areas(value: object, *, known_areas: Iterable[str]) -> list[str]:
-    areas = _string_list(value, field="areas", pattern=SLUG_RE)
+def _served(areas: list[str], *, known_areas: Iterable[str]) -> list[str]:
     known = set(known_areas)
     unknown = [a for a in areas if known and a not in known]
     if unknown:
@@ -86,20 +39,6 @@ def parse_areas(value: object, *, known_areas: Iterable[str]) -> list[str]:
             details={"field": "areas", "unknown": unknown},
         )
     return areas
-
-
-def parse_schools(value: object) -> list[str]:
-    return _string_list(value, field="schools", pattern=URN_RE)
-
-
-def parse_display_name(value: object) -> str:
-    if not isinstance(value, str) or len(value.strip()) > 120:
-        raise AccountInvalid(
-            "invalid_field",
-            "Write the person's name in at most 120 characters.",
-            details={"field": "display_name"},
-        )
-    return value.strip()
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -135,25 +74,12 @@ def invitation_json(invitation: Invitation, *, token: str | None = None) -> dict
     return data
 
 
-INVITE_FIELDS = ("email", "display_name", "roles", "areas", "schools")
-
-
 async def create_invitation(
-    *, body: dict[str, Any], invited_by: Staff, known_areas: Iterable[str]
+    *, invite: StaffInvitation, invited_by: Staff, known_areas: Iterable[str]
 ) -> tuple[Invitation, str]:
-    """Validate and store an invitation; returns it with the raw one-time token (shown once)."""
-    _reject_unknown(body, INVITE_FIELDS)
-    if "email" not in body or "roles" not in body:
-        raise AccountInvalid(
-            "missing_field",
-            "Give the person's email address and at least one role.",
-            details={"fields": ["email", "roles"]},
-        )
-    email = normalise_email(body["email"])
-    roles = parse_roles(body["roles"])
-    areas = parse_areas(body.get("areas", []), known_areas=known_areas)
-    schools = parse_schools(body.get("schools", []))
-    display_name = parse_display_name(body.get("display_name", ""))
+    """Store an invitation; returns it with the raw one-time token (shown once)."""
+    email = invite.email
+    areas = _served(invite.areas, known_areas=known_areas)
     if await User.filter(email=email).exists():
         raise AccountConflict(
             "email_taken", "A staff account with this email already exists.", details={"field": "email"}
@@ -162,10 +88,10 @@ async def create_invitation(
     invitation = await Invitation.create(
         token_hash=token_hash(token),
         email=email,
-        display_name=display_name,
-        roles=roles,
+        display_name=invite.display_name,
+        roles=invite.roles,
         area_slugs=areas,
-        school_urns=schools,
+        school_urns=invite.schools,
         invited_by_id=invited_by.id,
         expires_at=utcnow() + dt.timedelta(seconds=INVITATION_TTL_S),
     )
@@ -182,9 +108,7 @@ async def accept_invitation(*, acceptance: InvitationAcceptance) -> User:
             "This invitation link is not valid any more. Ask an administrator for a new one.",
         )
     password = check_password_policy(acceptance.password, email=invitation.email)
-    display_name = acceptance.display_name
-    if display_name is None:
-        display_name = parse_display_name(invitation.display_name)
+    display_name = invitation.display_name if acceptance.display_name is None else acceptance.display_name
     claimed = await Invitation.filter(id=invitation.id, accepted_at=None).update(accepted_at=now)
     if claimed != 1:
         raise InvitationNotValid("invalid_invitation", "This invitation has already been used.")
@@ -201,44 +125,29 @@ async def accept_invitation(*, acceptance: InvitationAcceptance) -> User:
     )
 
 
-UPDATE_FIELDS = ("display_name", "roles", "areas", "schools", "is_active")
+COLUMNS = {"areas": "area_slugs", "schools": "school_urns"}  # body field -> User column, where they differ
 
 
 async def update_user(
-    *, user: User, body: dict[str, Any], actor: Staff, known_areas: Iterable[str]
+    *, user: User, changes: StaffChanges, actor: Staff, known_areas: Iterable[str]
 ) -> dict[str, Any]:
-    """Apply an admin's PATCH; returns the changed fields (for the audit log). Sessions die on disable."""
-    _reject_unknown(body, UPDATE_FIELDS)
-    changes: dict[str, Any] = {}
-    if "display_name" in body:
-        changes["display_name"] = parse_display_name(body["display_name"])
-    if "roles" in body:
-        changes["roles"] = parse_roles(body["roles"])
-    if "areas" in body:
-        changes["area_slugs"] = parse_areas(body["areas"], known_areas=known_areas)
-    if "schools" in body:
-        changes["school_urns"] = parse_schools(body["schools"])
-    if "is_active" in body:
-        if not isinstance(body["is_active"], bool):
-            raise AccountInvalid(
-                "invalid_field", "Choose whether the account is active.", details={"field": "is_active"}
-            )
-        changes["is_active"] = body["is_active"]
-    if user.id == actor.id and set(changes) - {"display_name"}:
+    """Apply an admin's PATCH (the fields sent); returns the changes (for the audit log). Sessions die on disable."""
+    if "areas" in changes.model_fields_set:
+        _served(changes.areas, known_areas=known_areas)
+    sent = {name: getattr(changes, name) for name in sorted(changes.model_fields_set)}
+    columns = {COLUMNS.get(name, name): value for name, value in sent.items()}
+    if user.id == actor.id and set(sent) - {"display_name"}:
         raise NotAllowed(
             "forbidden_self_change",
             "You cannot change your own roles, areas, schools or active state; ask another admin.",
         )
-    for name, value in changes.items():
+    for name, value in columns.items():
         setattr(user, name, value)
-    if changes:
-        await user.save(update_fields=[*changes, "updated_at"])
-    if changes.get("is_active") is False:
+    if columns:
+        await user.save(update_fields=[*columns, "updated_at"])
+    if sent.get("is_active") is False:
         await revoke_all_sessions(user_id=user.id)
-    return {
-        ("areas" if k == "area_slugs" else "schools" if k == "school_urns" else k): v
-        for k, v in changes.items()
-    }
+    return sent
 
 
 async def create_admin(*, email: str, password: str, display_name: str = "") -> User:

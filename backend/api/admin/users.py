@@ -9,29 +9,19 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.audit import audited_write
+from backend.accounts.bodies import StaffChanges, StaffInvitation
 from backend.accounts.guard import require_staff
 from backend.accounts.models import User
 from backend.accounts.users import create_invitation, invitation_json, update_user, user_json
 from backend.api.auth import USER_SCHEMA
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_str, read_json_object, whole_number
+from backend.params import query_str, whole_number
 from backend.responses import JSONResponse
 
 ADMIN = {"admin"}
 STR_LIST = {"type": "array", "items": {"type": "string"}, "maxItems": 200}
-INVITE_BODY = {
-    "type": "object",
-    "required": ["email", "roles"],
-    "properties": {
-        "email": {"type": "string", "format": "email"},
-        "display_name": {"type": "string", "maxLength": 120},
-        "roles": {"type": "array", "items": {"enum": ["admin", "officer", "editor"]}, "minItems": 1},
-        "areas": STR_LIST,
-        "schools": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{5,8}$"}, "maxItems": 200},
-    },
-    "additionalProperties": False,
-}
 INVITATION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "email", "roles", "expires_at", "token"],
@@ -46,12 +36,6 @@ INVITATION_SCHEMA: dict[str, Any] = {
         "accepted": {"type": "boolean"},
         "display_name": {"type": "string"},
     },
-}
-PATCH_BODY = {
-    "type": "object",
-    "properties": {k: v for k, v in INVITE_BODY["properties"].items() if k != "email"}  # type: ignore[attr-defined]
-    | {"is_active": {"type": "boolean"}},
-    "additionalProperties": False,
 }
 ID_PARAM = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
@@ -114,15 +98,15 @@ async def get_user(request: Request) -> Response:
     summary="Invite a staff member (one-time token that expires in 72 hours; shown once)",
     tags=["admin"],
     security="staff",
-    body=INVITE_BODY,
+    body=StaffInvitation,
     responses={201: INVITATION_SCHEMA, 409: "error", 422: "error"},
 )
 async def invite(request: Request) -> Response:
     staff = await require_staff(request, roles=ADMIN)
-    body = await read_json_object(request, max_bytes=16_000)
+    invite = await read_body(request, StaffInvitation, max_bytes=16_000)
     async with audited_write(request, staff, action="invitation_created", object_type="invitation") as audit:
         invitation, token = await create_invitation(
-            body=body, invited_by=staff, known_areas=_known_areas(request)
+            invite=invite, invited_by=staff, known_areas=_known_areas(request)
         )
         scope = {"areas": invitation.area_slugs, "schools": invitation.school_urns}
         await audit(invitation.id, {"email": invitation.email, "roles": invitation.roles, **scope})
@@ -134,7 +118,7 @@ async def invite(request: Request) -> Response:
     tags=["admin"],
     security="staff",
     params=ID_PARAM,
-    body=PATCH_BODY,
+    body=StaffChanges,
     responses={200: USER_SCHEMA, 403: "error", 404: "error", 422: "error"},
 )
 async def patch_user(request: Request) -> Response:
@@ -142,11 +126,11 @@ async def patch_user(request: Request) -> Response:
     user = await User.get_or_none(id=_user_id(request))
     if user is None:
         raise ApiError(404, "not_found", "No staff account has this id.")
-    body = await read_json_object(request, max_bytes=16_000)
-    disabling = body.get("is_active") is False
+    body = await read_body(request, StaffChanges, max_bytes=16_000)
+    disabling = "is_active" in body.model_fields_set and not body.is_active
     action = "user_disabled" if disabling else "user_updated"
     async with audited_write(request, staff, action=action, object_type="user") as audit:
-        changes = await update_user(user=user, body=body, actor=staff, known_areas=_known_areas(request))
+        changes = await update_user(user=user, changes=body, actor=staff, known_areas=_known_areas(request))
         await audit(user.id, changes)
     return JSONResponse(user_json(user))
 
