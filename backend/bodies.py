@@ -4,7 +4,8 @@ The hostile classes (oversize, broken UTF-8, NUL, lone surrogates, huge numbers,
 reader in `params.py` before a model sees the body. A model then checks shape, types, lengths and choices
 (strict: no text taken as a number, no unknown field), and every failure becomes the same 422: code
 `unknown_fields` when the only problem is a field WayHome does not know, otherwise `invalid_input`; a sentence;
-and `details.errors`, one `{field, path, message}` per problem, which the console places beside each control.
+and `details.errors`, one `{field, path, message}` per problem, which the console places beside each control
+(`details.field` names the first, for forms that mark one field).
 A field's sentence is its `Says(...)` when it has one, otherwise made from its title, so no key reaches a screen.
 """
 
@@ -14,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from pydantic.fields import FieldInfo
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 from starlette.requests import Request
 
 from backend.errors import ApiError
@@ -38,6 +39,18 @@ class Says:
     """`Annotated[str, Says("Give your email address.")]`: what a person reads when this field is wrong."""
 
     sentence: str
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """`Annotated[str, OneOf(KINDS)]`: one of a domain's fixed choices, checked and documented as an enum."""
+
+    values: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.literal_schema(list(self.values))
 
 
 def refuse(sentence: str) -> PydanticCustomError:
@@ -75,11 +88,11 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
             422,
             "unknown_fields",
             f"This form has fields WayHome does not know ({names}): send only the fields it asks for.",
-            {"errors": problems},
+            {"field": problems[0]["field"], "errors": problems},
         )
     first = problems[0]["message"]
     message = first if len(problems) == 1 else f"{len(problems)} answers need fixing. First: {first}"
-    return ApiError(422, "invalid_input", message, {"errors": problems})
+    return ApiError(422, "invalid_input", message, {"field": problems[0]["field"], "errors": problems})
 
 
 def _pointer(loc: tuple[int | str, ...]) -> str:

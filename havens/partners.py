@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from havens.models import PARTNER_KINDS, PartnerWebsite
+from havens.models import PartnerWebsite
 from outbound import OutboundPolicy, UrlRefused, check_url, resolve_allowed
 
 
@@ -33,31 +31,20 @@ async def check_partner_url(url: object, *, policy: OutboundPolicy) -> str:
 
 
 async def add_partner(
-    *, body: dict[str, Any], policy: OutboundPolicy, added_by: str, allowed_areas: frozenset[str] | None
+    *,
+    name: str,
+    url: str,
+    kind: str,
+    area: str,
+    policy: OutboundPolicy,
+    added_by: str,
+    allowed_areas: frozenset[str] | None,
 ) -> PartnerWebsite:
-    unknown = sorted(set(body) - {"name", "url", "kind", "area"})
-    if unknown:
-        raise PartnerInvalid(
-            unknown[0], "This form has a field WayHome does not know.", code="unknown_fields"
-        )
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        raise PartnerInvalid("name", "Give the partner's name (up to 200 characters).")
-    kind = body.get("kind", "other")
-    if kind not in PARTNER_KINDS:
-        raise PartnerInvalid("kind", "Choose what kind of partner this is from the list.")
-    area = body.get("area", "")
-    if not isinstance(area, str) or len(area) > 64:
-        raise PartnerInvalid("area", "Choose an area from the list.")
+    """Add a page to the audit: in the adder's areas, at an address the audit would be allowed to fetch."""
     if area and allowed_areas is not None and area not in allowed_areas:
         raise PartnerInvalid("area", "You can only add pages for your own areas.", code="forbidden_object")
-    url = body.get("url")
-    if isinstance(url, str) and len(url) > 500:
-        raise PartnerInvalid("url", "The web address is longer than 500 characters.")
     checked = await check_partner_url(url, policy=policy)
-    return await PartnerWebsite.create(
-        name=name.strip(), url=checked, kind=kind, area=area, added_by=added_by
-    )
+    return await PartnerWebsite.create(name=name, url=checked, kind=kind, area=area, added_by=added_by)
 
 
 async def list_partners() -> list[PartnerWebsite]:

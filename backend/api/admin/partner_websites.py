@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -12,9 +13,9 @@ from tortoise.transactions import in_transaction
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import require_staff
 from backend.api.admin.havens import path_id
+from backend.bodies import Body, OneOf, Says, read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_json_object
 from backend.settings import Settings
 from havens.models import PARTNER_KINDS, PartnerWebsite, WebsiteAuditRun
 from havens.partners import PartnerInvalid, add_partner, list_partners
@@ -40,17 +41,23 @@ PARTNER_SCHEMA: dict[str, Any] = {
         "stale": {"type": "boolean"},
     },
 }
-PARTNER_BODY = {
-    "type": "object",
-    "required": ["name", "url"],
-    "properties": {
-        "name": {"type": "string", "maxLength": 200},
-        "url": {"type": "string", "maxLength": 500},
-        "kind": {"enum": list(PARTNER_KINDS)},
-        "area": {"type": "string", "maxLength": 64},
-    },
-    "additionalProperties": False,
-}
+
+
+class PartnerWebsiteBody(Body):
+    """A partner's page for the website audit."""
+
+    name: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        Says("Give the partner's name (up to 200 characters)."),
+    ] = Field(title="Partner's name")
+    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field(title="Web address")
+    kind: Annotated[str, OneOf(PARTNER_KINDS), Says("Choose what kind of partner this is from the list.")] = (
+        Field("other", title="Kind of partner")
+    )
+    area: Annotated[str, StringConstraints(max_length=64), Says("Choose an area from the list.")] = Field(
+        "", title="Area"
+    )
 
 
 def audit_policy(settings: Settings | None) -> OutboundPolicy:
@@ -79,17 +86,20 @@ async def get_partners(request: Request) -> Response:
     summary="Add a partner website to the audit (internal, loopback and link-local addresses are refused)",
     tags=["havens", "staff"],
     security="staff",
-    body=PARTNER_BODY,
+    body=PartnerWebsiteBody,
     responses={201: PARTNER_SCHEMA, 403: "error", 422: "error"},
 )
 async def post_partner(request: Request) -> Response:
     staff = await require_staff(request, roles=STAFF)
-    body = await read_json_object(request, max_bytes=4_000)
+    body = await read_body(request, PartnerWebsiteBody, max_bytes=4_000)
     allowed = None if staff.is_admin else staff.area_slugs
     try:
         async with in_transaction():
             partner = await add_partner(
-                body=body,
+                name=body.name,
+                url=body.url,
+                kind=body.kind,
+                area=body.area,
                 policy=audit_policy(_settings(request)),
                 added_by=staff.email,
                 allowed_areas=allowed,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
@@ -15,9 +16,9 @@ from backend import surfaces
 from backend.accounts.guard import require_staff
 from backend.api.admin.area_scope import AREA_PARAM, area_in_scope
 from backend.api.admin.havens import audited
-from backend.errors import ApiError
+from backend.bodies import Body, Says, read_body
 from backend.openapi import doc
-from backend.params import LONDON, read_json_object
+from backend.params import LONDON
 from backend.responses import JSONResponse
 from backend.state import app_state
 from backend.surveys import perceived
@@ -26,8 +27,14 @@ from routing.router import DetourCap
 from routing.surface import OFFICER_LAYERS, Surface, compose
 
 ROLES = {"officer"}
-TOGGLE_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["enabled"],
-                               "properties": {"enabled": {"type": "boolean"}}}  # fmt: skip
+
+
+class LayerSwitch(Body):
+    """Turn the perceived-safety layer on or off."""
+
+    enabled: Annotated[bool, Says("Choose on or off.")] = Field(title="Layer on")
+
+
 MAX_CENTRES = 4
 
 
@@ -95,18 +102,16 @@ async def get_layer(request: Request) -> JSONResponse:
 
 
 @doc(summary="Turn the perceived-safety layer on or off for an area (officers); the routes' risk is rebuilt",
-     tags=["surveys", "staff"], params=[AREA_PARAM], body=TOGGLE_BODY,
+     tags=["surveys", "staff"], params=[AREA_PARAM], body=LayerSwitch,
      responses={200: {"type": "object", "required": ["enabled"]}, 403: "error", 404: "error", 422: "error"},
      security="staff")  # fmt: skip
 async def set_layer(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
     area = area_in_scope(request, staff)
-    body = await read_json_object(request, max_bytes=200)
-    if set(body) != {"enabled"} or not isinstance(body["enabled"], bool):
-        raise ApiError(422, "invalid_choice", "Choose on or off.", {"field": "enabled"})
+    switch = await read_body(request, LayerSwitch, max_bytes=200)
     async with audited(request, staff, action="survey.perceived_layer", object_type="area") as audit:
-        await perceived.set_on(area=area, enabled=body["enabled"], staff_id=staff.id)
-        await audit(area, {"enabled": body["enabled"]})
+        await perceived.set_on(area=area, enabled=switch.enabled, staff_id=staff.id)
+        await audit(area, {"enabled": switch.enabled})
     state = app_state(request)
     router = state.routers.get(area)
     rebuilt = False
@@ -115,7 +120,7 @@ async def set_layer(request: Request) -> JSONResponse:
             settings=state.settings, area=state.areas[area], router=router, sync=state.surface_sync
         )
         rebuilt = True
-    return JSONResponse({"area": area, "enabled": body["enabled"], "rebuilt": rebuilt})
+    return JSONResponse({"area": area, "enabled": switch.enabled, "rebuilt": rebuilt})
 
 
 routes: list[BaseRoute] = [
