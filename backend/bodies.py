@@ -11,17 +11,25 @@ A field's sentence is its `Says(...)` when it has one, otherwise made from its t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 from starlette.requests import Request
 
 from backend.errors import ApiError
-from backend.params import read_json_object
+from backend.params import parse_date, read_json_object
 
 SENTENCE = "sentence"  # the error type of a check that words its own sentence (`refuse`)
 
@@ -31,6 +39,10 @@ class Body(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, allow_inf_nan=False, hide_input_in_errors=True
+    )
+    # What a person reads when a body has fields WayHome does not know (a form may say it at its reader's level).
+    unknown_fields_say: ClassVar[str] = (
+        "This form has fields WayHome does not know: send only the fields it asks for."
     )
 
 
@@ -58,6 +70,22 @@ def refuse(sentence: str) -> PydanticCustomError:
     return PydanticCustomError(SENTENCE, sentence)
 
 
+def _day(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # then refused as "not a date" by the strict date check
+    try:
+        return parse_date(value)
+    except ApiError as exc:
+        raise refuse(
+            "Choose a day between the years 2000 and 2100."
+            if exc.code == "out_of_range"
+            else "Choose a date from the calendar."
+        ) from None
+
+
+# A calendar day written YYYY-MM-DD, read by the one date-only reader (params.parse_date).
+Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+
 B = TypeVar("B", bound=Body)
 
 
@@ -83,11 +111,10 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
         for e in errors
     ]
     if all(e["type"] == "extra_forbidden" for e in errors):
-        names = ", ".join(p["field"] for p in problems)
         return ApiError(
             422,
             "unknown_fields",
-            f"This form has fields WayHome does not know ({names}): send only the fields it asks for.",
+            model.unknown_fields_say,
             {"field": problems[0]["field"], "errors": problems},
         )
     first = problems[0]["message"]

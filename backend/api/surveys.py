@@ -9,35 +9,49 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
+from backend.bodies import Body, OneOf, Says, read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import LONDON, query_str, read_json_object
+from backend.params import LONDON, query_str
 from backend.responses import JSONResponse
 from backend.state import app_state
 from backend.surveys import catalogue, service
 from backend.surveys.definitions import AGE_TIERS, Survey
 from backend.surveys.errors import SurveyNotFound
 
-BODY_FIELDS = {"answers", "device", "area", "tier", "school"}
-ANSWER_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["answers", "device", "area"],
-    "additionalProperties": False,
-    "properties": {
-        "answers": {"type": "object", "description": "question id -> answer (option id, list of ids, whole "
-                    "number, {lat, lon} for the map question, text only where the survey allows it)"},
-        "device": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
-                   "description": "32 random bytes made and kept on the device (base64url); stored only hashed"},
-        "area": {"type": "string", "maxLength": 64},
-        "tier": {"enum": [*AGE_TIERS, None]},
-        "school": {"type": ["string", "null"], "maxLength": 16, "description": "the school's URN, if given"},
-    },
-}  # fmt: skip
+
+class SurveyAnswers(Body):
+    """A young person's anonymous answers; the survey's own questions check `answers` (surveys/service.py)."""
+
+    unknown_fields_say = "Send only the answers and what the app adds to them."
+    answers: Annotated[dict[str, Any], Says("Answer at least one question.")] = Field(
+        title="Answers",
+        description="question id -> answer (option id, list of ids, whole number, {lat, lon} for the map "
+        "question, text only where the survey allows it)",
+    )
+    device: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$"), Says("Please reload the app and try again.")
+    ] = Field(
+        title="This device's token",
+        description="32 random bytes made and kept on the device (base64url); stored only hashed",
+    )
+    area: Annotated[str, StringConstraints(max_length=64), Says("Choose your area first.")] = Field(
+        title="Area"
+    )
+    tier: Annotated[Annotated[str, OneOf(AGE_TIERS)] | None, Says("Choose your age from the list.")] = Field(
+        None, title="Age"
+    )
+    school: Annotated[
+        Annotated[str, StringConstraints(max_length=16)] | None, Says("Choose your school from the list.")
+    ] = Field(None, title="School", description="the school's URN, if given")
+
+
 SURVEY_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["slug", "title", "questions", "window"],
@@ -115,7 +129,7 @@ async def get_survey(request: Request) -> JSONResponse:
 @doc(
     summary="Send anonymous answers (201 counted; 200 when this device already answered in this period)",
     tags=["surveys"],
-    body=ANSWER_BODY,
+    body=SurveyAnswers,
     responses={201: {"type": "object", "required": ["counted", "message"]},
                200: {"type": "object", "required": ["counted", "message"]},
                400: "error", 404: "error", 409: "error", 413: "error", 415: "error", 422: "error", 429: "error"},
@@ -125,27 +139,16 @@ async def post_response(request: Request) -> JSONResponse:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":  # a form post from another site cannot send this without CORS
         raise ApiError(415, "unsupported_media_type", "Send the answers as JSON (application/json).")
-    body = await read_json_object(request, max_bytes=8_000)
-    extra = sorted(set(body) - BODY_FIELDS)
-    if extra:
-        raise ApiError(422, "unknown_field", "Send only the answers and what the app adds to them.",
-                       {"fields": extra[:10]})  # fmt: skip
-    tier, school, area = body.get("tier"), body.get("school"), body.get("area")
-    if tier is not None and tier not in AGE_TIERS:
-        raise ApiError(422, "invalid_tier", "Choose your age from the list.", {"field": "tier"})
-    if school is not None and not isinstance(school, str):
-        raise ApiError(422, "unknown_school", "Choose your school from the list.", {"field": "school"})
-    if not isinstance(area, str):
-        raise ApiError(422, "missing_area", "Choose your area first.", {"field": "area"})
+    body = await read_body(request, SurveyAnswers, max_bytes=8_000)
     state = app_state(request)
     today = london_today()
     window = await service.current_window(survey=survey, today=today)
     counted = await service.submit(
         survey=await asked_in(request, survey, window),
         window=window,
-        respondent=service.Respondent(area=area, tier=tier, school=school),
-        answers=body.get("answers"),
-        device_token=body.get("device"),
+        respondent=service.Respondent(area=body.area, tier=body.tier, school=body.school),
+        answers=body.answers,
+        device_token=body.device,
         key=device_key(state.settings.secret_key),
         areas=state.areas,
         today=today,

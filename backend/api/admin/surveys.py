@@ -4,8 +4,9 @@ areas), and the free-text review queue (editors; free text never reaches a repor
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -15,29 +16,31 @@ from backend.accounts.guard import require_staff
 from backend.api.admin.area_scope import AREA_PARAM, area_in_scope, download
 from backend.api.admin.havens import EDITORS, ID_PARAM, audited, path_id
 from backend.api.surveys import all_surveys, asked_in, london_today, survey_from_path
+from backend.bodies import Body, Day, OneOf, Says, read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import LONDON, parse_date, query_str, read_json_object
+from backend.params import LONDON, query_str
 from backend.responses import JSONResponse
 from backend.state import app_state
 from backend.surveys import service
-from backend.surveys.errors import WindowInvalid
 from backend.surveys.models import FREE_TEXT_STATUSES, SurveyFreeText, SurveyResponse, SurveyWindow
 from backend.surveys.reports import BREAKDOWNS, build_report, report_csv
 from backend.surveys.suppression import MIN_COUNT
 
-DATE = {"type": "string", "format": "date"}
-WINDOW_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["opens_on", "closes_on"],
-                               "properties": {"opens_on": DATE, "closes_on": DATE}}  # fmt: skip
-DECISION_BODY: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["decision"],
-                                 "properties": {"decision": {"enum": ["approve", "remove"]}}}  # fmt: skip
+
+class SurveyPeriod(Body):
+    """The days a survey is open, first and last included."""
+
+    opens_on: Annotated[Day, Says("Choose a date from the calendar.")] = Field(title="Opens on")
+    closes_on: Annotated[Day, Says("Choose a date from the calendar.")] = Field(title="Closes on")
 
 
-def _date(body: dict[str, Any], key: str) -> dt.date:
-    try:
-        return parse_date(body.get(key), field=key)
-    except ApiError:
-        raise WindowInvalid("Choose a date from the calendar.", key) from None
+class FreeTextDecision(Body):
+    """Keep (approve) or remove one free-text answer."""
+
+    decision: Annotated[str, OneOf(("approve", "remove")), Says("Choose keep or remove.")] = Field(
+        title="Keep or remove"
+    )
 
 
 def _window_json(w: SurveyWindow, *, answers: int, today: dt.date) -> dict[str, Any]:
@@ -72,18 +75,13 @@ async def list_surveys(request: Request) -> JSONResponse:
     return JSONResponse({"surveys": out, "free_text_held": held, "breakdowns": list(BREAKDOWNS)})
 
 
-@doc(summary="Open a survey for a period (editors)", tags=["surveys", "staff"], body=WINDOW_BODY,
+@doc(summary="Open a survey for a period (editors)", tags=["surveys", "staff"], body=SurveyPeriod,
      responses={201: {"type": "object"}, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def create_window(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     survey = await survey_from_path(request)
-    body = await read_json_object(request, max_bytes=2_000)
-    extra = sorted(set(body) - {"opens_on", "closes_on"})
-    if extra:
-        raise ApiError(
-            422, "unknown_field", "Send only the opening and closing dates.", {"fields": extra[:10]}
-        )
-    opens_on, closes_on = _date(body, "opens_on"), _date(body, "closes_on")
+    period = await read_body(request, SurveyPeriod, max_bytes=2_000)
+    opens_on, closes_on = period.opens_on, period.closes_on
     today = london_today()
     async with audited(request, staff, action="survey.open", object_type="survey_window") as audit:
         window = await service.open_window(
@@ -160,7 +158,7 @@ async def list_free_text(request: Request) -> JSONResponse:
 
 
 @doc(summary="Keep (approve) or remove one free-text answer (editors)", tags=["surveys", "staff"],
-     params=ID_PARAM, body=DECISION_BODY, responses={200: {"type": "object"}, 404: "error", 422: "error"},
+     params=ID_PARAM, body=FreeTextDecision, responses={200: {"type": "object"}, 404: "error", 422: "error"},
      security="staff")  # fmt: skip
 async def decide_free_text(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
@@ -168,10 +166,7 @@ async def decide_free_text(request: Request) -> JSONResponse:
     if item is None:
         raise ApiError(404, "not_found", "No free-text answer with that id.")
     area_in_scope(request, staff, item.area)
-    body = await read_json_object(request, max_bytes=500)
-    decision = body.get("decision")
-    if set(body) != {"decision"} or decision not in ("approve", "remove"):
-        raise ApiError(422, "invalid_decision", "Choose keep or remove.", {"field": "decision"})
+    decision = (await read_body(request, FreeTextDecision, max_bytes=500)).decision
     async with audited(
         request, staff, action=f"survey.free_text.{decision}", object_type="survey_free_text"
     ) as audit:
