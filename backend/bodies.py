@@ -29,7 +29,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 from starlette.requests import Request
 
 from backend.errors import ApiError
-from backend.params import parse_date, read_json_object
+from backend.params import BadDateTime, iso_datetime, parse_date, read_json_object
 
 SENTENCE = "sentence"  # the error type of a check that words its own sentence (`refuse`)
 
@@ -44,13 +44,21 @@ class Body(BaseModel):
     unknown_fields_say: ClassVar[str] = (
         "This form has fields WayHome does not know: send only the fields it asks for."
     )
+    # The error code of a body that fails its checks; a domain may keep the code its clients know.
+    invalid_code: ClassVar[str] = "invalid_input"
+
+    def sent(self) -> dict[str, Any]:
+        """The fields the request carried (not those filled by a default), by name."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 @dataclass(frozen=True)
 class Says:
-    """`Annotated[str, Says("Give your email address.")]`: what a person reads when this field is wrong."""
+    """`Annotated[str, Says("Give your email address.")]`: what a person reads when this field is wrong
+    (`missing`: when it is left out, if that needs other words)."""
 
     sentence: str
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,19 @@ def refuse(sentence: str) -> PydanticCustomError:
     return PydanticCustomError(SENTENCE, sentence)
 
 
+def _unchanged_when_left_out(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+    schema["description"] = (schema.get("description", "") + " A field left out stays as it is.").strip()
+
+
+class Changes(Body):
+    """A PATCH body: only the fields sent change. Its defaults only satisfy the types: they are never written
+    and not documented (the schema says a field left out stays as it is)."""
+
+    model_config = ConfigDict(json_schema_extra=_unchanged_when_left_out)
+
+
 def _day(value: Any) -> Any:
     if not isinstance(value, str):
         return value  # then refused as "not a date" by the strict date check
@@ -85,6 +106,26 @@ def _day(value: Any) -> Any:
 
 # A calendar day written YYYY-MM-DD, read by the one date-only reader (params.parse_date).
 Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+def _moment(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # None where the field allows it; anything else is refused as "not a date-time"
+    try:
+        return iso_datetime(value, assume=None)
+    except BadDateTime as exc:
+        raise refuse(
+            {
+                "offset": "This date and time has no time zone: pick it again from the calendar.",
+                "range": "Pick a date between the years 2000 and 2100.",
+            }.get(exc.reason, "This is not a date and time WayHome understands: pick it again.")
+        ) from None
+
+
+# An ISO 8601 date-time with its offset (2026-11-25T15:30:00+00:00), years 2000-2100, read by params.iso_datetime.
+Moment = Annotated[
+    dt.datetime, BeforeValidator(_moment), WithJsonSchema({"type": "string", "format": "date-time"})
+]
 
 B = TypeVar("B", bound=Body)
 
@@ -119,7 +160,7 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
         )
     first = problems[0]["message"]
     message = first if len(problems) == 1 else f"{len(problems)} answers need fixing. First: {first}"
-    return ApiError(422, "invalid_input", message, {"field": problems[0]["field"], "errors": problems})
+    return ApiError(422, model.invalid_code, message, {"field": problems[0]["field"], "errors": problems})
 
 
 def _pointer(loc: tuple[int | str, ...]) -> str:
@@ -159,7 +200,7 @@ def _sentence(model: type[Body], error: ErrorDetails) -> str:
         return "WayHome does not know this field: leave it out."
     says = next((m for m in info.metadata if isinstance(m, Says)), None)
     if says is not None:
-        return says.sentence
+        return says.missing if error["type"] == "missing" and says.missing else says.sentence
     label = info.title or str(error["loc"][-1]).replace("_", " ").capitalize()
     ctx = error.get("ctx") or {}
     words = {

@@ -6,80 +6,26 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from backend.alerts.bodies import NoticeChanges, NoticeDraft
 from backend.alerts.errors import NoticeConflict, NoticeInvalid
-from backend.alerts.models import NOTICE_KINDS, Delivery, Notice, SubscriptionTopic
-from backend.alerts.sender import MAX_PLAINTEXT_BYTES, URGENCIES
-from backend.params import BadDateTime, iso_datetime
+from backend.alerts.models import Delivery, Notice, SubscriptionTopic
+from backend.alerts.sender import MAX_PLAINTEXT_BYTES
 from content.areas import AreaPack
-from content.messages import TIERS as AGE_TIERS
 
 IDLE_SUBSCRIPTION_DAYS = 60
 OUTBOX_CHANNEL = "wayhome_outbox"  # PostgreSQL LISTEN/NOTIFY channel: new deliveries are waiting
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # PostgreSQL refuses NUL outright
 MAX_TTL_S = 28 * 24 * 3600
 DEFAULT_LIFETIME = dt.timedelta(hours=24)
-_ISO = {"type": ["string", "null"], "format": "date-time"}
-
-NOTICE_BODY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"enum": list(NOTICE_KINDS)},
-        "title": {"type": "string", "minLength": 1, "maxLength": 120},
-        "body": {"type": "string", "minLength": 1, "maxLength": 1000},
-        "schools": {"type": "array", "items": {"type": "string"}, "maxItems": 200},
-        "areas": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
-        "age_tiers": {"type": "array", "items": {"enum": list(AGE_TIERS)}},
-        "urgency": {"enum": list(URGENCIES)},
-        "send_at": _ISO,
-        "expires_at": _ISO,
-        "status": {"enum": ["draft", "cancelled"]},
-    },
-}
-
-
-LABELS = {"title": "title", "body": "message"}
-REQUIRED_SENTENCES = {
-    "kind": "Choose the type of notice.",
-    "title": "Write a title.",
-    "body": "Write the message.",
-}
 
 
 def _bad(field: str, message: str) -> NoticeInvalid:
     return NoticeInvalid("invalid_notice", message, {"field": field})
-
-
-def _when(value: Any, field: str) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _bad(field, "Pick a date and a time.")
-    try:
-        return iso_datetime(value, assume=None)
-    except BadDateTime as exc:
-        if exc.reason == "offset":
-            raise _bad(
-                field, "This date and time has no time zone: pick it again from the calendar."
-            ) from None
-        if exc.reason == "range":
-            raise _bad(field, "Pick a date between the years 2000 and 2100.") from None
-        raise _bad(field, "This is not a date and time WayHome understands: pick it again.") from None
-
-
-def _strings(value: Any, field: str, *, max_items: int) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
-        raise _bad(field, "Choose from the list offered.")
-    if len(value) > max_items:
-        raise _bad(field, f"Choose at most {max_items}.")
-    return sorted(set(value))
 
 
 def school_area(areas: Mapping[str, AreaPack], urn: str) -> str | None:
@@ -90,71 +36,29 @@ def school_area(areas: Mapping[str, AreaPack], urn: str) -> str | None:
 
 
 def validate_notice(
-    body: dict[str, Any], *, areas: Mapping[str, AreaPack], current: Notice | None, now: dt.datetime
+    fields: NoticeDraft | NoticeChanges,
+    *,
+    areas: Mapping[str, AreaPack],
+    current: Notice | None,
+    now: dt.datetime,
 ) -> dict[str, Any]:
-    """Check a create (current None) or a patch; returns the fields to write. All-or-nothing."""
-    unknown = sorted(set(body) - set(NOTICE_BODY_SCHEMA["properties"]))
-    if unknown:
+    """Check a new draft (current None) or changes to `current` against the served areas and the notice as it
+    would stand; returns the fields to write. All-or-nothing."""
+    out = fields.sent()
+    missing = [u for u in out.get("schools", ()) if school_area(areas, u) is None]
+    if missing:
         raise NoticeInvalid(
-            "unknown_field",
-            "This form sent something WayHome does not use: reload the page and try again.",
-            {"fields": unknown},
+            "unknown_school",
+            "One of the schools is not served here: pick it again from the search.",
+            {"field": "schools", "urns": missing},
         )
-    out: dict[str, Any] = {}
-    required = ("kind", "title", "body") if current is None else ()
-    for field in required:
-        if field not in body:
-            raise _bad(field, REQUIRED_SENTENCES[field])
-    if "kind" in body:
-        if body["kind"] not in NOTICE_KINDS:
-            raise _bad("kind", "Choose the type of notice from the list.")
-        out["kind"] = body["kind"]
-    for field, limit in (("title", 120), ("body", 1000)):
-        if field in body:
-            value = body[field]
-            if not isinstance(value, str) or not value.strip() or len(value) > limit:
-                raise _bad(field, f"Write the {LABELS[field]} in 1 to {limit} characters.")
-            if CONTROL_CHARS.search(value):
-                raise _bad(field, f"The {LABELS[field]} has hidden characters: retype it as plain text.")
-            out[field] = value.strip()
-    if "schools" in body:
-        out["schools"] = _strings(body["schools"], "schools", max_items=200)
-        missing = [u for u in out["schools"] if school_area(areas, u) is None]
-        if missing:
-            raise NoticeInvalid(
-                "unknown_school",
-                "One of the schools is not served here: pick it again from the search.",
-                {"field": "schools", "urns": missing},
-            )
-    if "areas" in body:
-        out["areas"] = _strings(body["areas"], "areas", max_items=20)
-        missing = [a for a in out["areas"] if a not in areas]
-        if missing:
-            raise NoticeInvalid(
-                "unknown_area",
-                "One of the areas is not served here: choose from the list.",
-                {"field": "areas", "areas": missing},
-            )
-    if "age_tiers" in body:
-        tiers = _strings(body["age_tiers"], "age_tiers", max_items=len(AGE_TIERS))
-        if any(t not in AGE_TIERS for t in tiers):
-            raise _bad("age_tiers", "Choose the age groups from the list.")
-        out["age_tiers"] = tiers
-    if "urgency" in body:
-        if body["urgency"] not in URGENCIES:
-            raise _bad("urgency", "Choose the urgency from the list.")
-        out["urgency"] = body["urgency"]
-    if "send_at" in body:
-        out["send_at"] = _when(body["send_at"], "send_at")
-    if "expires_at" in body:
-        expires = _when(body["expires_at"], "expires_at")
-        if expires is None:
-            raise _bad("expires_at", "Say until when the notice is shown: every notice ends.")
-        out["expires_at"] = expires
-    if "status" in body:
-        if body["status"] not in ("draft", "cancelled") or current is None:
-            raise _bad("status", "A saved notice can only be put back to draft or cancelled.")
-        out["status"] = body["status"]
+    missing = [a for a in out.get("areas", ()) if a not in areas]
+    if missing:
+        raise NoticeInvalid(
+            "unknown_area",
+            "One of the areas is not served here: choose from the list.",
+            {"field": "areas", "areas": missing},
+        )
     merged = {**(notice_fields(current) if current else {}), **out}
     if not merged.get("schools") and not merged.get("areas"):
         raise _bad("schools", "Choose at least one school or a whole area to send this to.")

@@ -235,14 +235,12 @@ async def draft_patrol_notice(
     expires_at: dt.datetime, audit: Any,
 ) -> Notice:  # fmt: skip
     """A draft patrol notice (status draft, nothing sent) through the notices domain's own validation."""
+    from backend.alerts.bodies import NoticeDraft
     from backend.alerts.notices import validate_notice
 
     now = dt.datetime.now(dt.UTC)
-    values = validate_notice(
-        {"kind": "patrol", "title": title, "body": body, "schools": schools,
-         "expires_at": expires_at.astimezone(dt.UTC).isoformat()},
-        areas=areas_by_slug, current=None, now=now,
-    )  # fmt: skip
+    draft = NoticeDraft(kind="patrol", title=title, body=body, schools=schools, expires_at=expires_at)
+    values = validate_notice(draft, areas=areas_by_slug, current=None, now=now)
     async with in_transaction(Notice._meta.default_connection):
         notice = await Notice.create(**values, status="draft", created_by_id=staff_id)
         await audit(notice)

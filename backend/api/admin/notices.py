@@ -11,12 +11,14 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.audit import audited_write, record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import notices as domain
+from backend.alerts.bodies import NoticeChanges, NoticeDraft
 from backend.alerts.errors import NoticeConflict
 from backend.alerts.models import Notice
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_str, read_json_object
+from backend.params import query_str
 from backend.responses import JSONResponse
 from backend.state import app_state
 
@@ -98,14 +100,14 @@ async def list_notices(request: Request) -> JSONResponse:
     summary="Create a draft notice (patrol notice, finish-time change or safety message)",
     tags=["admin", "notices"],
     security="staff",
-    body={**domain.NOTICE_BODY_SCHEMA, "required": ["kind", "title", "body"]},
+    body=NoticeDraft,
     responses={201: STAFF_NOTICE_SCHEMA, **ERRORS},
 )
 async def create_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDIT_ROLES)
-    body = await read_json_object(request, max_bytes=16_000)
+    draft = await read_body(request, NoticeDraft, max_bytes=16_000)
     values = domain.validate_notice(
-        body, areas=app_state(request).areas, current=None, now=dt.datetime.now(dt.UTC)
+        draft, areas=app_state(request).areas, current=None, now=dt.datetime.now(dt.UTC)
     )
     _check_scope(staff, schools=values.get("schools", []), areas=values.get("areas", []))
     async with audited_write(request, staff, action="notice.create", object_type="notice") as audit:
@@ -130,17 +132,17 @@ async def get_notice(request: Request) -> JSONResponse:
     summary="Edit a draft or scheduled notice; status 'draft' unschedules, 'cancelled' withdraws it",
     tags=["admin", "notices"],
     security="staff",
-    body=domain.NOTICE_BODY_SCHEMA,
+    body=NoticeChanges,
     responses={200: STAFF_NOTICE_SCHEMA, **ERRORS},
 )
 async def patch_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDIT_ROLES)
     notice = await _notice_or_404(request, staff)
-    body = await read_json_object(request, max_bytes=16_000)
-    if notice.status not in domain.EDITABLE:  # before validating: a sent notice's fields are not the point
+    if notice.status not in domain.EDITABLE:  # before reading: a sent notice's fields are not the point
         raise NoticeConflict("notice_not_editable", f"A {notice.status} notice cannot be changed.")
+    changes = await read_body(request, NoticeChanges, max_bytes=16_000)
     values = domain.validate_notice(
-        body, areas=app_state(request).areas, current=notice, now=dt.datetime.now(dt.UTC)
+        changes, areas=app_state(request).areas, current=notice, now=dt.datetime.now(dt.UTC)
     )
     _check_scope(
         staff,
