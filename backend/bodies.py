@@ -48,8 +48,10 @@ class Body(BaseModel):
     invalid_code: ClassVar[str] = "invalid_input"
 
     def sent(self) -> dict[str, Any]:
-        """The fields the request carried (not those filled by a default), by name."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        """The fields the request carried (not those filled by a default), by name, in declaration order."""
+        return {
+            name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set
+        }
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from backend.accounts.models import ROLES, Role
 from backend.accounts.second_factor import valid_secret
-from backend.bodies import Body, Says, refuse
+from backend.bodies import Body, Changes, Says, refuse
 
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Code = Annotated[str, Field(max_length=24)]
@@ -67,6 +67,11 @@ class SecondFactorChange(Body):
     )
 
 
+NAME = StringConstraints(strip_whitespace=True, max_length=120)
+NAME_SAYS = Says("Write the person's name in at most 120 characters.")
+DisplayName = Annotated[str, NAME, NAME_SAYS]
+
+
 class InvitationAcceptance(Body):
     """POST /api/v1/auth/accept-invitation."""
 
@@ -74,30 +79,21 @@ class InvitationAcceptance(Body):
         str, Field(min_length=10, max_length=200), Says("Open the link from your invitation email again.")
     ] = Field(title="Invitation link")
     password: Password = Field(title="Password")
-    display_name: Annotated[
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None,
-        Says("Write the person's name in at most 120 characters."),
-    ] = Field(None, title="Your name")
+    display_name: Annotated[Annotated[str, NAME] | None, NAME_SAYS] = Field(None, title="Your name")
 
 
 EMAIL_RE = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}")
 MAX_SCOPE_ITEMS = 200
-DisplayName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=120),
-    Says("Write the person's name in at most 120 characters."),
-]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Urn = Annotated[str, StringConstraints(pattern=r"^[0-9]{5,8}$")]
 CHOOSE_ROLE = f"Choose at least one role: {', '.join(ROLES)}."
+Roles = Annotated[list[Role], Field(min_length=1, max_length=MAX_SCOPE_ITEMS), Says(CHOOSE_ROLE)]
 
 
 class StaffScope(Body):
     """Roles, areas and schools, as an invitation gives them and an admin changes them (each entry once)."""
 
-    roles: Annotated[list[Role], Field(min_length=1, max_length=MAX_SCOPE_ITEMS), Says(CHOOSE_ROLE)] = Field(
-        default_factory=list, title="Roles"
-    )
+    roles: Roles = Field(default_factory=list, title="Roles")
     areas: Annotated[
         list[Slug],
         Field(max_length=MAX_SCOPE_ITEMS),
@@ -121,9 +117,7 @@ class StaffInvitation(StaffScope):
     email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)] = Field(
         title="Email address"
     )
-    roles: Annotated[list[Role], Field(min_length=1, max_length=MAX_SCOPE_ITEMS), Says(CHOOSE_ROLE)] = Field(
-        title="Roles"
-    )
+    roles: Roles = Field(title="Roles")
     display_name: DisplayName = Field("", title="Name")
 
     @field_validator("email")
@@ -134,7 +128,7 @@ class StaffInvitation(StaffScope):
         return value
 
 
-class StaffChanges(StaffScope):
+class StaffChanges(StaffScope, Changes):
     """PATCH /api/v1/admin/users/{id}: only the fields sent are changed."""
 
     display_name: DisplayName = Field("", title="Name")

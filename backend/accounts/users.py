@@ -134,7 +134,7 @@ async def update_user(
     """Apply an admin's PATCH (the fields sent); returns the changes (for the audit log). Sessions die on disable."""
     if "areas" in changes.model_fields_set:
         _served(changes.areas, known_areas=known_areas)
-    sent = {name: getattr(changes, name) for name in sorted(changes.model_fields_set)}
+    sent = changes.sent()
     columns = {COLUMNS.get(name, name): value for name, value in sent.items()}
     if user.id == actor.id and set(sent) - {"display_name"}:
         raise NotAllowed(

@@ -17,6 +17,7 @@ from backend.alerts.sender import URGENCIES
 from backend.bodies import Body, Changes, Moment, OneOf, Says, refuse
 from content.messages import TIERS as AGE_TIERS
 
+EVERY_NOTICE_ENDS = "Say until when the notice is shown: every notice ends."
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Kind = Annotated[
@@ -57,15 +58,15 @@ class _NoticeFields(Body):
     send_at: Annotated[Moment | None, Says("Pick a date and a time.")] = Field(
         default=None, title="Send at", description="Empty: send when an officer presses send."
     )
-    expires_at: Annotated[Moment | None, Says("Say until when the notice is shown: every notice ends.")] = (
-        Field(default=None, title="Shown until", description="Left out of a draft: a day after it is sent.")
+    expires_at: Annotated[Moment | None, Says(EVERY_NOTICE_ENDS)] = Field(
+        default=None, title="Shown until", description="Left out of a draft: a day after it is sent."
     )
 
     @field_validator("expires_at")
     @classmethod
     def _every_notice_ends(cls, value: dt.datetime | None) -> dt.datetime:
         if value is None:
-            raise refuse("Say until when the notice is shown: every notice ends.")
+            raise refuse(EVERY_NOTICE_ENDS)
         return value
 
     @field_validator("title", "body", check_fields=False)

@@ -32,6 +32,8 @@ ROLES = {"officer"}
 class LayerSwitch(Body):
     """Turn the perceived-safety layer on or off."""
 
+    invalid_code = "invalid_choice"
+
     enabled: Annotated[bool, Says("Choose on or off.")] = Field(title="Layer on")
 
 

@@ -31,12 +31,16 @@ from backend.surveys.suppression import MIN_COUNT
 class SurveyPeriod(Body):
     """The days a survey is open, first and last included."""
 
+    invalid_code = "invalid_window"  # as the survey domain's own checks of a period answer
+
     opens_on: Annotated[Day, Says("Choose a date from the calendar.")] = Field(title="Opens on")
     closes_on: Annotated[Day, Says("Choose a date from the calendar.")] = Field(title="Closes on")
 
 
 class FreeTextDecision(Body):
     """Keep (approve) or remove one free-text answer."""
+
+    invalid_code = "invalid_decision"
 
     decision: Annotated[str, OneOf(("approve", "remove")), Says("Choose keep or remove.")] = Field(
         title="Keep or remove"
