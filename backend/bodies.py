@@ -57,10 +57,12 @@ class Body(BaseModel):
 @dataclass(frozen=True)
 class Says:
     """`Annotated[str, Says("Give your email address.")]`: what a person reads when this field is wrong
-    (`missing`: when it is left out, if that needs other words)."""
+    (`missing`: when it is left out, if that needs other words; `code`: the error code its clients know,
+    when it is not the body's `invalid_code`)."""
 
     sentence: str
     missing: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,9 @@ class OneOf:
         return core_schema.literal_schema(list(self.values))
 
 
-def refuse(sentence: str) -> PydanticCustomError:
-    """Raise this from a field validator: the sentence reaches the person as it is."""
-    return PydanticCustomError(SENTENCE, sentence)
+def refuse(sentence: str, *, code: str | None = None) -> PydanticCustomError:
+    """Raise this from a field validator: the sentence reaches the person as it is (`code`: as for `Says`)."""
+    return PydanticCustomError(SENTENCE, sentence, {"code": code} if code else None)
 
 
 def _unchanged_when_left_out(schema: dict[str, Any]) -> None:
@@ -162,7 +164,22 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
         )
     first = problems[0]["message"]
     message = first if len(problems) == 1 else f"{len(problems)} answers need fixing. First: {first}"
-    return ApiError(422, model.invalid_code, message, {"field": problems[0]["field"], "errors": problems})
+    return ApiError(
+        422, _code(model, errors[0]), message, {"field": problems[0]["field"], "errors": problems}
+    )
+
+
+def _code(model: type[Body], error: ErrorDetails) -> str:
+    """The first problem's own code (from `refuse` or its field's `Says`), else the body's."""
+    own = (error.get("ctx") or {}).get("code")
+    if isinstance(own, str):
+        return own
+    says = _says(_field(model, error["loc"]))
+    return says.code if says and says.code else model.invalid_code
+
+
+def _says(info: FieldInfo | None) -> Says | None:
+    return next((m for m in info.metadata if isinstance(m, Says)), None) if info else None
 
 
 def _pointer(loc: tuple[int | str, ...]) -> str:
@@ -200,7 +217,7 @@ def _sentence(model: type[Body], error: ErrorDetails) -> str:
     info = _field(model, error["loc"])
     if error["type"] == "extra_forbidden" or info is None:
         return "WayHome does not know this field: leave it out."
-    says = next((m for m in info.metadata if isinstance(m, Says)), None)
+    says = _says(info)
     if says is not None:
         return says.missing if error["type"] == "missing" and says.missing else says.sentence
     label = info.title or str(error["loc"][-1]).replace("_", " ").capitalize()

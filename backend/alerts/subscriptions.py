@@ -1,74 +1,24 @@
-"""Push subscriptions: validate what a browser sends, store it with its topics, forget idle ones."""
+"""Push subscriptions: check topics and endpoint against what is served here, store them, forget idle ones."""
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from tortoise.transactions import in_transaction
 
 from backend.alerts.endpoints import EndpointRefused, PushEndpointPolicy, check_endpoint
 from backend.alerts.errors import SubscriptionInvalid
 from backend.alerts.models import Subscription, SubscriptionTopic
 from backend.alerts.notices import IDLE_SUBSCRIPTION_DAYS
-from backend.alerts.vapid import b64url_decode
+from backend.alerts.subscription_bodies import PushSubscriptionBody
 from content.areas import AreaPack
 
-MAX_TOPICS = 50
 
-SUBSCRIPTION_BODY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["endpoint", "keys", "topics"],
-    "properties": {
-        "endpoint": {"type": "string", "format": "uri", "maxLength": 1024},
-        "expirationTime": {"type": ["number", "null"]},
-        "keys": {
-            "type": "object",
-            "required": ["p256dh", "auth"],
-            "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}},
-        },
-        "topics": {"type": "array", "minItems": 1, "maxItems": MAX_TOPICS, "items": {"type": "string"}},
-    },
-}
-
-
-def _key(value: Any, *, field: str, length: int) -> str:
-    if not isinstance(value, str) or not value or len(value) > 128:
-        raise SubscriptionInvalid(
-            "invalid_keys", f"keys.{field} must be a base64url string.", {"field": field}
-        )
-    try:
-        raw = b64url_decode(value.strip())
-    except (binascii.Error, ValueError):
-        raise SubscriptionInvalid(
-            "invalid_keys", f"keys.{field} is not valid base64url.", {"field": field}
-        ) from None
-    if len(raw) != length:
-        raise SubscriptionInvalid(
-            "invalid_keys", f"keys.{field} must decode to {length} bytes.", {"field": field}
-        )
-    if field == "p256dh":
-        try:
-            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
-        except ValueError:
-            raise SubscriptionInvalid(
-                "invalid_keys", "keys.p256dh is not a P-256 public key.", {"field": field}
-            ) from None
-    return value.strip().rstrip("=")
-
-
-def validate_topics(topics: Any, *, areas: Mapping[str, AreaPack]) -> list[str]:
-    if not isinstance(topics, list) or not topics or len(topics) > MAX_TOPICS:
-        raise SubscriptionInvalid("invalid_topics", f"'topics' must list 1 to {MAX_TOPICS} topics.")
+def check_topics(topics: list[str], *, areas: Mapping[str, AreaPack]) -> list[str]:
+    """The topics, once each, when every one names a school or an area served here."""
     bad: list[str] = []
     for topic in topics:
-        if not isinstance(topic, str) or len(topic) > 80:
-            raise SubscriptionInvalid(
-                "invalid_topics", "Each topic must be text like 'school:100823' or 'area:southwark'."
-            )
         kind, _, value = topic.partition(":")
         if kind == "area" and value in areas:
             continue
@@ -78,28 +28,21 @@ def validate_topics(topics: Any, *, areas: Mapping[str, AreaPack]) -> list[str]:
     if bad:
         raise SubscriptionInvalid(
             "unknown_topic",
-            "Topics must be 'school:URN' of a school served here or 'area:slug' of an area served here.",
+            "Some schools or areas chosen are not served here any more: choose again, then turn notices on.",
             {"topics": bad[:10]},
         )
     return sorted(set(topics))
 
 
-def validate_subscription(
-    body: dict[str, Any], *, areas: Mapping[str, AreaPack], policy: PushEndpointPolicy
-) -> tuple[str, str, str, list[str]]:
-    endpoint = body.get("endpoint")
+def check_subscription(
+    body: PushSubscriptionBody, *, areas: Mapping[str, AreaPack], policy: PushEndpointPolicy
+) -> list[str]:
+    """The subscription's topics, once each, when its endpoint and topics can be used here."""
     try:
-        check_endpoint(endpoint if isinstance(endpoint, str) else "", policy=policy)
+        check_endpoint(body.endpoint, policy=policy)
     except EndpointRefused as exc:
         raise SubscriptionInvalid(exc.code, exc.message, {"field": "endpoint"}) from None
-    keys = body.get("keys")
-    if not isinstance(keys, dict):
-        raise SubscriptionInvalid("invalid_keys", "'keys' must be an object with p256dh and auth.")
-    p256dh = _key(keys.get("p256dh"), field="p256dh", length=65)
-    auth = _key(keys.get("auth"), field="auth", length=16)
-    topics = validate_topics(body.get("topics"), areas=areas)
-    assert isinstance(endpoint, str)
-    return endpoint, p256dh, auth, topics
+    return check_topics(body.topics, areas=areas)
 
 
 async def upsert(

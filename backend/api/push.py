@@ -9,11 +9,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.alerts import subscriptions
+from backend.alerts.subscription_bodies import PushSubscriptionBody, PushUnsubscribe
 from backend.alerts.vapid import load_or_create, public_key_b64
 from backend.alerts.worker import endpoint_policy
-from backend.errors import ApiError
+from backend.bodies import read_body
 from backend.openapi import doc
-from backend.params import read_json_object
 from backend.responses import JSONResponse
 from backend.state import app_state
 
@@ -45,7 +45,7 @@ async def push_key(request: Request) -> JSONResponse:
 @doc(
     summary="Subscribe a browser to notices for schools/areas (same endpoint again updates the topics)",
     tags=["push"],
-    body=subscriptions.SUBSCRIPTION_BODY_SCHEMA,
+    body=PushSubscriptionBody,
     responses={
         201: {
             "type": "object",
@@ -62,12 +62,14 @@ async def push_key(request: Request) -> JSONResponse:
 )
 async def subscribe(request: Request) -> JSONResponse:
     state = app_state(request)
-    body = await read_json_object(request, max_bytes=8_000)
-    endpoint, p256dh, auth, topics = subscriptions.validate_subscription(
-        body, areas=state.areas, policy=endpoint_policy(state.settings)
-    )
+    body = await read_body(request, PushSubscriptionBody, max_bytes=8_000)
+    topics = subscriptions.check_subscription(body, areas=state.areas, policy=endpoint_policy(state.settings))
     sub = await subscriptions.upsert(
-        endpoint=endpoint, p256dh=p256dh, auth=auth, topics=topics, now=dt.datetime.now(dt.UTC)
+        endpoint=body.endpoint,
+        p256dh=body.keys.p256dh,
+        auth=body.keys.auth,
+        topics=topics,
+        now=dt.datetime.now(dt.UTC),
     )
     return JSONResponse({"id": sub.id, "topics": topics}, status_code=201)
 
@@ -75,21 +77,12 @@ async def subscribe(request: Request) -> JSONResponse:
 @doc(
     summary="Unsubscribe a browser (forgets the endpoint and its topics)",
     tags=["push"],
-    body={
-        "type": "object",
-        "required": ["endpoint"],
-        "properties": {"endpoint": {"type": "string", "maxLength": 1024}},
-    },
+    body=PushUnsubscribe,
     responses={204: None, 400: "error", 422: "error"},
 )
 async def unsubscribe(request: Request) -> Response:
-    body = await read_json_object(request, max_bytes=4_000)
-    endpoint = body.get("endpoint")
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1024 or not endpoint.isprintable():
-        raise ApiError(
-            422, "invalid_endpoint", "Send the subscription's 'endpoint' URL.", {"field": "endpoint"}
-        )
-    await subscriptions.remove(endpoint=endpoint)
+    body = await read_body(request, PushUnsubscribe, max_bytes=4_000)
+    await subscriptions.remove(endpoint=body.endpoint)
     return Response(status_code=204)
 
 
