@@ -53,6 +53,10 @@ class Body(BaseModel):
             name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set
         }
 
+    def sent_data(self) -> dict[str, Any]:
+        """`sent()` as plain data: a nested body becomes a dict with its defaults filled in."""
+        return self.model_dump(include=self.model_fields_set)
+
 
 @dataclass(frozen=True)
 class Says:
@@ -146,8 +150,9 @@ def parse_body(model: type[B], data: Mapping[str, Any]) -> B:
         raise invalid_body(model, exc.errors(include_url=False, include_input=False)) from None
 
 
-def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
-    problems = [
+def problems(model: type[Body], errors: Sequence[ErrorDetails]) -> list[dict[str, str]]:
+    """One `{field, path, message}` per problem: where it is (dotted and as a JSON pointer), and what to do."""
+    return [
         {
             "field": ".".join(str(p) for p in e["loc"]),
             "path": _pointer(e["loc"]),
@@ -155,18 +160,20 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
         }
         for e in errors
     ]
+
+
+def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
+    found = problems(model, errors)
     if all(e["type"] == "extra_forbidden" for e in errors):
         return ApiError(
             422,
             "unknown_fields",
             model.unknown_fields_say,
-            {"field": problems[0]["field"], "errors": problems},
+            {"field": found[0]["field"], "errors": found},
         )
-    first = problems[0]["message"]
-    message = first if len(problems) == 1 else f"{len(problems)} answers need fixing. First: {first}"
-    return ApiError(
-        422, _code(model, errors[0]), message, {"field": problems[0]["field"], "errors": problems}
-    )
+    first = found[0]["message"]
+    message = first if len(found) == 1 else f"{len(found)} answers need fixing. First: {first}"
+    return ApiError(422, _code(model, errors[0]), message, {"field": found[0]["field"], "errors": found})
 
 
 def _code(model: type[Body], error: ErrorDetails) -> str:
@@ -214,6 +221,8 @@ def _model_inside(annotation: Any) -> Any:
 def _sentence(model: type[Body], error: ErrorDetails) -> str:
     if error["type"] == SENTENCE:
         return str(error["msg"])
+    if not error["loc"]:
+        return "This form could not be read: reload the page and try again."
     info = _field(model, error["loc"])
     if error["type"] == "extra_forbidden" or info is None:
         return "WayHome does not know this field: leave it out."

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from backend.alerts.finish_times import ALL_GROUPS, DAY_NAMES, WEEKDAYS, expand
+from backend.alerts.finish_time_bodies import WEEKDAYS
+from backend.alerts.finish_times import ALL_GROUPS, DAY_NAMES, expand
 
 LOOKAHEAD_DAYS = 70
 MAX_DAYS_LISTED = 4

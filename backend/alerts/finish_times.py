@@ -1,214 +1,96 @@
 """School finish times: a weekly pattern, term dates and exceptions, expanded into concrete days.
 
-Pure functions over a plain dict (the JSON officers PUT), so the rules are testable without a database.
+Pure functions over a plain dict (the JSON officers PUT, checked as `FinishTimeRules`), so the rules are testable without a database.
 Nothing is ever guessed: a school with no pattern has no finish times.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jsonschema
-import jsonschema.validators
+from pydantic import ValidationError
 
+from backend.alerts.finish_time_bodies import WEEKDAYS, FinishTimeRules
+from backend.bodies import problems
 from backend.errors import ApiError
 from backend.params import parse_date
 
 LONDON = ZoneInfo("Europe/London")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_GROUPS = "All pupils"
-_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_PLAIN = "^[^\\x00-\\x1f\\x7f]*$"  # no control characters (PostgreSQL JSON refuses NUL)
-_TEXT = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _PLAIN}
-
-RULES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["weekly"],
-    "properties": {
-        "weekly": {
-            "type": "array",
-            "maxItems": 40,
-            "description": "Normal finish times; several entries with a `group` give staggered finishes.",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["days", "finish"],
-                "properties": {
-                    "group": _TEXT,
-                    "days": {
-                        "type": "array",
-                        "minItems": 1,
-                        "uniqueItems": True,
-                        "items": {"enum": list(WEEKDAYS)},
-                    },
-                    "finish": {"type": "string", "pattern": _TIME},
-                },
-            },
-        },
-        "terms": {
-            "type": "array",
-            "maxItems": 12,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["start", "end"],
-                "properties": {
-                    "name": _TEXT,
-                    "start": {"type": "string", "pattern": _DATE},
-                    "end": {"type": "string", "pattern": _DATE},
-                    "last_day_finish": {"type": ["string", "null"], "pattern": _TIME},
-                },
-            },
-        },
-        "exceptions": {
-            "type": "array",
-            "maxItems": 200,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["date"],
-                "properties": {
-                    "date": {"type": "string", "pattern": _DATE},
-                    "group": _TEXT,
-                    "finish": {"type": ["string", "null"], "pattern": _TIME},
-                    "closed": {"type": "boolean"},
-                    "note": {"type": "string", "maxLength": 200, "pattern": _PLAIN},
-                },
-            },
-        },
-    },
-}
-
-
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-_FIELD_SENTENCES = {
-    "finish": "Type the time as 24-hour hours and minutes, for example 14:30.",
-    "last_day_finish": "Type the time as 24-hour hours and minutes, for example 13:30, or leave it empty.",
-    "start": "Pick the first day from the calendar.",
-    "end": "Pick the last day from the calendar.",
-    "date": "Pick the day from the calendar.",
-    "group": "Name the group in 1 to 80 characters of plain text, for example Year 7.",
-    "name": "Name the term in 1 to 80 characters of plain text, for example Autumn term.",
-    "note": "Keep the note to 200 characters of plain text.",
-    "days": "Tick at least one weekday.",
-    "closed": "Choose whether the school is closed that day.",
-}
-_LIST_LIMITS = {
-    "weekly": "There can be at most 40 finish-time rows.",
-    "terms": "There can be at most 12 terms.",
-    "exceptions": "There can be at most 200 changed days.",
-}
-
-
-def plain_message(err: jsonschema.ValidationError) -> str:
-    """A sentence an officer can act on for one schema failure (never the schema's own wording)."""
-    path = [str(p) for p in err.absolute_path]
-    if not path and err.validator == "type":
-        return "The finish times could not be read: reload the page and try again."
-    if err.validator == "additionalProperties":
-        return "This form sent something WayHome does not use: reload the page and try again."
-    if err.validator == "required":
-        missing = str(err.message).split("'")[1] if "'" in str(err.message) else ""
-        return _FIELD_SENTENCES.get(missing, "Something required is missing: fill in every field in the row.")
-    if err.validator == "maxItems" and path and path[-1] in _LIST_LIMITS:
-        return _LIST_LIMITS[path[-1]]
-    name = next((p for p in reversed(path) if not p.isdigit()), "")
-    if name == "days" and err.validator in ("enum", "uniqueItems", "minItems"):
-        return _FIELD_SENTENCES["days"]
-    return _FIELD_SENTENCES.get(name, "This value is not accepted: check it and try again.")
+DAY_NAMES = dict(
+    zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
+)
 
 
 class RulesError(ValueError):
-    """The finish-time rules are malformed; `errors` lists what to fix, with JSON paths."""
+    """The finish-time rules cannot be used; `errors` lists what to fix: `{field, path, message}` each."""
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
         super().__init__("; ".join(e["message"] for e in errors))
         self.errors = errors
 
 
+def _problem(path: str, message: str) -> dict[str, str]:
+    return {"field": path.strip("/").replace("/", "."), "path": path, "message": message}
+
+
+def _shape_problems(exc: ValidationError) -> list[dict[str, str]]:
+    """The body layer's problems, with a field WayHome does not know placed on the row that holds it."""
+    errors = exc.errors(include_url=False, include_input=False)
+    found = problems(FinishTimeRules, errors)
+    for error, problem in zip(errors, found, strict=True):
+        if error["type"] == "extra_forbidden":
+            parent = "/" + "/".join(str(p) for p in error["loc"][:-1])
+            problem.update(_problem(parent, FinishTimeRules.unknown_fields_say))
+    return found
+
+
 def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
     try:
-        return parse_date(text, field=path, years=None)  # the schema checked the shape; any year, as ever
+        return parse_date(text, field=path, years=None)  # the body checked the shape; any year, as ever
     except ApiError:
-        errors.append({"path": path, "message": "This is not a real date: pick one from the calendar."})
+        errors.append(_problem(path, "This is not a real date: pick one from the calendar."))
         return None
 
 
-def _whole_string_pattern(
-    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    """JSON Schema `pattern`, but a final `$` means the end of the string: Python's `$` also matches before a
-    trailing newline, which would let "15:20\\n" through as a time."""
-    if not validator.is_type(instance, "string"):
-        return
-    anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
-    if not re.search(anchored, instance):
-        example = {_TIME: "a time such as 15:20", _DATE: "a date such as 2026-12-01"}.get(
-            pattern, "plain text"
-        )
-        yield jsonschema.ValidationError(f"{instance!r} does not match what this field takes: {example}.")
-
-
-_RulesValidator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator, {"pattern": _whole_string_pattern}
-)
-
-
 def validate_rules(rules: Any) -> dict[str, Any]:
-    """Check shape and meaning (real dates, start <= end, one time per group and day); normalised."""
-    validator = _RulesValidator(RULES_SCHEMA)
-    errors = [
-        {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": plain_message(err)}
-        for err in sorted(validator.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))
-    ]
-    if errors:
-        raise RulesError(errors[:20])
+    """Check shape (`FinishTimeRules`) and meaning (real dates, start <= end, one time per group and day).
+
+    The rules come back as stored: plain JSON, with a field left out or empty not stored at all."""
+    try:
+        rules = FinishTimeRules.model_validate(rules).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        raise RulesError(_shape_problems(exc)[:20]) from None
+    errors: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for i, entry in enumerate(rules["weekly"]):
         group = entry.get("group", ALL_GROUPS)
         for day in entry["days"]:
             if (group, day) in seen:
                 errors.append(
-                    {
-                        "path": f"/weekly/{i}/days",
-                        "message": f"{group} already has a finish time on {DAY_NAMES[day]}: "
-                        "untick it in one of the rows.",
-                    }
+                    _problem(
+                        f"/weekly/{i}/days",
+                        f"{group} already has a finish time on {DAY_NAMES[day]}: untick it in one of the rows.",
+                    )
                 )
             seen.add((group, day))
     for i, term in enumerate(rules.get("terms", [])):
         start = _date(term["start"], f"/terms/{i}/start", errors)
         end = _date(term["end"], f"/terms/{i}/end", errors)
         if start and end and start > end:
-            errors.append(
-                {"path": f"/terms/{i}/end", "message": "The last day must be on or after the first day."}
-            )
+            errors.append(_problem(f"/terms/{i}/end", "The last day must be on or after the first day."))
         if start and end and (end - start).days > 200:
+            errors.append(_problem(f"/terms/{i}/end", "A term longer than 200 days is probably a typo."))
+    for i, changed in enumerate(rules.get("exceptions", [])):
+        _date(changed["date"], f"/exceptions/{i}/date", errors)
+        if not changed.get("closed") and not changed.get("finish"):
             errors.append(
-                {"path": f"/terms/{i}/end", "message": "A term longer than 200 days is probably a typo."}
-            )
-    for i, exc in enumerate(rules.get("exceptions", [])):
-        _date(exc["date"], f"/exceptions/{i}/date", errors)
-        if not exc.get("closed") and not exc.get("finish"):
-            errors.append(
-                {
-                    "path": f"/exceptions/{i}/finish",
-                    "message": "Give the finish time for that day, or choose that the school is closed.",
-                }
+                _problem(
+                    f"/exceptions/{i}/finish",
+                    "Give the finish time for that day, or choose that the school is closed.",
+                )
             )
     if errors:
         raise RulesError(errors[:20])

@@ -14,7 +14,7 @@ DELIVERY_STATUSES = ("pending", "done", "failed", "gave_up", "expired", "superse
 
 
 class FinishTimes(Model):
-    """The finish-time rules of one school (see finish_times.RULES_SCHEMA)."""
+    """The finish-time rules of one school (see finish_time_bodies.FinishTimeRules)."""
 
     id = fields.IntField(primary_key=True)
     school_urn = fields.CharField(max_length=16, unique=True)

@@ -7,9 +7,8 @@ and other workers notice the revision change on their next route request (checke
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,57 +17,22 @@ from tortoise.transactions import in_transaction
 
 from backend.hotspots.errors import HotspotInvalid
 from backend.hotspots.models import Hotspot, HotspotRevision
-from backend.params import BadDateTime, iso_datetime
 from routing import risk
 
-TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])\Z")
-MAX_RADIUS_M, MIN_RADIUS_M = 2000.0, 10.0
+WEEKDAYS = [1, 2, 3, 4, 5]
 MAX_POLYGON_KM2 = 5.0
 EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
-
-
-LABELS = {"lat": "latitude", "lon": "longitude", "radius_m": "radius", "weight": "weight"}
-UNITS = {"radius_m": " metres"}
 
 
 def _bad(field_name: str, message: str) -> HotspotInvalid:
     return HotspotInvalid("invalid_hotspot", message, {"field": field_name})
 
 
-def _number(payload: dict[str, Any], name: str, *, lo: float, hi: float) -> float | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(name, f"Give the {LABELS[name]} as a number.")
-    if not lo <= float(value) <= hi:
-        raise _bad(name, f"The {LABELS[name]} must be between {lo:g} and {hi:g}{UNITS.get(name, '')}.")
-    return float(value)
-
-
-def _windows(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or len(value) > 14:
-        raise _bad("windows", "Give at most 14 times of day when the hotspot applies.")
-    out = []
-    for w in value:
-        if not isinstance(w, dict):
-            raise _bad("windows", "Each time the hotspot applies needs days, a start and an end.")
-        days = w.get("days", [1, 2, 3, 4, 5])
-        if (
-            not isinstance(days, list)
-            or not days
-            or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in days)
-        ):
-            raise _bad("windows", "Tick at least one day the hotspot applies.")
-        start, end = w.get("start"), w.get("end")
-        if not (
-            isinstance(start, str) and TIME_RE.match(start) and isinstance(end, str) and TIME_RE.match(end)
-        ):
-            raise _bad("windows", "Type the start and end as 24-hour times, like 15:00.")
-        if start == end:
-            raise _bad("windows", "The start and end times must be different.")
-        out.append({"days": sorted(set(days)), "start": start, "end": end})
-    return out
+def _windows(value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each window once per day, days in order (the body checked their shape, `bodies.Window`)."""
+    return [
+        {"days": sorted(set(w.get("days", WEEKDAYS))), "start": w["start"], "end": w["end"]} for w in value
+    ]
 
 
 def _polygon(value: Any) -> dict[str, Any]:
@@ -97,54 +61,18 @@ def _polygon(value: Any) -> dict[str, Any]:
     }
 
 
-def _expires(value: Any, *, now: dt.datetime) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _bad("expires_at", "Pick the end date and time from the calendar.")
-    try:
-        parsed = iso_datetime(value, assume=None)
-    except BadDateTime as exc:
-        if exc.reason == "offset":
-            raise _bad(
-                "expires_at", "This end time has no time zone: pick it again from the calendar."
-            ) from None
-        if exc.reason == "range":
-            raise _bad("expires_at", "Pick an end date between the years 2000 and 2100.") from None
-        raise _bad("expires_at", "Pick the end date and time from the calendar.") from None
-    if parsed <= now:
-        raise _bad("expires_at", "The end must be in the future.")
-    return parsed.astimezone(dt.UTC)
-
-
-def validate(payload: dict[str, Any], *, existing: Hotspot | None = None) -> dict[str, Any]:
-    """Checked field values from a JSON body (all of them on create, the given ones on update)."""
-    unknown = set(payload) - {*EDITABLE, "area"}
-    if unknown:
-        raise _bad(
-            sorted(unknown)[0],
-            "This form sent something WayHome does not use: reload the page and try again.",
-        )
-    now = dt.datetime.now(dt.UTC)
-    out: dict[str, Any] = {}
-    for name, lo, hi in (
-        ("lat", -90.0, 90.0),
-        ("lon", -180.0, 180.0),
-        ("radius_m", MIN_RADIUS_M, MAX_RADIUS_M),
-        ("weight", 0.1, 10.0),
-    ):
-        if name in payload:
-            out[name] = _number(payload, name, lo=lo, hi=hi)
-    if "polygon" in payload:
-        out["polygon"] = None if payload["polygon"] is None else _polygon(payload["polygon"])
-    if "windows" in payload:
-        out["windows"] = _windows(payload["windows"])
-    if "expires_at" in payload:
-        out["expires_at"] = _expires(payload["expires_at"], now=now)
-    if "notes" in payload:
-        if not isinstance(payload["notes"], str) or len(payload["notes"]) > 2000:
-            raise _bad("notes", "Keep the label to 2,000 characters.")
-        out["notes"] = payload["notes"]
+def validate(values: Mapping[str, Any], *, existing: Hotspot | None = None) -> dict[str, Any]:
+    """The values to store from the fields sent (all on create, the changed ones on update), already of the
+    right shape (`bodies.HotspotDraft`, `HotspotChanges`): one shape, a readable drawn area, an end to come."""
+    out = {k: v for k, v in values.items() if k in EDITABLE}
+    if out.get("polygon") is not None:
+        out["polygon"] = _polygon(out["polygon"])
+    if "windows" in out:
+        out["windows"] = _windows(out["windows"])
+    if out.get("expires_at") is not None:
+        if out["expires_at"] <= dt.datetime.now(dt.UTC):
+            raise _bad("expires_at", "The end must be in the future.")
+        out["expires_at"] = out["expires_at"].astimezone(dt.UTC)
     merged = {k: getattr(existing, k) for k in EDITABLE} if existing else {}
     merged.update(out)
     circle = all(merged.get(k) is not None for k in ("lat", "lon", "radius_m"))

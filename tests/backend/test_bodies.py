@@ -75,3 +75,63 @@ async def test_a_missing_field_is_named_in_words_and_changes_nothing(client: htt
     as_text = await client.post("/api/v1/auth/totp", json={"password": TEST_PASSWORD, "enabled": "no"})
     assert as_text.status_code == 422
     assert as_text.json()["error"]["message"] == "Choose whether the second step at sign-in is on or off."
+
+
+async def test_a_hotspot_keeps_its_area_and_its_shape_rules(client: httpx.AsyncClient) -> None:
+    from backend.hotspots.models import Hotspot
+
+    await login_as(client, role="officer", areas=("north-london-demo",))
+    made = await client.post(
+        "/api/v1/admin/hotspots",
+        json={"area": "north-london-demo", "lat": 51.6, "lon": -0.11, "radius_m": 80},
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/admin/hotspots/{made.json()['id']}"
+    moved = await client.patch(url, json={"area": "southwark"})
+    assert moved.status_code == 422
+    assert moved.json()["error"]["message"] == "A hotspot's area cannot change; delete and recreate it."
+    assert moved.json()["error"]["details"]["field"] == "area"
+    for window, sentence in (
+        ({"start": "15:00\n", "end": "16:00"}, "Type the start and end as 24-hour times, like 15:00."),
+        ({"start": "15:00", "end": "15:00"}, "The start and end times must be different."),
+        ({"days": [8], "start": "15:00", "end": "16:00"}, "Tick at least one day the hotspot applies."),
+    ):
+        bad = await client.patch(url, json={"windows": [window]})
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_hotspot", bad.text
+        assert bad.json()["error"]["message"] == sentence
+    stored = await Hotspot.get(id=made.json()["id"])
+    assert stored.area == "north-london-demo" and stored.windows == []
+
+
+async def test_a_push_subscription_with_broken_keys_is_told_to_turn_notices_on_again(
+    client: httpx.AsyncClient,
+) -> None:
+    from backend.alerts.models import Subscription
+
+    r = await client.post(
+        "/api/v1/push/subscriptions",
+        json={
+            "endpoint": "https://updates.push.services.mozilla.com/wpush/v2/x",
+            "keys": {"p256dh": "BA" + "A" * 85, "auth": "AAAAAAAAAAAAAAAAAAAAAA"},
+            "topics": ["school:100823"],
+        },
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_keys"
+    assert "turn notices off and on again" in r.json()["error"]["message"]
+    assert r.json()["error"]["details"]["errors"][0]["path"] == "/keys/p256dh"
+    assert await Subscription.all().count() == 0
+
+
+async def test_the_planner_reads_its_day_like_every_other_date(client: httpx.AsyncClient) -> None:
+    """`date.fromisoformat` also reads "20261201" and "2026-W49-2"; the one date reader does not."""
+    await login_as(client, role="officer", areas=("north-london-demo",))
+    for loose in ("20261201", "2026-W49-2", "２０２６-12-01"):
+        r = await client.post(
+            "/api/v1/admin/insights/planner", json={"area": "north-london-demo", "date": loose}
+        )
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_date", (loose, r.text)
+        assert r.json()["error"]["message"] == "Choose a date from the calendar."
+        flows = await client.get(
+            "/api/v1/admin/insights/flows", params={"area": "north-london-demo", "date": loose}
+        )
+        assert flows.status_code == 422, (loose, flows.text)

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.audit import audited_write
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import finish_time_notice, finish_time_service, finish_times
+from backend.alerts.finish_time_bodies import FinishTimeRules
 from backend.alerts.models import FinishTimes
 from backend.alerts.notices import school_area
 from backend.errors import ApiError
@@ -84,7 +85,7 @@ async def get_finish_times(request: Request) -> JSONResponse:
     summary="Replace a school's finish-time rules",
     tags=["admin", "schools"],
     security="staff",
-    body=finish_times.RULES_SCHEMA,
+    body=FinishTimeRules,
     responses={200: RESPONSE_SCHEMA, 400: "error", 401: "error", 403: "error", 404: "error", 422: "error"},
 )
 async def put_finish_times(request: Request) -> JSONResponse:

@@ -15,12 +15,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import require_staff
-from backend.api.admin.hotspots import CREATE_BODY, ROLES, placed
+from backend.api.admin.hotspots import ROLES, placed
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.hotspots import service
+from backend.hotspots.bodies import HotspotDraft
 from backend.hotspots.models import Hotspot
 from backend.openapi import doc
-from backend.params import read_json_object
 from backend.state import app_state
 from routing.hotspot_effect import CANDIDATE_ID, hotspot_effect
 from routing.router import DetourCap
@@ -97,13 +98,14 @@ def explain(effect: dict[str, Any]) -> str:
     summary="Try a hotspot before saving it: how many sample school routes it changes, with a warning if none",
     tags=["hotspots"],
     security="staff",
-    body=CREATE_BODY,
+    body=HotspotDraft,
     responses={200: EFFECT, 403: "error", 422: "error"},
 )
 async def preview_hotspot(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
     state = app_state(request)
-    area, values = placed(state, staff, await read_json_object(request), ignore=("notes", "expires_at"))
+    body = await read_body(request, HotspotDraft)
+    area, values = placed(state, staff, body, ignore=("notes", "expires_at"))
     router = state.routers.get(area)
     if router is None:
         raise ApiError(422, "no_streets", "This area has no street data loaded, so routes cannot be tried.")

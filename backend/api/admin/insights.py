@@ -20,11 +20,13 @@ from backend.alerts.finish_times import LONDON
 from backend.alerts.notices import notice_json, school_area
 from backend.api.admin.area_scope import area_in_scope, download
 from backend.api.admin.imports import _read_csv
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.insights import service
+from backend.insights.bodies import PlannerRequest
 from backend.insights.models import PupilCountImport
 from backend.openapi import doc
-from backend.params import query_int, query_str, read_json_object
+from backend.params import parse_date, query_int, query_str
 from backend.state import app_state
 from insights.flowmap import flows_document
 from insights.patrol import PatrolPlan, plan_patrol
@@ -53,25 +55,6 @@ PLAN_SCHEMA: dict[str, Any] = {
         "assumptions": {"type": "array", "items": {"type": "string"}},
     },
 }  # fmt: skip
-PLANNER_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["area"],
-    "additionalProperties": False,
-    "properties": {
-        "area": {"type": "string"},
-        "date": {"type": "string", "format": "date"},
-        "method": {"enum": ["auto", "exact", "local"]},
-        "schools": {
-            "type": "object",
-            "description": "Per school URN: the shifts it may accept, in minutes, or pinned to its current time.",
-            "additionalProperties": {
-                "type": "object", "additionalProperties": False,
-                "properties": {"earliest_min": {"type": "integer"}, "latest_min": {"type": "integer"},
-                               "pinned": {"type": "boolean"}},
-            },
-        },
-    },
-}  # fmt: skip
 
 
 def _area(request: Request, staff: Staff, slug: Any) -> tuple[Any, Any]:
@@ -85,20 +68,22 @@ def _area(request: Request, staff: Staff, slug: Any) -> tuple[Any, Any]:
     return state.areas[slug], router
 
 
-def _day(value: Any) -> dt.date:
+def _day(day: dt.date | None) -> dt.date:
+    """The day asked for (read by `params.parse_date` or the body's `Day`), within a year; none: the next school day."""
     today = dt.datetime.now(LONDON).date()
-    if value in (None, ""):
+    if day is None:
         return service.next_school_day(today=today)
-    try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ApiError(422, "invalid_date", "The date must be a real day written YYYY-MM-DD.") from None
     if abs((day - today).days) > 366:
         raise ApiError(422, "invalid_date", "Choose a day within a year of today.")
     return day
 
 
-async def _analysis(request: Request, staff: Staff, slug: Any, day: Any) -> service.DayAnalysis:
+def _query_day(request: Request) -> dt.date | None:
+    text = query_str(request, "date", max_len=10, default=None)
+    return parse_date(text) if text else None
+
+
+async def _analysis(request: Request, staff: Staff, slug: Any, day: dt.date | None) -> service.DayAnalysis:
     pack, router = _area(request, staff, slug)
     return await service.day_analysis(router=router, pack=pack, day=_day(day))
 
@@ -111,41 +96,24 @@ async def get_flows(request: Request) -> JSONResponse:
         request,
         staff,
         query_str(request, "area", max_len=64),
-        query_str(request, "date", max_len=10, default=None),
+        _query_day(request),
     )
     document = await asyncio.to_thread(flows_document, day.analysis)
     return JSONResponse({**document, "notes": day.notes})
 
 
 @doc(summary="Staggered finish times that lower the conflict score, with before/after numbers per school",
-     tags=["admin", "insights"], security="staff", body=PLANNER_BODY, responses={200: PLAN_SCHEMA, **ERRORS})  # fmt: skip
+     tags=["admin", "insights"], security="staff", body=PlannerRequest, responses={200: PLAN_SCHEMA, **ERRORS})  # fmt: skip
 async def post_planner(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
-    body = await read_json_object(request, max_bytes=32_000)
-    unknown = sorted(set(body) - set(PLANNER_BODY["properties"]))
-    if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown field(s): {', '.join(unknown)[:200]}.")
-    ranges: dict[str, ShiftRange] = {}
-    schools = body.get("schools") or {}
-    if not isinstance(schools, dict) or len(schools) > 100:
-        raise ApiError(422, "invalid_schools", "'schools' must map school URNs to their allowed shifts.")
-    for urn, spec in schools.items():
-        if not isinstance(spec, dict) or set(spec) - {"earliest_min", "latest_min", "pinned"}:
-            raise ApiError(
-                422, "invalid_schools", "Give each school earliest_min, latest_min or pinned only."
-            )
-        values = [spec.get("earliest_min", -15), spec.get("latest_min", 30)]
-        if not all(type(v) is int for v in values) or type(spec.get("pinned", False)) is not bool:
-            raise ApiError(422, "invalid_schools", "Shifts are whole minutes and pinned is true or false.")
-        ranges[str(urn)[:16]] = ShiftRange(
-            earliest_min=values[0], latest_min=values[1], pinned=spec.get("pinned", False)
-        )
-    method = body.get("method", "auto")
-    if method not in ("auto", "exact", "local"):
-        raise ApiError(422, "invalid_method", "'method' must be auto, exact or local.")
-    day = await _analysis(request, staff, body.get("area"), body.get("date"))
+    body = await read_body(request, PlannerRequest, max_bytes=32_000)
+    ranges = {
+        urn: ShiftRange(earliest_min=s.earliest_min, latest_min=s.latest_min, pinned=s.pinned)
+        for urn, s in body.schools.items()
+    }
+    day = await _analysis(request, staff, body.area, body.date)
     try:
-        result = await asyncio.to_thread(plan, day.analysis, ranges, method=method)
+        result = await asyncio.to_thread(plan, day.analysis, ranges, method=body.method)
     except PlannerInputError as exc:
         raise ApiError(422, "invalid_shifts", str(exc)) from None
     except ValueError:
@@ -170,7 +138,7 @@ async def _patrol(request: Request) -> tuple[service.DayAnalysis, PatrolPlan, An
     staff = await require_staff(request, roles=ROLES)
     slug = query_str(request, "area", max_len=64)
     points = query_int(request, "points", min=1, max=12, default=5)
-    day = await _analysis(request, staff, slug, query_str(request, "date", max_len=10, default=None))
+    day = await _analysis(request, staff, slug, _query_day(request))
     start, end = service.after_school_window(day.analysis)
     start = _clock(request, "from", day.analysis.day, start)
     end = _clock(request, "to", day.analysis.day, end)

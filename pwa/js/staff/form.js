@@ -70,8 +70,9 @@ export function errorStatus(err) {
 }
 
 /**
- * Place a 422's errors beside their fields. `controlFor(path)` maps an error path ("/weekly/0/finish") or a
- * field name ("title") to a control; returns how many were placed. Unplaced errors stay in the summary.
+ * Place a 422's errors beside their fields. `controlFor(key)` maps an error's path ("/weekly/0/finish") or, when
+ * that finds nothing, its field ("title", "windows.0.start") to a control; returns how many were placed.
+ * Unplaced errors stay in the summary.
  */
 export function placeErrors(err, controlFor) {
   const list = Array.isArray(err.details && err.details.errors)
@@ -80,7 +81,7 @@ export function placeErrors(err, controlFor) {
   let placed = 0;
   let first = null;
   for (const e of list) {
-    const control = controlFor(e.path || e.field || "");
+    const control = controlFor(e.path || e.field || "") || (e.path && e.field ? controlFor(e.field) : null);
     if (control && setFieldError(control, e.message)) {
       placed += 1;
       first = first || control;

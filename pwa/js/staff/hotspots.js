@@ -123,7 +123,7 @@ export async function render(root, { me }) {
     return out;
   }
 
-  const controlFor = (name) => ({ area: areaSelect, lat: place, lon: place, shape: place, radius_m: radius, weight, windows, expires_at: expires, notes })[name];
+  const controlFor = (name) => ({ area: areaSelect, lat: place, lon: place, shape: place, polygon: place, radius_m: radius, weight, windows, expires_at: expires, notes })[name.split(".")[0]];
 
   async function runCheck() {
     clear(effect);
