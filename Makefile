@@ -38,7 +38,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy routing outbound bench partnership insights
+	$(BIN)/mypy routing outbound input_types bench partnership insights
 	$(BIN)/mypy backend havens content
 
 test-sqlite: setup

@@ -13,7 +13,7 @@ from content.messages import LAW_SECTION_URL_RE, LAW_TOPICS, REVIEWER_ROLES, nex
 from havens.hours import LONDON
 from havens.index_cache import invalidate
 from havens.models import Haven, HelpService, KeyMessage, KeyMessageVersion
-from havens.validation import Invalid, clean_haven, clean_message, clean_service
+from havens.validation import AGES_IN_ORDER, Invalid, clean_haven, clean_message, clean_service
 
 STALE_AFTER = timedelta(days=183)  # six months
 
@@ -154,7 +154,7 @@ async def update_service(
     merged_min = fields.get("age_min", service.age_min)
     merged_max = fields.get("age_max", service.age_max)
     if merged_min is not None and merged_max is not None and merged_min > merged_max:
-        raise Invalid({"age_max": "must not be below age_min"})
+        raise Invalid({"age_max": AGES_IN_ORDER})
     changes = {k: [getattr(service, k), v] for k, v in fields.items() if getattr(service, k) != v}
     for key, value in fields.items():
         setattr(service, key, value)
@@ -179,7 +179,9 @@ async def create_message(data: Mapping[str, Any], *, author_id: int) -> KeyMessa
     """A new message starts as a draft unless `status: published` is given, which publishes version 1."""
     fields = clean_message(data)
     if await KeyMessage.exists(tier=fields["tier"], topic=fields["topic"]):
-        raise Invalid({"topic": "a message for this tier and topic already exists; edit it instead"})
+        raise Invalid(
+            {"topic": "A message for this age group and topic already exists: edit that one instead."}
+        )
     publish = fields.pop("status") == "published"
     msg = await KeyMessage.create(
         **fields, status="draft", version=0, author_id=author_id, last_edited_by=author_id
@@ -195,7 +197,9 @@ async def update_message(msg: KeyMessage, data: Mapping[str, Any], *, author_id:
     if "tier" in fields or "topic" in fields:
         tier, topic = fields.get("tier", msg.tier), fields.get("topic", msg.topic)
         if (tier, topic) != (msg.tier, msg.topic) and await KeyMessage.exists(tier=tier, topic=topic):
-            raise Invalid({"topic": "a message for this tier and topic already exists"})
+            raise Invalid(
+                {"topic": "A message for this age group and topic already exists: edit that one instead."}
+            )
     status = fields.pop("status", None)
     changes = {k: [getattr(msg, k), v] for k, v in fields.items() if getattr(msg, k) != v}
     topic = fields.get("topic", msg.topic)
@@ -230,7 +234,9 @@ async def publish_message(
     if msg.topic in LAW_TOPICS and msg.last_edited_by is not None and msg.last_edited_by == author_id:
         raise NeedsSecondPerson()
     if msg.topic in LAW_TOPICS and not any(LAW_SECTION_URL_RE.match(s) for s in msg.sources):
-        raise Invalid({"sources": "a law message must cite at least one legislation.gov.uk section link"})
+        raise Invalid(
+            {"sources": "A message about the law must cite at least one legislation.gov.uk section link."}
+        )
     msg.version += 1
     msg.status = "published"
     msg.author_id = author_id
@@ -249,7 +255,7 @@ async def review_message(
     Law messages: the account that last edited the text may not be its reviewer either.
     """
     if reviewer_role not in REVIEWER_ROLES:
-        raise Invalid({"reviewed_by": "must be one of the roles " + ", ".join(REVIEWER_ROLES)})
+        raise Invalid({"reviewed_by": "Choose the role you reviewed the message in from the list."})
     if msg.topic in LAW_TOPICS and msg.last_edited_by is not None and msg.last_edited_by == staff_id:
         raise NeedsSecondPerson()
     day = today or _today()

@@ -29,6 +29,11 @@ _READ_ONLY = {"id", "verified_at"}
 # OWASP CSV injection: a cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+NUMBER_TEXT_RE = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,16})?")  # ASCII digits: "²" and "١٢" are not numbers
+NUMBER_COLUMNS = frozenset({"lat", "lon", "age_min", "age_max"})
+WHOLE_NUMBER_COLUMNS = frozenset({"age_min", "age_max"})  # "12" is 12; "12.5" stays a fraction and is refused
+YES_NO_COLUMNS = frozenset({"sample", "needs_verification"})
+YES_NO = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def neutralise_cell(value: str) -> str:
@@ -97,6 +102,46 @@ def _read_rows(
     return rows
 
 
+def _cells_as_values(row: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    """A row's text cells as the values a body takes: numbers, yes/no and lists (`;` between items)."""
+    out: dict[str, Any] = dict(row)
+    for key in NUMBER_COLUMNS & row.keys():
+        text = row[key]
+        if not NUMBER_TEXT_RE.fullmatch(text):
+            errors[key] = "must be a number"
+        elif key in WHOLE_NUMBER_COLUMNS:
+            out[key] = int(float(text)) if float(text).is_integer() else float(text)
+        else:
+            out[key] = float(text)
+    for key in YES_NO_COLUMNS & row.keys():
+        answer = YES_NO.get(row[key].lower())
+        if answer is None:
+            errors[key] = "must be true or false"
+        out[key] = answer
+    if "needs" in row:
+        out["needs"] = [n.strip() for n in row["needs"].split(";") if n.strip()]
+    return out
+
+
+def _checked(
+    clean: Callable[[dict[str, Any]], dict[str, Any]],
+    row: dict[str, Any],
+    line: int,
+    errors: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    """The row's fields to store, or None with its problems added to `errors` (row number, column, sentence)."""
+    cell_errors: dict[str, str] = {}
+    data = _cells_as_values(row, cell_errors)
+    if cell_errors:
+        errors += [{"row": line, "field": f, "message": m} for f, m in cell_errors.items()]
+        return None
+    try:
+        return clean(data)
+    except Invalid as exc:
+        errors += [{"row": line, "field": f, "message": m} for f, m in exc.errors.items()]
+        return None
+
+
 def _row_id(row: dict[str, str], errors: list[dict[str, Any]], line: int) -> int | None:
     raw = row.get("id", "")
     if not raw:
@@ -121,10 +166,8 @@ async def import_havens(
     for line, row in rows:
         haven_id = _row_id(row, errors, line)
         data = {k: v for k, v in row.items() if k not in _READ_ONLY and v != ""}
-        try:
-            fields = clean_haven(data, areas=areas)
-        except Invalid as exc:
-            errors += [{"row": line, "field": f, "message": m} for f, m in exc.errors.items()]
+        fields = _checked(lambda d: clean_haven(d, areas=areas), data, line, errors)
+        if fields is None:
             continue
         if haven_id is not None:
             current = existing.get(haven_id)
@@ -182,10 +225,8 @@ async def import_services(
     existing = {s.id: s for s in await HelpService.filter(id__in=ids)} if ids else {}
     for line, row in rows:
         service_id = _row_id(row, errors, line)
-        try:
-            fields = clean_service(_service_data(row), areas=areas)
-        except Invalid as exc:
-            errors += [{"row": line, "field": f, "message": m} for f, m in exc.errors.items()]
+        fields = _checked(lambda d: clean_service(d, areas=areas), _service_data(row), line, errors)
+        if fields is None:
             continue
         if service_id is not None and service_id not in existing:
             errors.append({"row": line, "field": "id", "message": f"no service with id {service_id}"})

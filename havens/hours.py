@@ -25,22 +25,22 @@ _RANGE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
 class InvalidHours(ValueError):
-    """The text is not a valid OpenStreetMap opening_hours expression."""
+    """The text is not a valid OpenStreetMap opening_hours expression; the message is a sentence to act on."""
 
 
 @lru_cache(maxsize=16_384)
 def parse_hours(expr: str) -> OpeningHours:
     """Parse once per distinct expression; GB holidays so `PH off` means closed on bank holidays."""
     if len(expr) > MAX_EXPR_LEN:
-        raise InvalidHours(f"opening_hours is longer than {MAX_EXPR_LEN} characters")
+        raise InvalidHours(f"Keep the opening hours to {MAX_EXPR_LEN} characters.")
     try:
         return OpeningHours(expr, timezone=LONDON, country="GB")
     except Exception as exc:  # the library raises its own ParserError/SyntaxError types
         where = re.search(r"--> \d+:(\d+)", str(exc))
         near = f" (the problem is near character {where.group(1)})" if where else ""
         raise InvalidHours(
-            "is not in OpenStreetMap opening_hours format, for example "
-            f"'Mo-Fr 08:00-18:00; Sa 10:00-16:00; PH off'{near}"
+            "Write the opening hours the OpenStreetMap way, for example "
+            f"Mo-Fr 08:00-18:00; Sa 10:00-16:00; PH off{near}, or leave them empty when unknown."
         ) from exc
 
 

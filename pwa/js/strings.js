@@ -505,7 +505,6 @@ const en = {
     createTitle: { havens: "New Haven or public place", services: "New help service", messages: "New key message" },
     editing: (name) => `Edit: ${name}`,
     requiredMark: "(required)",
-    fieldError: (label, message) => `${label} ${message}.`,
     fixFields: (n) => (n === 1 ? "One field needs fixing: see the message next to it." : `${n} fields need fixing: see the messages next to them.`),
     fields: {
       name: "Name", area: "Area", kind: "Kind of place", status: "Status", address: "Address", postcode: "Postcode",

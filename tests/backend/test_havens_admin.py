@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -167,3 +168,49 @@ async def test_import_of_a_file_that_is_not_csv_is_a_422_not_a_500(client: httpx
         assert r.status_code == 422, r.text
         assert r.json()["error"]["code"] == "import_rejected"
     assert await Haven.all().count() == before
+
+
+async def test_refusals_are_sentences_a_person_can_act_on(client: httpx.AsyncClient) -> None:
+    """What the console shows beside each field, and above the form: no field keys, codes or schema words."""
+    await login_as(client, role="admin", areas=())
+    bad = {
+        **NEW,
+        "kind": "castle",
+        "lat": 200,
+        "postcode": "NOT A PC",
+        "opening_hours": "whenever",
+        "name": " ",
+    }
+    r = await client.post("/api/v1/admin/havens", json=bad)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    shown = [error["message"], *error["details"]["fields"].values()]
+    for sentence in shown:
+        assert not sentence[0].islower() and sentence.endswith("."), sentence
+        assert not re.search(r"\b(lat|lon|kind|castle)\b|_|\{", sentence), sentence
+    assert error["message"] == "5 answers need fixing. First: Give the name, up to 200 characters."
+    assert [e["field"] for e in error["details"]["errors"]] == list(error["details"]["fields"])
+    assert await Haven.filter(name=NEW["name"]).count() == 0
+
+
+async def test_import_reads_cells_as_numbers_and_yes_no_in_ascii_only(client: httpx.AsyncClient) -> None:
+    await login_as(client, role="editor", areas=("southwark",))
+    before = await Haven.all().count()
+    header = "area,name,kind,lat,lon,sample\n"
+    for cells, field, message in (
+        ("southwark,Shop,other,51.47²,-0.07,no", "lat", "must be a number"),
+        ("southwark,Shop,other,٥١.٤٧,-0.07,no", "lat", "must be a number"),
+        ("southwark,Shop,other,51.47,-0.07,maybe", "sample", "must be true or false"),
+        ("southwark,Shop,castle,51.47,-0.07,no", "kind", "Choose the type of place from the list."),
+        ("southwark,Shop,other,91,-0.07,yes", "lat", "Give the latitude as a number between -90 and 90."),
+    ):
+        r = await client.post("/api/v1/admin/imports/havens", content=(header + cells + "\n").encode())
+        assert r.status_code == 422, (cells, r.text)
+        assert r.json()["error"]["details"]["errors"] == [{"row": 2, "field": field, "message": message}]
+    assert await Haven.all().count() == before
+    r = await client.post(
+        "/api/v1/admin/imports/havens", content=(header + "southwark,Shop,other,51.47,-0.07,yes\n").encode()
+    )
+    assert r.status_code == 200, r.text
+    stored = await Haven.get(id=r.json()["ids"][0])
+    assert stored.sample is True and stored.lat == 51.47

@@ -5,13 +5,15 @@ Editors act only for their assigned areas (admins for all); every write is audit
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.audit import audited_write
+from backend.accounts.audit import AuditFn, audited_write
 from backend.accounts.guard import Staff, require_staff
 from backend.errors import ApiError
 from backend.openapi import doc
@@ -19,50 +21,18 @@ from backend.params import query_str, read_json_object
 from backend.responses import JSONResponse
 from backend.state import app_state
 from havens import admin
+from havens.bodies import HavenChanges, HavenDraft
 from havens.csv_io import export_havens
-from havens.models import HAVEN_KINDS, HAVEN_STATUSES, Haven
+from havens.models import HAVEN_STATUSES, Haven
 from havens.validation import Invalid
 
 EDITORS = frozenset({"editor", "admin"})
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-HAVEN_BODY: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "area": {"type": "string"},
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "kind": {"enum": list(HAVEN_KINDS)},
-        "address": {"type": "string", "maxLength": 300},
-        "postcode": {"type": "string", "maxLength": 10},
-        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-        "lon": {"type": "number", "minimum": -180, "maximum": 180},
-        "opening_hours": {
-            "type": ["string", "null"],
-            "description": "OpenStreetMap opening_hours; null = unknown",
-        },
-        "status": {"enum": list(HAVEN_STATUSES)},
-        "contact": {"type": "string", "maxLength": 200},
-        "website": {"type": "string", "maxLength": 500},
-        "accessibility": {"type": "string", "maxLength": 2000},
-        "source": {"type": "string", "maxLength": 2000},
-        "notes": {"type": "string", "maxLength": 2000},
-        "sample": {"type": "boolean"},
-        "needs_verification": {"type": "boolean"},
-        "source_date": {
-            "type": "string",
-            "maxLength": 10,
-            "description": "when the source listed it: 2022 or 2026-11-25",
-        },
-        "source_name": {"type": "string", "maxLength": 120},
-        "caveat": {"type": "string", "maxLength": 2000, "description": "shown to the public"},
-    },
-}
-HAVEN_CREATE_BODY = {**HAVEN_BODY, "required": ["area", "name", "kind", "lat", "lon"]}
 HAVEN_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "area", "name", "kind", "lat", "lon", "status", "verified_at", "stale"],
     "properties": {
-        **HAVEN_BODY["properties"],
+        **HavenDraft.model_json_schema()["properties"],
         "id": {"type": "integer"},
         "verified_at": NULLABLE_TIME,
         "verified_by": {"type": ["integer", "null"]},
@@ -86,7 +56,14 @@ def path_id(request: Request, what: str) -> int:
 
 
 def invalid(exc: Invalid) -> ApiError:
-    return ApiError(422, "invalid_input", "Some fields need fixing: " + str(exc), {"fields": exc.errors})
+    """The one 422 of a body (`details.errors`, `details.field`), with `details.fields` keyed as the console's
+    Havens, services and messages forms find their inputs ("channels[0].value")."""
+    found = exc.problems
+    first = found[0]["message"]
+    message = first if len(found) == 1 else f"{len(found)} answers need fixing. First: {first}"
+    return ApiError(
+        422, "invalid_input", message, {"field": found[0]["field"], "fields": exc.errors, "errors": found}
+    )
 
 
 def scope_error(area: str) -> ApiError:
@@ -94,6 +71,24 @@ def scope_error(area: str) -> ApiError:
 
 
 audited = audited_write  # the one audit-in-the-same-transaction helper (backend/accounts/audit.py)
+
+
+@asynccontextmanager
+async def checked_write(
+    request: Request, staff: Staff, *, action: str, object_type: str
+) -> AsyncIterator[AuditFn]:
+    """A Havens-domain write and its audit row in one transaction; the domain's `Invalid` becomes the one 422."""
+    try:
+        async with audited(request, staff, action=action, object_type=object_type) as audit:
+            yield audit
+    except Invalid as exc:
+        raise invalid(exc) from None
+
+
+def _check_area(request: Request, staff: Staff, area: Any) -> None:
+    """A Haven may be put only in an area the editor acts for (an unknown area is the body check's to refuse)."""
+    if isinstance(area, str) and area in app_state(request).areas and not staff.may_act_for(area=area):
+        raise scope_error(area)
 
 
 async def _load(request: Request, staff: Staff) -> Haven:
@@ -131,20 +126,15 @@ async def list_havens(request: Request) -> JSONResponse:
     return JSONResponse({"havens": [admin.haven_staff(h) for h in rows]})
 
 
-@doc(summary="Add a Haven or public place", tags=["havens", "staff"], body=HAVEN_CREATE_BODY,
+@doc(summary="Add a Haven or public place", tags=["havens", "staff"], body=HavenDraft,
      responses={201: HAVEN_OUT, 422: "error"}, security="staff")  # fmt: skip
 async def create_haven(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     body = await read_json_object(request)
-    area = body.get("area")
-    if isinstance(area, str) and area in app_state(request).areas and not staff.may_act_for(area=area):
-        raise scope_error(area)
-    try:
-        async with audited(request, staff, action="haven.create", object_type="haven") as audit:
-            haven = await admin.create_haven(body, areas=app_state(request).areas)
-            await audit(haven.id, {"area": haven.area, "name": haven.name})
-    except Invalid as exc:
-        raise invalid(exc) from None
+    _check_area(request, staff, body.get("area"))
+    async with checked_write(request, staff, action="haven.create", object_type="haven") as audit:
+        haven = await admin.create_haven(body, areas=app_state(request).areas)
+        await audit(haven.id, {"area": haven.area, "name": haven.name})
     return JSONResponse(admin.haven_staff(haven), status_code=201)
 
 
@@ -155,25 +145,16 @@ async def get_haven(request: Request) -> JSONResponse:
     return JSONResponse(admin.haven_staff(await _load(request, staff)))
 
 
-@doc(summary="Change a Haven or public place", tags=["havens", "staff"], params=ID_PARAM, body=HAVEN_BODY,
+@doc(summary="Change a Haven or public place", tags=["havens", "staff"], params=ID_PARAM, body=HavenChanges,
      responses={200: HAVEN_OUT, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def patch_haven(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     haven = await _load(request, staff)
     body = await read_json_object(request)
-    new_area = body.get("area")
-    if (
-        isinstance(new_area, str)
-        and new_area in app_state(request).areas
-        and not staff.may_act_for(area=new_area)
-    ):
-        raise scope_error(new_area)
-    try:
-        async with audited(request, staff, action="haven.update", object_type="haven") as audit:
-            changes = await admin.update_haven(haven, body, areas=app_state(request).areas)
-            await audit(haven.id, {"changed": sorted(changes)})
-    except Invalid as exc:
-        raise invalid(exc) from None
+    _check_area(request, staff, body.get("area"))
+    async with checked_write(request, staff, action="haven.update", object_type="haven") as audit:
+        changes = await admin.update_haven(haven, body, areas=app_state(request).areas)
+        await audit(haven.id, {"changed": sorted(changes)})
     return JSONResponse(admin.haven_staff(haven))
 
 

@@ -5,44 +5,39 @@ Law messages need a second person: the account that last edited one may neither 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from backend.accounts.guard import require_staff
-from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_id
+from backend.accounts.audit import AuditFn
+from backend.accounts.guard import Staff, require_staff
+from backend.api.admin.havens import EDITORS, ID_PARAM, checked_write, path_id
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import query_str, read_json_object
 from backend.responses import JSONResponse
 from content.messages import REVIEWER_ROLES, TIERS
 from havens import admin
+from havens.bodies import MessageChanges, MessageDraft, MessageReview
 from havens.models import MESSAGE_STATUSES, KeyMessage, KeyMessageVersion
-from havens.validation import Invalid
+from havens.validation import checked
 
-MESSAGE_BODY: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "tier": {"enum": list(TIERS)},
-        "topic": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
-        "title": {"type": "string", "minLength": 1, "maxLength": 200},
-        "body_markdown": {"type": "string", "minLength": 1, "maxLength": 20000},
-        "status": {"enum": list(MESSAGE_STATUSES)},
-        "sources": {"type": "array", "maxItems": 40, "items": {"type": "string", "maxLength": 500}},
-    },
-}
-REVIEW_BODY: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["reviewed_by"],
-    "properties": {"reviewed_by": {"enum": list(REVIEWER_ROLES), "description": "the role you review as"}},
+# The stored message as staff see it (what is accepted is the body types, `havens/bodies.py`).
+MESSAGE_FIELDS: dict[str, Any] = {
+    "tier": {"enum": list(TIERS)},
+    "topic": {"type": "string"},
+    "title": {"type": "string"},
+    "body_markdown": {"type": "string"},
+    "status": {"enum": list(MESSAGE_STATUSES)},
+    "sources": {"type": "array", "items": {"type": "string"}},
 }
 MESSAGE_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "tier", "topic", "title", "body_markdown", "status", "version"],
-    "properties": {**MESSAGE_BODY["properties"], "id": {"type": "integer"}, "version": {"type": "integer"},
+    "properties": {**MESSAGE_FIELDS, "id": {"type": "integer"}, "version": {"type": "integer"},
                    "author_id": {"type": ["integer", "null"]}, "updated_at": {"type": ["string", "null"]},
                    "owner": {"type": "string"}, "reviewed_by": {"type": "string"},
                    "reviewed_on": {"type": ["string", "null"]}, "review_by": {"type": ["string", "null"]},
@@ -58,6 +53,16 @@ def second_person() -> ApiError:
         "A law message must be published or reviewed by a different editor from the one who last changed it. "
         "Save your change as a draft and ask another editor.",
     )  # fmt: skip
+
+
+@asynccontextmanager
+async def _message_write(request: Request, staff: Staff, *, action: str) -> AsyncIterator[AuditFn]:
+    """A key-message write and its audit row in one transaction; a law message's second person is asked for."""
+    try:
+        async with checked_write(request, staff, action=action, object_type="key_message") as audit:
+            yield audit
+    except admin.NeedsSecondPerson:
+        raise second_person() from None
 
 
 async def _load(request: Request) -> KeyMessage:
@@ -93,19 +98,14 @@ async def list_messages(request: Request) -> JSONResponse:
 
 
 @doc(summary="Write a key message (draft, or publish straight away with status=published)",
-     tags=["messages", "staff"], body={**MESSAGE_BODY, "required": ["tier", "topic", "title", "body_markdown"]},
+     tags=["messages", "staff"], body=MessageDraft,
      responses={201: MESSAGE_OUT, 422: "error"}, security="staff")  # fmt: skip
 async def create_message(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     body = await read_json_object(request)
-    try:
-        async with audited(request, staff, action="message.create", object_type="key_message") as audit:
-            msg = await admin.create_message(body, author_id=staff.id)
-            await audit(msg.id, {"tier": msg.tier, "topic": msg.topic, "status": msg.status})
-    except Invalid as exc:
-        raise invalid(exc) from None
-    except admin.NeedsSecondPerson:
-        raise second_person() from None
+    async with _message_write(request, staff, action="message.create") as audit:
+        msg = await admin.create_message(body, author_id=staff.id)
+        await audit(msg.id, {"tier": msg.tier, "topic": msg.topic, "status": msg.status})
     return JSONResponse(admin.message_staff(msg), status_code=201)
 
 
@@ -119,44 +119,30 @@ async def get_message(request: Request) -> JSONResponse:
 
 
 @doc(summary="Edit a key message (becomes a draft) or publish it (status=published: a new version)",
-     tags=["messages", "staff"], params=ID_PARAM, body=MESSAGE_BODY,
+     tags=["messages", "staff"], params=ID_PARAM, body=MessageChanges,
      responses={200: MESSAGE_OUT, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def patch_message(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     msg = await _load(request)
     body = await read_json_object(request)
-    try:
-        async with audited(request, staff, action="message.update", object_type="key_message") as audit:
-            changes = await admin.update_message(msg, body, author_id=staff.id)
-            await audit(msg.id, {"changed": sorted(changes), "version": msg.version, "status": msg.status})
-    except Invalid as exc:
-        raise invalid(exc) from None
-    except admin.NeedsSecondPerson:
-        raise second_person() from None
+    async with _message_write(request, staff, action="message.update") as audit:
+        changes = await admin.update_message(msg, body, author_id=staff.id)
+        await audit(msg.id, {"changed": sorted(changes), "version": msg.version, "status": msg.status})
     versions = await KeyMessageVersion.filter(message_id=msg.id)
     return JSONResponse(admin.message_staff(msg, versions))
 
 
 @doc(summary="Record that you reviewed a key message today, in a named role (next review due in 12 months)",
-     tags=["messages", "staff"], params=ID_PARAM, body=REVIEW_BODY,
+     tags=["messages", "staff"], params=ID_PARAM, body=MessageReview,
      responses={200: MESSAGE_OUT, 404: "error", 409: "error", 422: "error"}, security="staff")  # fmt: skip
 async def review_message(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     msg = await _load(request)
     body = await read_json_object(request)
-    unknown = sorted(set(body) - {"reviewed_by"})
-    if unknown:
-        raise invalid(Invalid({key: "is not a field you can set" for key in unknown}))
-    try:
-        async with audited(request, staff, action="message.review", object_type="key_message") as audit:
-            details = await admin.review_message(
-                msg, reviewer_role=str(body.get("reviewed_by") or ""), staff_id=staff.id
-            )
-            await audit(msg.id, details)
-    except Invalid as exc:
-        raise invalid(exc) from None
-    except admin.NeedsSecondPerson:
-        raise second_person() from None
+    async with _message_write(request, staff, action="message.review") as audit:
+        review = checked(MessageReview, body)
+        details = await admin.review_message(msg, reviewer_role=review.reviewed_by, staff_id=staff.id)
+        await audit(msg.id, details)
     return JSONResponse(admin.message_staff(msg))
 
 

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from backend.accounts.guard import Staff, require_staff
-from backend.api.admin.havens import EDITORS, ID_PARAM, audited, invalid, path_id
+from backend.api.admin.havens import EDITORS, ID_PARAM, audited, checked_write, path_id
 from backend.errors import ApiError
 from backend.openapi import doc
 from backend.params import read_json_object
@@ -20,20 +20,19 @@ from backend.responses import JSONResponse
 from backend.state import app_state
 from content.services import CHANNEL_KINDS, NEEDS
 from havens import admin
+from havens.bodies import ServiceChanges, ServiceDraft
 from havens.csv_io import export_services
 from havens.models import SERVICE_STATUSES, HelpService
-from havens.validation import Invalid
 
-SERVICE_BODY: dict[str, Any] = {
+# The stored service as staff see it (what is accepted is the body types, `havens/bodies.py`).
+SERVICE_FIELDS: dict[str, Any] = {
     "type": "object",
-    "additionalProperties": False,
     "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "description": {"type": "string", "maxLength": 4000},
-        "needs": {"type": "array", "minItems": 1, "items": {"enum": list(NEEDS)}},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "needs": {"type": "array", "items": {"enum": list(NEEDS)}},
         "channels": {
             "type": "array",
-            "minItems": 1,
             "items": {
                 "type": "object",
                 "required": ["kind", "value"],
@@ -44,18 +43,18 @@ SERVICE_BODY: dict[str, Any] = {
                 },
             },
         },
-        "age_min": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
-        "age_max": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
+        "age_min": {"type": ["integer", "null"]},
+        "age_max": {"type": ["integer", "null"]},
         "area": {"type": "string", "description": "national or an area slug"},
-        "website": {"type": "string", "maxLength": 500},
-        "source": {"type": "string", "maxLength": 2000},
+        "website": {"type": "string"},
+        "source": {"type": "string"},
         "status": {"enum": list(SERVICE_STATUSES)},
     },
 }
 SERVICE_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "name", "needs", "channels", "area", "status", "verified_at", "stale"],
-    "properties": {**SERVICE_BODY["properties"], "id": {"type": "integer"},
+    "properties": {**SERVICE_FIELDS["properties"], "id": {"type": "integer"},
                    "verified_at": {"type": ["string", "null"]}, "stale": {"type": "boolean"},
                    "verified_by": {"type": ["integer", "null"]}, "evidence": {"type": "string"},
                    "source_date": {"type": "string"},
@@ -65,6 +64,16 @@ SERVICE_OUT: dict[str, Any] = {
 
 def may_edit(staff: Staff, area: str) -> bool:
     return staff.is_admin if area == "national" else staff.may_act_for(area=area)
+
+
+def _check_area(request: Request, staff: Staff, area: Any) -> None:
+    """A service may be put only where the editor may edit (national: admins only)."""
+    if (
+        isinstance(area, str)
+        and (area == "national" or area in app_state(request).areas)
+        and not may_edit(staff, area)
+    ):
+        raise _scope_error(area)
 
 
 def _scope_error(area: str) -> ApiError:
@@ -95,24 +104,15 @@ async def list_services(request: Request) -> JSONResponse:
 
 
 @doc(summary="Add a help service", tags=["services", "staff"],
-     body={**SERVICE_BODY, "required": ["name", "needs", "channels"]},
+     body=ServiceDraft,
      responses={201: SERVICE_OUT, 422: "error"}, security="staff")  # fmt: skip
 async def create_service(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     body = await read_json_object(request)
-    area = body.get("area", "national")
-    if (
-        isinstance(area, str)
-        and (area == "national" or area in app_state(request).areas)
-        and not may_edit(staff, area)
-    ):
-        raise _scope_error(area)
-    try:
-        async with audited(request, staff, action="service.create", object_type="service") as audit:
-            service = await admin.create_service(body, areas=app_state(request).areas)
-            await audit(service.id, {"name": service.name, "area": service.area})
-    except Invalid as exc:
-        raise invalid(exc) from None
+    _check_area(request, staff, body.get("area", "national"))
+    async with checked_write(request, staff, action="service.create", object_type="service") as audit:
+        service = await admin.create_service(body, areas=app_state(request).areas)
+        await audit(service.id, {"name": service.name, "area": service.area})
     return JSONResponse(admin.service_staff(service), status_code=201)
 
 
@@ -127,25 +127,16 @@ async def get_service(request: Request) -> JSONResponse:
     return JSONResponse(admin.service_staff(service))
 
 
-@doc(summary="Change a help service", tags=["services", "staff"], params=ID_PARAM, body=SERVICE_BODY,
+@doc(summary="Change a help service", tags=["services", "staff"], params=ID_PARAM, body=ServiceChanges,
      responses={200: SERVICE_OUT, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def patch_service(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     service = await _load(request, staff)
     body = await read_json_object(request)
-    area = body.get("area")
-    if (
-        isinstance(area, str)
-        and (area == "national" or area in app_state(request).areas)
-        and not may_edit(staff, area)
-    ):
-        raise _scope_error(area)
-    try:
-        async with audited(request, staff, action="service.update", object_type="service") as audit:
-            changes = await admin.update_service(service, body, areas=app_state(request).areas)
-            await audit(service.id, {"changed": sorted(changes)})
-    except Invalid as exc:
-        raise invalid(exc) from None
+    _check_area(request, staff, body.get("area"))
+    async with checked_write(request, staff, action="service.update", object_type="service") as audit:
+        changes = await admin.update_service(service, body, areas=app_state(request).areas)
+        await audit(service.id, {"changed": sorted(changes)})
     return JSONResponse(admin.service_staff(service))
 
 

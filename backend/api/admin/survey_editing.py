@@ -11,32 +11,12 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.guard import require_staff
 from backend.api.admin.havens import EDITORS, audited
 from backend.api.surveys import survey_from_path
-from backend.errors import ApiError
+from backend.bodies import read_body
 from backend.openapi import doc
-from backend.params import read_json_object
 from backend.responses import JSONResponse
 from backend.surveys import catalogue
-from backend.surveys.definitions import AGE_TIERS, KINDS
+from backend.surveys.bodies import SurveyDraft
 
-DRAFT_FIELDS = ("title", "intro", "purpose", "audience", "free_text", "questions")
-OPTION = {"type": "object", "required": ["id", "label"],
-          "properties": {"id": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}, "label": {"type": "string"}}}  # fmt: skip
-QUESTION = {
-    "type": "object", "required": ["id", "kind", "text"],
-    "properties": {"id": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}, "kind": {"enum": list(KINDS)},
-                   "text": {"type": "string", "maxLength": 200}, "hint": {"type": "string", "maxLength": 200},
-                   "required": {"type": "boolean"}, "options": {"type": "array", "items": OPTION, "maxItems": 12},
-                   "min": {"type": "integer"}, "max": {"type": "integer"},
-                   "min_label": {"type": "string"}, "max_label": {"type": "string"}},
-}  # fmt: skip
-DRAFT_BODY: dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["title", "intro", "purpose", "questions"],
-    "properties": {"title": {"type": "string", "maxLength": 120}, "intro": {"type": "string", "maxLength": 600},
-                   "purpose": {"type": "string", "maxLength": 600}, "free_text": {"type": "boolean"},
-                   "audience": {"type": "object", "properties": {"tiers": {"type": "array",
-                                                                            "items": {"enum": list(AGE_TIERS)}}}},
-                   "questions": {"type": "array", "items": QUESTION, "maxItems": 30}},
-}  # fmt: skip
 SLUG_PARAM = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}]
 
 
@@ -59,18 +39,14 @@ async def get_draft(request: Request) -> JSONResponse:
 
 
 @doc(summary="Save a draft change to a survey's questions (editors); checked like a survey file",
-     tags=["surveys", "staff"], params=SLUG_PARAM, body=DRAFT_BODY,
+     tags=["surveys", "staff"], params=SLUG_PARAM, body=SurveyDraft,
      responses={200: {"type": "object"}, 404: "error", 422: "error"}, security="staff")  # fmt: skip
 async def save_draft(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDITORS)
     current = await survey_from_path(request)
-    body = await read_json_object(request, max_bytes=64_000)
-    extra = sorted(set(body) - set(DRAFT_FIELDS))
-    if extra:
-        raise ApiError(422, "unknown_field", "Send only the survey's words, audience and questions.",
-                       {"fields": extra[:10]})  # fmt: skip
+    body = await read_body(request, SurveyDraft, max_bytes=64_000)
     async with audited(request, staff, action="survey.draft", object_type="survey") as audit:
-        draft = await catalogue.save_draft(current=current, fields=body, author_id=staff.id)
+        draft = await catalogue.save_draft(current=current, fields=body.sent_data(), author_id=staff.id)
         await audit(current.slug, {"version": draft.version})
     return JSONResponse({"draft": _draft_json(draft, me=staff.id)})
 

@@ -186,11 +186,10 @@ export function buildFields(kind, item, areas) {
     for (const [key, message] of Object.entries(fields || {})) {
       const target = slots[key];
       if (!target) {
-        unplaced.push(`${F[key] || key}: ${message}`);
+        unplaced.push(message);
         continue;
       }
-      const label = F[key] || F[key.split(".").pop()] || key;
-      target.slot.textContent = C.fieldError(label, message);
+      target.slot.textContent = message;
       target.slot.hidden = false;
       target.input.setAttribute("aria-invalid", "true");
       first = first || target.input;

@@ -96,7 +96,7 @@ export async function render(root, { me, kind }) {
       } catch (err) {
         const unplaced = fields.showErrors(err.details && err.details.fields);
         const fieldCount = Object.keys((err.details && err.details.fields) || {}).length;
-        if (fieldCount) message.append(...[status(C.fixFields(fieldCount), "error"), unplaced.length ? status(unplaced.join("; "), "error") : null].filter(Boolean));
+        if (fieldCount) message.append(...[status(C.fixFields(fieldCount), "error"), unplaced.length ? status(unplaced.join(" "), "error") : null].filter(Boolean));
         else message.append(errorStatus(err));
       }
     });
