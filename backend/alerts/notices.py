@@ -180,10 +180,16 @@ async def create_draft(*, values: dict[str, Any], created_by_id: int | None) -> 
     return await Notice.create(**values, status="draft", created_by_id=created_by_id)
 
 
-async def update(notice: Notice, *, values: dict[str, Any]) -> Notice:
-    """Change a draft or scheduled notice (`status` may put it back to draft or cancel it)."""
+def ensure_editable(notice: Notice) -> None:
+    """Only a draft or a scheduled notice can change (checked before its changes are read: a sent notice's
+    fields are not the point)."""
     if notice.status not in EDITABLE:
         raise NoticeConflict("notice_not_editable", f"A {notice.status} notice cannot be changed.")
+
+
+async def update(notice: Notice, *, values: dict[str, Any]) -> Notice:
+    """Change a draft or scheduled notice (`status` may put it back to draft or cancel it)."""
+    ensure_editable(notice)
     changed = await Notice.filter(id=notice.id, status=notice.status).update(**values)
     if not changed:
         raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")

@@ -30,6 +30,7 @@ DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 DAY_NAMES = dict(
     zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
+VISIT_DAY = "Pick the day of the visit from the calendar: today or within the last year."
 REVERIFY_AFTER = dt.timedelta(days=365)
 REVERIFY_WARNING = dt.timedelta(days=30)
 MAX_OPEN_APPLICATIONS = 500  # a flood stops here, whatever the rate limit lets through
@@ -162,33 +163,26 @@ async def list_applications(
 async def record_visit(
     *,
     application: SafePlaceApplication,
-    visit_date: Any,
-    agreement_signed: Any,
-    notes: Any,
+    visit_date: dt.date,
+    agreement_signed: bool,
+    notes: str,
     staff_id: int,
     today: dt.date,
     audit: Audit = None,
 ) -> SafePlaceApplication:
-    """The officer visited: the date, whether the agreement was signed, and what they saw."""
+    """The officer visited: the day (today or within the last year), the signed agreement, what they saw."""
     if application.status not in ("new", "visited"):
         raise ApplicationConflict("This application has already been published or declined.")
     errors: dict[str, str] = {}
-    day: dt.date | None = None
-    try:
-        day = dt.date.fromisoformat(visit_date) if isinstance(visit_date, str) else None
-    except ValueError:
-        day = None
-    if day is None or day > today or day < today - dt.timedelta(days=365):
-        errors["visit_date"] = "Pick the day of the visit from the calendar: today or within the last year."
-    if agreement_signed is not True:
+    if visit_date > today or visit_date < today - dt.timedelta(days=365):
+        errors["visit_date"] = VISIT_DAY
+    if not agreement_signed:
         errors["agreement_signed"] = "Tick this once the venue has signed the safe place agreement."
-    if notes is not None and (not isinstance(notes, str) or len(notes) > 2000):
-        errors["notes"] = "Keep the visit notes to 2,000 characters."
     if errors:
         raise ApplicationInvalid(errors)
-    application.visit_date, application.visited_by = day, staff_id
+    application.visit_date, application.visited_by = visit_date, staff_id
     application.agreement_signed, application.status = True, "visited"
-    application.review_notes = (notes or "").strip()
+    application.review_notes = notes.strip()
     async with in_transaction(SafePlaceApplication._meta.default_connection):
         await application.save()
         if audit is not None:

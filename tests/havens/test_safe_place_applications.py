@@ -173,3 +173,20 @@ async def test_public_form_is_rate_limited(settings: Settings) -> None:
             for i in range(6)
         ]
     assert statuses[:5] == [201] * 5 and statuses[5] == 429
+
+
+async def test_a_visit_day_is_read_like_every_other_date(client: httpx.AsyncClient) -> None:
+    """`date.fromisoformat` also reads "20261201" or "2026-W49-2"; the one date reader does not."""
+    assert (await client.post("/api/v1/safe-place-applications", json=application())).status_code == 201
+    stored = await SafePlaceApplication.get(venue_name="Corner Books")
+    await login_as(client, role="officer", areas=(AREA,), schools=())
+    url = f"/api/v1/admin/safe-place-applications/{stored.id}/visit"
+    for loose in (TODAY.strftime("%Y%m%d"), TODAY.strftime("%G-W%V-%u"), None, 20261201):
+        r = await client.post(url, json={"visit_date": loose, "agreement_signed": True})
+        assert r.status_code == 422, (loose, r.text)
+        error = r.json()["error"]
+        assert error["code"] == "invalid_application" and error["details"]["field"] == "visit_date"
+        assert "calendar" in error["message"]
+    assert (await SafePlaceApplication.get(id=stored.id)).status == "new"
+    done = await client.post(url, json={"visit_date": TODAY.isoformat(), "agreement_signed": True})
+    assert done.status_code == 200 and done.json()["status"] == "visited"

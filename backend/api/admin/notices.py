@@ -138,8 +138,7 @@ async def get_notice(request: Request) -> JSONResponse:
 async def patch_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=EDIT_ROLES)
     notice = await _notice_or_404(request, staff)
-    if notice.status not in domain.EDITABLE:  # before reading: a sent notice's fields are not the point
-        raise NoticeConflict("notice_not_editable", f"A {notice.status} notice cannot be changed.")
+    domain.ensure_editable(notice)
     changes = await read_body(request, NoticeChanges, max_bytes=16_000)
     values = domain.validate_notice(
         changes, areas=app_state(request).areas, current=notice, now=dt.datetime.now(dt.UTC)

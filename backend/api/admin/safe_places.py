@@ -6,8 +6,9 @@ Officers and admins act for the areas they hold; every write is audited in the s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -15,11 +16,12 @@ from starlette.routing import BaseRoute, Route
 from backend.accounts.audit import record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.api.safe_places import invalid
+from backend.bodies import Body, Day, Says, read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import read_json_object
 from havens.applications import poster, service
 from havens.applications.models import SafePlaceApplication, VenueReport
+from havens.applications.service import VISIT_DAY
 from havens.hours import LONDON
 from havens.models import Haven
 
@@ -28,15 +30,21 @@ ID_PARAM = [{"name": "app_id", "in": "path", "required": True, "schema": {"type"
 HAVEN_PARAM = [
     {"name": "haven_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 ]
-VISIT_BODY = {
-    "type": "object",
-    "required": ["visit_date", "agreement_signed"],
-    "properties": {
-        "visit_date": {"type": "string", "format": "date"},
-        "agreement_signed": {"type": "boolean"},
-        "notes": {"type": "string", "maxLength": 2000},
-    },
-}
+
+
+class VisitReport(Body):
+    """POST /api/v1/admin/safe-place-applications/{id}/visit: what the officer saw (the service checks the day
+    is today or within the last year and that the agreement is signed, and says both at once)."""
+
+    invalid_code = "invalid_application"
+
+    visit_date: Annotated[Day, Says(VISIT_DAY)] = Field(title="Day of the visit")
+    agreement_signed: Annotated[
+        bool, Says("Tick this once the venue has signed the safe place agreement.")
+    ] = Field(title="Agreement signed")
+    notes: Annotated[
+        str, StringConstraints(max_length=2000), Says("Keep the visit notes to 2,000 characters.")
+    ] = Field(default="", title="Visit notes")
 
 
 def _scope(staff: Staff) -> set[str] | None:
@@ -102,13 +110,13 @@ async def list_applications(request: Request) -> JSONResponse:
     tags=["havens", "admin"],
     security="staff",
     params=ID_PARAM,
-    body=VISIT_BODY,
+    body=VisitReport,
     responses={200: {"type": "object"}, 404: "error", 409: "error", 422: "error"},
 )
 async def record_visit(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
     application = await _application(request, staff)
-    body = await read_json_object(request, max_bytes=8_000)
+    body = await read_body(request, VisitReport, max_bytes=8_000)
 
     async def audit(a: SafePlaceApplication) -> None:
         await record_audit(
@@ -118,8 +126,8 @@ async def record_visit(request: Request) -> JSONResponse:
 
     try:
         done = await service.record_visit(
-            application=application, visit_date=body.get("visit_date"),
-            agreement_signed=body.get("agreement_signed"), notes=body.get("notes"), staff_id=staff.id,
+            application=application, visit_date=body.visit_date,
+            agreement_signed=body.agreement_signed, notes=body.notes, staff_id=staff.id,
             today=dt.datetime.now(LONDON).date(), audit=audit,
         )  # fmt: skip
     except service.ApplicationInvalid as exc:
