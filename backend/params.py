@@ -101,13 +101,7 @@ def query_str(
     return value
 
 
-def query_float(request: Request, name: str, *, min: float, max: float, default: Any = MISSING) -> Any:
-    raw = _raw(request, name, default)
-    if raw is None:
-        return default
-    if not _FLOAT_TEXT.fullmatch(raw):
-        raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name})
-    value = float(raw)
+def _in_range(name: str, value: float, *, min: float, max: float) -> None:
     if not math.isfinite(value) or not min <= value <= max:
         raise ApiError(
             422,
@@ -115,7 +109,16 @@ def query_float(request: Request, name: str, *, min: float, max: float, default:
             f"'{name}' must be between {min} and {max}.",
             {"param": name, "min": min, "max": max},
         )
-    return value
+
+
+def query_float(request: Request, name: str, *, min: float, max: float, default: Any = MISSING) -> Any:
+    raw = _raw(request, name, default)
+    if raw is None:
+        return default
+    if not _FLOAT_TEXT.fullmatch(raw):
+        raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name})
+    _in_range(name, float(raw), min=min, max=max)
+    return float(raw)
 
 
 def query_int(request: Request, name: str, *, min: int, max: int, default: Any = MISSING) -> Any:
@@ -124,15 +127,8 @@ def query_int(request: Request, name: str, *, min: int, max: int, default: Any =
         return default
     if not _INT_TEXT.fullmatch(raw):
         raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name})
-    value = int(raw)
-    if not min <= value <= max:
-        raise ApiError(
-            422,
-            "out_of_range",
-            f"'{name}' must be between {min} and {max}.",
-            {"param": name, "min": min, "max": max},
-        )
-    return value
+    _in_range(name, int(raw), min=min, max=max)
+    return int(raw)
 
 
 class BadDateTime(ValueError):

@@ -34,13 +34,17 @@ HASH_CONCURRENCY = 2
 HASH_QUEUE_LIMIT = 16
 # The lowest priority: below the event loop and below route searches (work processes at nice 10), so a flood of
 # sign-in attempts (each a full argon2 check, even for unknown emails) slows sign-ins, not young people's routes.
+# At 19 the threads are also SCHED_IDLE (BENCHMARKS.md, "Event loop under load", fourth round).
 HASH_THREAD_NICE = 19
 
 
 def lower_thread_priority(nice: int) -> None:
-    """Pool initializer: lower this worker thread's scheduling priority (Linux; threads argon2 starts inherit it)."""
+    """Pool initializer: lower this worker thread's scheduling priority (Linux; threads argon2 starts inherit it).
+    At nice 19 the thread is also put in the SCHED_IDLE class: it runs only when no normal task wants the core."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        if nice >= 19:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
     except (AttributeError, OSError):
         pass  # not supported here: the pool still keeps the work off the loop
 

@@ -238,3 +238,19 @@ async def test_a_wrong_second_step_is_in_the_holders_notice(client: httpx.AsyncC
     assert notice["failures"] == 1 and notice["paused"] is False and notice["unlocked_at"] is None
     failed = await AuditEvent.get(action="login_failed", object_id=str(user.id))
     assert failed.details["reason"] == "bad_totp" and notice["last_failure_at"] == failed.at.isoformat()
+
+
+async def test_password_checks_yield_the_cores_to_everything_else() -> None:
+    """A flood of sign-in attempts (each a full argon2 check) may slow sign-ins, never young people's routes: the
+    hashing threads run at nice 19 in Linux's SCHED_IDLE class, below the event loop and the route processes."""
+    import os
+    import threading
+
+    from backend.accounts import passwords
+
+    def how_am_i_scheduled() -> tuple[int, int]:
+        return os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    policy, nice = await asyncio.get_running_loop().run_in_executor(passwords._pool, how_am_i_scheduled)
+    assert (policy, nice) == (os.SCHED_IDLE, 19)
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER, "the event loop's own thread keeps its normal class"
