@@ -249,6 +249,28 @@ async def publish(
     return notice, len(sub_ids)
 
 
+async def send(
+    notice: Notice,
+    *,
+    areas: Mapping[str, AreaPack],
+    now: dt.datetime,
+    audit: Callable[[str, Notice, int | None], Awaitable[Any]],
+) -> tuple[Notice, int | None]:
+    """An officer's send: scheduled when its send time is still ahead (recipients None), else sent now to its
+    live subscriptions. `audit(action, notice, recipients)` runs in the same transaction as the change."""
+    if check_sendable(notice, now=now):
+        async with in_transaction(Notice._meta.default_connection):
+            scheduled = await schedule(notice)
+            await audit("notice.schedule", scheduled, None)
+        return scheduled, None
+    result = await publish(
+        notice.id, areas=areas, now=now, audit=lambda sent, recipients: audit("notice.send", sent, recipients)
+    )
+    if result is None:
+        raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")
+    return result
+
+
 async def _supersede_older(notice: Notice) -> int:
     """A newer finish-time change replaces older ones still waiting in our own outbox (the Topic header does the
     same inside the push service). Rows a worker holds right now are left alone: they are already on their way."""

@@ -5,54 +5,20 @@ An application is shown to nobody but officers until one has visited and publish
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_int, read_json_object
+from backend.params import query_int
 from backend.state import app_state
 from havens.applications import service
+from havens.applications.bodies import SafePlaceApplicationBody, VenueChangeReport
 from havens.applications.service import Locate
 from havens.models import Haven
 
-HOURS_ROW = {
-    "type": "object",
-    "properties": {
-        "day": {"enum": list(service.DAYS)},
-        "opens": {"type": "string", "description": "24-hour HH:MM"},
-        "closes": {"type": "string", "description": "24-hour HH:MM"},
-    },
-}
-APPLICATION_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["venue_name", "address", "postcode", "contact_name", "hours", "agreements"],
-    "properties": {
-        "venue_name": {"type": "string", "maxLength": 200},
-        "address": {"type": "string", "maxLength": 300},
-        "postcode": {"type": "string", "maxLength": 10},
-        "contact_name": {"type": "string", "maxLength": 120},
-        "contact_phone": {"type": "string", "maxLength": 40},
-        "contact_email": {"type": "string", "maxLength": 200},
-        "hours": {"type": "array", "items": HOURS_ROW, "maxItems": 7},
-        "agreements": {"type": "array", "items": {"enum": list(service.AGREEMENTS)}},
-        "company": {"type": "string", "description": "leave empty (a trap for automated spam)"},
-    },
-}
-REPORT_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["haven_id", "kind", "contact"],
-    "properties": {
-        "haven_id": {"type": "integer"},
-        "kind": {"enum": ["closed", "hours_changed", "other"]},
-        "hours": {"type": "array", "items": HOURS_ROW, "maxItems": 7},
-        "message": {"type": "string", "maxLength": 1000},
-        "contact": {"type": "string", "maxLength": 200},
-    },
-}
 RECEIVED = {
     "type": "object",
     "required": ["received", "message"],
@@ -102,15 +68,15 @@ async def get_form(request: Request) -> JSONResponse:
 @doc(
     summary="Apply to become a safe place (CitySafe Haven); reviewed by an officer before anything is public",
     tags=["havens"],
-    body=APPLICATION_BODY,
+    body=SafePlaceApplicationBody,
     responses={201: RECEIVED, 409: "error", 422: "error", 429: "error"},
 )
 async def post_application(request: Request) -> JSONResponse:
-    body = await read_json_object(request, max_bytes=16_000)
-    if body.pop("company", ""):  # filled in only by bots: accept quietly, store nothing
+    body = await read_body(request, SafePlaceApplicationBody, max_bytes=16_000)
+    if body.company:  # filled in only by bots: accept quietly, store nothing
         return JSONResponse({"received": True, "message": THANKS}, status_code=201)
     try:
-        await service.submit_application(data=body, locate=locator(request))
+        await service.submit_application(data=body.model_dump(), locate=locator(request))
     except service.ApplicationInvalid as exc:
         raise invalid(exc) from None
     except service.ApplicationConflict as exc:
@@ -127,13 +93,13 @@ THANKS = (
 @doc(
     summary="A safe place says it has closed or changed its hours; an officer checks before anything changes",
     tags=["havens"],
-    body=REPORT_BODY,
+    body=VenueChangeReport,
     responses={201: RECEIVED, 422: "error", 429: "error"},
 )
 async def post_report(request: Request) -> JSONResponse:
-    body = await read_json_object(request, max_bytes=8_000)
+    body = await read_body(request, VenueChangeReport, max_bytes=8_000)
     try:
-        await service.report_change(data=body)
+        await service.report_change(data=body.model_dump())
     except service.ApplicationInvalid as exc:
         raise invalid(exc) from None
     return JSONResponse(

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from havens.applications.models import REPORT_KINDS, SafePlaceApplication, VenueReport
+from havens.applications.models import SafePlaceApplication, VenueReport
 from havens.hours import LONDON, InvalidHours, validate_hours
 from havens.index_cache import invalidate
 from havens.models import Haven
@@ -37,7 +37,6 @@ MAX_OPEN_APPLICATIONS = 500  # a flood stops here, whatever the rate limit lets 
 TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 PHONE_RE = re.compile(r"\+?[0-9][0-9 ()-]{7,19}")
 EMAIL_RE = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}")
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 Locate = Callable[[str], "tuple[str, float, float] | None"]  # postcode -> (area, lat, lon)
 Audit = Callable[[Any], Awaitable[None]] | None
@@ -55,32 +54,23 @@ class ApplicationConflict(ValueError):
     """The application is not in a state that allows this step."""
 
 
-def _text(data: Mapping[str, Any], key: str, errors: dict[str, str], *, max_len: int, sentence: str) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str) or CONTROL_RE.search(value.replace("\n", " ")) or len(value) > max_len:
-        errors[key] = sentence
-        return ""
-    return value.strip()
+def _text(data: Mapping[str, Any], key: str) -> str:
+    """A text answer, trimmed (its type, length and plain characters were checked by `bodies.py`)."""
+    return str(data.get(key) or "").strip()
 
 
-def build_hours(rows: Any, errors: dict[str, str]) -> str:
+def build_hours(rows: list[Mapping[str, Any]], errors: dict[str, str]) -> str:
     """Weekday rows [{day: "Mo", opens: "09:00", closes: "18:00"}] -> OpenStreetMap opening_hours text."""
-    if not isinstance(rows, list) or len(rows) > len(DAYS):
-        errors["hours"] = "Give the opening times for the days the venue is open."
-        return ""
     parts: list[str] = []
     for row in rows:
-        day = row.get("day") if isinstance(row, dict) else None
-        if day not in DAYS:
-            errors["hours"] = "Give the opening times for the days the venue is open."
-            continue
-        opens, closes = row.get("opens", ""), row.get("closes", "")
-        if not isinstance(opens, str) or not TIME_RE.fullmatch(opens):
+        day = str(row["day"])
+        opens, closes = str(row.get("opens") or ""), str(row.get("closes") or "")
+        if not TIME_RE.fullmatch(opens):
             errors[f"hours.{day}.opens"] = (
                 f"Type the time {DAY_NAMES[day]} opens as 24-hour time, like 09:00."
             )
             continue
-        if not isinstance(closes, str) or not TIME_RE.fullmatch(closes) or closes == opens:
+        if not TIME_RE.fullmatch(closes) or closes == opens:
             errors[f"hours.{day}.closes"] = (
                 f"Type the time {DAY_NAMES[day]} closes as 24-hour time, like 18:00, later than it opens."
             )
@@ -98,24 +88,18 @@ def build_hours(rows: Any, errors: dict[str, str]) -> str:
 
 
 def clean_application(data: Mapping[str, Any], *, locate: Locate) -> dict[str, Any]:
-    """The model fields of a public application, or ApplicationInvalid listing every problem."""
+    """The model fields of a public application (shape checked by `bodies.SafePlaceApplicationBody`), or
+    ApplicationInvalid listing every problem at once."""
     errors: dict[str, str] = {}
-    out: dict[str, Any] = {
-        "venue_name": _text(data, "venue_name", errors, max_len=200, sentence="Give the venue's name."),
-        "address": _text(data, "address", errors, max_len=300, sentence="Give the street address."),
-        "contact_name": _text(
-            data, "contact_name", errors, max_len=120, sentence="Give a person to contact."
-        ),
-    }
+    out: dict[str, Any] = {key: _text(data, key) for key in ("venue_name", "address", "contact_name")}
     for key, sentence in (
         ("venue_name", "Give the venue's name."),
         ("address", "Give the street address, for example 12 High Road."),
         ("contact_name", "Give the name of a person we can contact."),
     ):
         if not out[key]:
-            errors.setdefault(key, sentence)
-    phone = _text(data, "contact_phone", errors, max_len=40, sentence="Give a phone number.")
-    email = _text(data, "contact_email", errors, max_len=200, sentence="Give an email address.")
+            errors[key] = sentence
+    phone, email = _text(data, "contact_phone"), _text(data, "contact_email")
     if phone and not PHONE_RE.fullmatch(phone):
         errors["contact_phone"] = "Give a phone number with digits only, like 020 7525 0000."
     if email and not EMAIL_RE.fullmatch(email):
@@ -123,20 +107,19 @@ def clean_application(data: Mapping[str, Any], *, locate: Locate) -> dict[str, A
     if not phone and not email:
         errors["contact_phone"] = "Give a phone number or an email address so an officer can arrange a visit."
     out["contact_phone"], out["contact_email"] = phone, email
-    postcode = _text(data, "postcode", errors, max_len=10, sentence="Give the venue's postcode.").upper()
+    postcode = _text(data, "postcode").upper()
     place = locate(postcode) if postcode else None
-    if place is None and "postcode" not in errors:
+    if place is None:
         errors["postcode"] = (
             "Give the venue's postcode, like N22 6XF. It must be in an area WayHome serves."
             if not postcode
             else "WayHome does not cover this postcode yet, or it is mistyped: check it."
         )
-    if place is not None:
+    else:
         out["postcode"] = postcode
         out["area"], out["lat"], out["lon"] = place
-    out["opening_hours"] = build_hours(data.get("hours"), errors)
-    agreed = data.get("agreements")
-    if not isinstance(agreed, list) or set(AGREEMENTS) - {a for a in agreed if isinstance(a, str)}:
+    out["opening_hours"] = build_hours(data.get("hours") or [], errors)
+    if set(AGREEMENTS) - set(data.get("agreements") or []):
         errors["agreements"] = "A safe place must agree to every point: tick each one you agree to."
     out["agreements"] = sorted(AGREEMENTS)
     if errors:
@@ -248,22 +231,15 @@ def reverify_by(haven: Haven) -> dt.date | None:
 
 
 async def report_change(*, data: Mapping[str, Any]) -> VenueReport:
-    """A venue says it has closed or changed its hours (public, no account); an officer follows it up."""
+    """A venue says it has closed or changed its hours (public, no account); an officer follows it up.
+    The shape was checked by `bodies.VenueChangeReport`; here, that the venue is a listed safe place and the rest."""
     errors: dict[str, str] = {}
-    haven_id = data.get("haven_id")
-    haven = (
-        await Haven.get_or_none(id=haven_id, kind="citysafe_haven", status="active")
-        if isinstance(haven_id, int) and not isinstance(haven_id, bool) and 0 < haven_id < 2**31
-        else None
-    )
+    haven = await Haven.get_or_none(id=data["haven_id"], kind="citysafe_haven", status="active")
     if haven is None:
         errors["haven_id"] = "Choose your venue from the list of safe places."
-    kind = data.get("kind")
-    if kind not in REPORT_KINDS:
-        errors["kind"] = "Say whether the venue has closed, changed its hours, or something else."
-    new_hours = build_hours(data.get("hours"), errors) if kind == "hours_changed" else None
-    message = _text(data, "message", errors, max_len=1000, sentence="Keep the message to 1,000 characters.")
-    contact = _text(data, "contact", errors, max_len=200, sentence="Give a phone number or email address.")
+    kind = data["kind"]
+    new_hours = build_hours(data.get("hours") or [], errors) if kind == "hours_changed" else None
+    message, contact = _text(data, "message"), _text(data, "contact")
     if not contact:
         errors["contact"] = "Give a phone number or email address so an officer can check with you."
     if errors or haven is None:

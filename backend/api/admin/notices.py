@@ -12,7 +12,6 @@ from backend.accounts.audit import audited_write, record_audit
 from backend.accounts.guard import Staff, require_staff
 from backend.alerts import notices as domain
 from backend.alerts.bodies import NoticeChanges, NoticeDraft
-from backend.alerts.errors import NoticeConflict
 from backend.alerts.models import Notice
 from backend.alerts.sender import MAX_PLAINTEXT_BYTES
 from backend.bodies import read_body
@@ -219,31 +218,23 @@ async def send_notice(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=SEND_ROLES)
     notice = await _notice_or_404(request, staff)
     state = app_state(request)
-    now = dt.datetime.now(dt.UTC)
-    if domain.check_sendable(notice, now=now):
-        async with audited_write(request, staff, action="notice.schedule", object_type="notice") as audit:
-            scheduled = await domain.schedule(notice)
-            await audit(notice.id, {"send_at": scheduled.send_at.isoformat() if scheduled.send_at else None})
-        return JSONResponse(domain.notice_json(scheduled))
 
-    async def audit_send(sent: Notice, recipients: int) -> None:  # inside publish()'s transaction
+    async def audit(action: str, changed: Notice, recipients: int | None) -> None:
+        details: dict[str, Any] = (
+            {"send_at": changed.send_at.isoformat() if changed.send_at else None}
+            if recipients is None
+            else {"recipients": recipients, "schools": changed.schools, "areas": changed.areas}
+        )
         await record_audit(
-            request,
-            staff,
-            action="notice.send",
-            object_type="notice",
-            object_id=sent.id,
-            details={"recipients": recipients, "schools": sent.schools, "areas": sent.areas},
+            request, staff, action=action, object_type="notice", object_id=changed.id, details=details
         )
 
-    result = await domain.publish(notice.id, areas=state.areas, now=now, audit=audit_send)
-    if result is None:
-        raise NoticeConflict("notice_changed", "The notice was sent or changed meanwhile; reload it.")
-    worker = state.outbox_worker
-    if worker is not None:
-        worker.wake.set()
-    body = domain.notice_json(result[0]) | {"recipients": result[1]}
-    return JSONResponse(body)
+    sent, recipients = await domain.send(notice, areas=state.areas, now=dt.datetime.now(dt.UTC), audit=audit)
+    if recipients is None:
+        return JSONResponse(domain.notice_json(sent))
+    if state.outbox_worker is not None:
+        state.outbox_worker.wake.set()
+    return JSONResponse(domain.notice_json(sent) | {"recipients": recipients})
 
 
 routes: list[BaseRoute] = [
