@@ -147,14 +147,7 @@ def notice_json(notice: Notice) -> dict[str, Any]:
         return value.isoformat() if value else None
 
     return {
-        "id": notice.id,
-        "kind": notice.kind,
-        "title": notice.title,
-        "body": notice.body,
-        "schools": list(notice.schools),
-        "areas": list(notice.areas),
-        "age_tiers": list(notice.age_tiers),
-        "urgency": notice.urgency,
+        **notice_fields(notice),
         "status": notice.status,
         "send_at": iso(notice.send_at),
         "expires_at": iso(notice.expires_at),

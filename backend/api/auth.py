@@ -161,6 +161,21 @@ async def me_endpoint(request: Request) -> Response:
     return JSONResponse(await _me_json(staff))
 
 
+async def _reconfirmed(
+    request: Request, staff: Staff, password: str, *, failed: str, field: str, wrong: str
+) -> User:
+    """The signed-in account, once its password is given again: a security change asks for it, and a wrong one
+    counts toward the account's backoff like a failed sign-in (`failed` is the audit action)."""
+    user = await User.get(id=staff.id)
+    wait_s = await throttled(request, user=user)
+    if wait_s is not None:
+        raise too_many(wait_s)
+    if not await _verify(user.password_hash, password):
+        await note_failure(request, user, action=failed, reason="bad_password")
+        raise ApiError(422, "wrong_password", wrong, details={"field": field})
+    return user
+
+
 @doc(
     summary="Change your password (ends every other session, renews this one)",
     tags=["auth"],
@@ -171,18 +186,10 @@ async def me_endpoint(request: Request) -> Response:
 async def password_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     body = await read_body(request, PasswordChange, max_bytes=4_000)
-    user = await User.get(id=staff.id)
-    wait_s = await throttled(request, user=user)
-    if wait_s is not None:
-        raise too_many(wait_s)
-    if not await _verify(user.password_hash, body.current_password):
-        await note_failure(request, user, action="password_change_failed", reason="bad_password")
-        raise ApiError(
-            422,
-            "wrong_password",
-            "Your current password is not right.",
-            details={"field": "current_password"},
-        )
+    user = await _reconfirmed(
+        request, staff, body.current_password, failed="password_change_failed", field="current_password",
+        wrong="Your current password is not right.",
+    )  # fmt: skip
     new = check_password_policy(body.new_password, email=user.email, field="new_password")
     user.password_hash = await hash_password_async(new)
     user.password_changed_at = utcnow()
@@ -273,13 +280,10 @@ async def totp_setup_endpoint(request: Request) -> Response:
 async def totp_endpoint(request: Request) -> Response:
     staff = await require_staff(request)
     body = await read_body(request, SecondFactorChange, max_bytes=4_000)
-    user = await User.get(id=staff.id)
-    wait_s = await throttled(request, user=user)
-    if wait_s is not None:
-        raise too_many(wait_s)
-    if not await _verify(user.password_hash, body.password):
-        await note_failure(request, user, action="totp_change_failed", reason="bad_password")
-        raise ApiError(422, "wrong_password", "Your password is not right.", details={"field": "password"})
+    user = await _reconfirmed(
+        request, staff, body.password, failed="totp_change_failed", field="password",
+        wrong="Your password is not right.",
+    )  # fmt: skip
     key = secret_key(request)
     if user.totp_secret:  # changing or turning off an existing second factor needs a current code from it
         reason = check_second_factor(user, body.current_code, key=key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from starlette.requests import Request
@@ -107,6 +108,17 @@ def _already(exc: AlreadyImported) -> ApiError:
     )
 
 
+async def _imported(importing: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """An all-or-nothing import's result, or its refusal as the API answers it (422 with each row's problem, or
+    409 for a file already imported)."""
+    try:
+        return await importing
+    except ImportRejected as exc:
+        raise _rejected(exc.errors) from None
+    except AlreadyImported as exc:
+        raise _already(exc) from None
+
+
 async def _republish(state: AppState, area: Any) -> dict[str, Any]:
     """Swap in the new surface; if that fails the import stays stored and the old surface keeps serving."""
     router = state.routers.get(area.slug)
@@ -172,8 +184,8 @@ async def post_crimes(request: Request) -> JSONResponse:
     wrapped = _unwrap_csv(request, text)
     if wrapped is not None:  # JSON {"csv": "..."}: the console's way of sending a CSV file
         text, filename = wrapped, filename.removesuffix(".json") + ".csv"
-    try:
-        result = await import_crime_file(
+    result = await _imported(
+        import_crime_file(
             area=area.slug,
             boundary=area.boundary,
             filename=filename,
@@ -181,10 +193,7 @@ async def post_crimes(request: Request) -> JSONResponse:
             imported_by=staff.id,
             audit=_auditor(request, staff, "crimes.import"),
         )
-    except ImportRejected as exc:
-        raise _rejected(exc.errors) from None
-    except AlreadyImported as exc:
-        raise _already(exc) from None
+    )
     result["surface"] = await _republish(state, area)
     return JSONResponse(result)
 
@@ -217,8 +226,8 @@ async def post_aggregates(request: Request) -> JSONResponse:
     text = await _text(request, state)
     text = _unwrap_csv(request, text) or text
 
-    try:
-        result = await aggregates.import_aggregate_file(
+    result = await _imported(
+        aggregates.import_aggregate_file(
             area=area.slug,
             source=source,
             filename=filename,
@@ -228,10 +237,7 @@ async def post_aggregates(request: Request) -> JSONResponse:
             area_lsoas=area.lsoa_codes,
             audit=_auditor(request, staff, "aggregates.import"),
         )
-    except ImportRejected as exc:
-        raise _rejected(exc.errors) from None
-    except AlreadyImported as exc:
-        raise _already(exc) from None
+    )
     result["surface"] = await _republish(state, area)
     return JSONResponse(result)
 
