@@ -218,7 +218,7 @@ def query_datetime(request: Request, name: str = "at", *, default_now: bool = Tr
     return parse_datetime(raw, field=name)
 
 
-async def read_body(request: Request, *, max_bytes: int, what: str = "The request body") -> bytes:
+async def read_body_bytes(request: Request, *, max_bytes: int, what: str = "The request body") -> bytes:
     """The raw body, refused with a 413 as soon as it passes `max_bytes` (declared or streamed)."""
     too_large = ApiError(
         413, "body_too_large", f"{what} must be at most {max_bytes} bytes.", {"max_bytes": max_bytes}
@@ -290,7 +290,7 @@ def parse_json(body: bytes | str) -> Any:
 
 async def read_json(request: Request, *, max_bytes: int = 64_000) -> Any:
     """The request's JSON body (any JSON value), size-capped."""
-    body = await read_body(request, max_bytes=max_bytes)
+    body = await read_body_bytes(request, max_bytes=max_bytes)
     if not body:
         raise ApiError(400, "empty_body", "Send a JSON body with this request.")
     return parse_json(body)

@@ -19,7 +19,7 @@ from backend.accounts.guard import Staff, require_staff
 from backend.alerts.finish_times import LONDON
 from backend.alerts.notices import notice_json, school_area
 from backend.api.admin.area_scope import area_in_scope, download
-from backend.api.admin.imports import _read_csv
+from backend.api.admin.imports import CsvUpload, read_csv
 from backend.bodies import read_body
 from backend.errors import ApiError
 from backend.insights import service
@@ -223,7 +223,7 @@ COUNTS_RESULT = {"type": "object", "required": ["school", "cells_kept", "cells_s
      "cells under 10 are dropped, never stored", tags=["admin", "insights"], security="staff",
      params=[{"name": "school", "in": "query", "required": True, "schema": {"type": "string"}},
              {"name": "source", "in": "query", "required": False, "schema": {"enum": ["school", "council"]}}],
-     body={"type": "object", "required": ["csv"], "properties": {"csv": {"type": "string"}}},
+     body=CsvUpload,
      responses={201: COUNTS_RESULT, **ERRORS})  # fmt: skip
 async def post_pupil_counts(request: Request) -> JSONResponse:
     staff = await require_staff(request, roles=ROLES)
@@ -234,7 +234,7 @@ async def post_pupil_counts(request: Request) -> JSONResponse:
         raise ApiError(404, "unknown_school", "No school with that URN in the areas served.", {"urn": urn})
     if not staff.may_act_for(school=urn):
         raise ApiError(403, "forbidden_object", "You are not assigned to this school.", {"school": urn})
-    text = await _read_csv(request)
+    text = await read_csv(request)
 
     async def audit(upload: PupilCountImport) -> None:
         await record_audit(request, staff, action="pupil_counts.import", object_type="school", object_id=urn,

@@ -22,7 +22,7 @@ from backend.accounts.guard import require_staff
 from backend.api.admin.area_scope import area_in_scope
 from backend.errors import ApiError
 from backend.openapi import doc
-from backend.params import query_str, read_body
+from backend.params import query_str, read_body_bytes
 from backend.state import AppState, app_state
 from partnership import aggregates
 from partnership.service import AlreadyImported, ImportRejected, import_crime_file
@@ -62,7 +62,7 @@ def _area(request: Request, state: AppState, staff: Any) -> Any:
 
 
 async def _text(request: Request, state: AppState) -> str:
-    body = await read_body(request, max_bytes=state.settings.max_body_bytes, what="The file")
+    body = await read_body_bytes(request, max_bytes=state.settings.max_body_bytes, what="The file")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
