@@ -20,7 +20,7 @@ from starlette.requests import Request
 
 from backend.errors import ApiError
 from backend.params import BadDateTime, iso_datetime, parse_date, read_json_object
-from input_types import Body, Changes, OneOf, Says, code_of, problems, refuse
+from input_types import Body, Changes, OneOf, Says, code_of, problems, refuse, summary
 
 __all__ = [
     "Body", "Changes", "Day", "Moment", "OneOf", "Says", "invalid_body", "parse_body", "problems", "read_body",
@@ -88,6 +88,6 @@ def invalid_body(model: type[Body], errors: Sequence[ErrorDetails]) -> ApiError:
             model.unknown_fields_say,
             {"field": found[0]["field"], "errors": found},
         )
-    first = found[0]["message"]
-    message = first if len(found) == 1 else f"{len(found)} answers need fixing. First: {first}"
-    return ApiError(422, code_of(model, errors[0]), message, {"field": found[0]["field"], "errors": found})
+    return ApiError(
+        422, code_of(model, errors[0]), summary(found), {"field": found[0]["field"], "errors": found}
+    )

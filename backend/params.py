@@ -101,7 +101,25 @@ def query_str(
     return value
 
 
-def _in_range(name: str, value: float, *, min: float, max: float) -> None:
+def _query_number(
+    request: Request,
+    name: str,
+    *,
+    text: re.Pattern[str],
+    read: type[float] | type[int],
+    code: str,
+    what: str,
+    min: float,
+    max: float,
+    default: Any,
+) -> Any:
+    """A number from the query string: ASCII digits in `text`'s shape, then within [min, max]."""
+    raw = _raw(request, name, default)
+    if raw is None:
+        return default
+    if not text.fullmatch(raw):
+        raise ApiError(422, code, f"'{name}' must be {what}.", {"param": name})
+    value = read(raw)
     if not math.isfinite(value) or not min <= value <= max:
         raise ApiError(
             422,
@@ -109,26 +127,17 @@ def _in_range(name: str, value: float, *, min: float, max: float) -> None:
             f"'{name}' must be between {min} and {max}.",
             {"param": name, "min": min, "max": max},
         )
+    return value
 
 
 def query_float(request: Request, name: str, *, min: float, max: float, default: Any = MISSING) -> Any:
-    raw = _raw(request, name, default)
-    if raw is None:
-        return default
-    if not _FLOAT_TEXT.fullmatch(raw):
-        raise ApiError(422, "invalid_number", f"'{name}' must be a number.", {"param": name})
-    _in_range(name, float(raw), min=min, max=max)
-    return float(raw)
+    return _query_number(request, name, text=_FLOAT_TEXT, read=float, code="invalid_number", what="a number",
+                         min=min, max=max, default=default)  # fmt: skip
 
 
 def query_int(request: Request, name: str, *, min: int, max: int, default: Any = MISSING) -> Any:
-    raw = _raw(request, name, default)
-    if raw is None:
-        return default
-    if not _INT_TEXT.fullmatch(raw):
-        raise ApiError(422, "invalid_integer", f"'{name}' must be a whole number.", {"param": name})
-    _in_range(name, int(raw), min=min, max=max)
-    return int(raw)
+    return _query_number(request, name, text=_INT_TEXT, read=int, code="invalid_integer", what="a whole number",
+                         min=min, max=max, default=default)  # fmt: skip
 
 
 class BadDateTime(ValueError):

@@ -20,30 +20,14 @@ from havens.bodies import (
     ServiceChanges,
     ServiceDraft,
 )
-from input_types import Body, problems
+from input_types import Body, problem_at, problems
 
 AREA_NATIONAL = "national"
+# The CSV's column order (the same fields as HavenDraft, whose order is the console form's).
 HAVEN_FIELDS = (
-    "area",
-    "name",
-    "kind",
-    "address",
-    "postcode",
-    "lat",
-    "lon",
-    "opening_hours",
-    "status",
-    "contact",
-    "website",
-    "accessibility",
-    "source",
-    "notes",
-    "sample",
-    "needs_verification",
-    "source_date",
-    "source_name",
-    "caveat",
-)  # fmt: skip  (the CSV's column order; the same fields as HavenDraft)
+    "area", "name", "kind", "address", "postcode", "lat", "lon", "opening_hours", "status", "contact",
+    "website", "accessibility", "source", "notes", "sample", "needs_verification", "source_date", "source_name", "caveat",
+)  # fmt: skip
 CHOOSE_AREA = "Choose an area from the list."
 
 
@@ -54,10 +38,7 @@ class Invalid(ValueError):
     def __init__(self, errors: dict[str, str], found: list[dict[str, str]] | None = None) -> None:
         super().__init__(" ".join(dict.fromkeys(errors.values())))
         self.errors = errors
-        self.problems = found or [
-            {"field": key, "path": "/" + key.replace(".", "/"), "message": text}
-            for key, text in errors.items()
-        ]
+        self.problems = found or [problem_at((key,), text) for key, text in errors.items()]
 
 
 def _key(path: str) -> str:

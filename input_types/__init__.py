@@ -17,9 +17,13 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
-__all__ = ["SENTENCE", "Body", "Changes", "OneOf", "Says", "code_of", "problems", "refuse"]
+__all__ = [
+    "HHMM", "SENTENCE", "Body", "Changes", "OneOf", "Says", "code_of", "problem_at", "problems", "refuse", "summary",
+]  # fmt: skip
 
 SENTENCE = "sentence"  # the error type of a check that words its own sentence (`refuse`)
+# A 24-hour time, 00:00-23:59, as a field pattern (pydantic's regex: `$` is the end of the text, never before "\n").
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class Body(BaseModel):
@@ -89,14 +93,19 @@ class Changes(Body):
 
 def problems(model: type[Body], errors: Sequence[ErrorDetails]) -> list[dict[str, str]]:
     """One `{field, path, message}` per problem: where it is (dotted and as a JSON pointer), and what to do."""
-    return [
-        {
-            "field": ".".join(str(p) for p in e["loc"]),
-            "path": _pointer(e["loc"]),
-            "message": _sentence(model, e),
-        }
-        for e in errors
-    ]
+    return [problem_at(e["loc"], _sentence(model, e)) for e in errors]
+
+
+def problem_at(loc: Sequence[int | str], message: str) -> dict[str, str]:
+    """A problem a domain check finds after the body's type, in the same shape: `("terms", 0, "end")` gives
+    field "terms.0.end" and path "/terms/0/end"."""
+    return {"field": ".".join(str(p) for p in loc), "path": _pointer(tuple(loc)), "message": message}
+
+
+def summary(found: Sequence[dict[str, str]]) -> str:
+    """The sentence above a form: the one problem, or how many there are and the first."""
+    first = found[0]["message"]
+    return first if len(found) == 1 else f"{len(found)} answers need fixing. First: {first}"
 
 
 def code_of(model: type[Body], error: ErrorDetails) -> str:

@@ -11,20 +11,20 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator
 
 from backend.bodies import Body, OneOf, Says, refuse
+from input_types import HHMM
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # pydantic's regex: `$` is the end of the text, never before "\n"
 _YMD = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only; the calendar check is in validate_rules
 _PLAIN = r"^[^\x00-\x1f\x7f]*$"  # no control characters (PostgreSQL JSON refuses NUL)
 
 Time = Annotated[
     str,
-    StringConstraints(pattern=_HHMM),
+    StringConstraints(pattern=HHMM),
     Says("Type the time as 24-hour hours and minutes, for example 14:30."),
 ]
 OptionalTime = Annotated[
     str | None,
-    StringConstraints(pattern=_HHMM),
+    StringConstraints(pattern=HHMM),
     Says("Type the time as 24-hour hours and minutes, for example 13:30, or leave it empty."),
 ]
 Group = Annotated[

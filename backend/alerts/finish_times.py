@@ -1,6 +1,7 @@
 """School finish times: a weekly pattern, term dates and exceptions, expanded into concrete days.
 
-Pure functions over a plain dict (the JSON officers PUT, checked as `FinishTimeRules`), so the rules are testable without a database.
+Pure functions over a plain dict (the JSON officers PUT, checked as `FinishTimeRules`), so the rules are
+testable without a database.
 Nothing is ever guessed: a school with no pattern has no finish times.
 """
 
@@ -16,6 +17,7 @@ from backend.alerts.finish_time_bodies import WEEKDAYS, FinishTimeRules
 from backend.bodies import problems
 from backend.errors import ApiError
 from backend.params import parse_date
+from input_types import problem_at
 
 LONDON = ZoneInfo("Europe/London")
 ALL_GROUPS = "All pupils"
@@ -32,26 +34,21 @@ class RulesError(ValueError):
         self.errors = errors
 
 
-def _problem(path: str, message: str) -> dict[str, str]:
-    return {"field": path.strip("/").replace("/", "."), "path": path, "message": message}
-
-
 def _shape_problems(exc: ValidationError) -> list[dict[str, str]]:
     """The body layer's problems, with a field WayHome does not know placed on the row that holds it."""
     errors = exc.errors(include_url=False, include_input=False)
     found = problems(FinishTimeRules, errors)
     for error, problem in zip(errors, found, strict=True):
         if error["type"] == "extra_forbidden":
-            parent = "/" + "/".join(str(p) for p in error["loc"][:-1])
-            problem.update(_problem(parent, FinishTimeRules.unknown_fields_say))
+            problem.update(problem_at(error["loc"][:-1], FinishTimeRules.unknown_fields_say))
     return found
 
 
-def _date(text: str, path: str, errors: list[dict[str, str]]) -> dt.date | None:
+def _date(text: str, loc: tuple[str, int, str], errors: list[dict[str, str]]) -> dt.date | None:
     try:
-        return parse_date(text, field=path, years=None)  # the body checked the shape; any year, as ever
+        return parse_date(text, years=None)  # the body checked the shape; any year, as ever
     except ApiError:
-        errors.append(_problem(path, "This is not a real date: pick one from the calendar."))
+        errors.append(problem_at(loc, "This is not a real date: pick one from the calendar."))
         return None
 
 
@@ -70,25 +67,25 @@ def validate_rules(rules: Any) -> dict[str, Any]:
         for day in entry["days"]:
             if (group, day) in seen:
                 errors.append(
-                    _problem(
-                        f"/weekly/{i}/days",
+                    problem_at(
+                        ("weekly", i, "days"),
                         f"{group} already has a finish time on {DAY_NAMES[day]}: untick it in one of the rows.",
                     )
                 )
             seen.add((group, day))
     for i, term in enumerate(rules.get("terms", [])):
-        start = _date(term["start"], f"/terms/{i}/start", errors)
-        end = _date(term["end"], f"/terms/{i}/end", errors)
+        start = _date(term["start"], ("terms", i, "start"), errors)
+        end = _date(term["end"], ("terms", i, "end"), errors)
         if start and end and start > end:
-            errors.append(_problem(f"/terms/{i}/end", "The last day must be on or after the first day."))
+            errors.append(problem_at(("terms", i, "end"), "The last day must be on or after the first day."))
         if start and end and (end - start).days > 200:
-            errors.append(_problem(f"/terms/{i}/end", "A term longer than 200 days is probably a typo."))
+            errors.append(problem_at(("terms", i, "end"), "A term longer than 200 days is probably a typo."))
     for i, changed in enumerate(rules.get("exceptions", [])):
-        _date(changed["date"], f"/exceptions/{i}/date", errors)
+        _date(changed["date"], ("exceptions", i, "date"), errors)
         if not changed.get("closed") and not changed.get("finish"):
             errors.append(
-                _problem(
-                    f"/exceptions/{i}/finish",
+                problem_at(
+                    ("exceptions", i, "finish"),
                     "Give the finish time for that day, or choose that the school is closed.",
                 )
             )

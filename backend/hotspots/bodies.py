@@ -11,12 +11,12 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from backend.bodies import Body, Changes, Moment, Says, refuse
+from input_types import HHMM
 
 MAX_RADIUS_M, MIN_RADIUS_M = 2000.0, 10.0
-_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # pydantic's regex: `$` is the end of the text, never before "\n"
 AREA_IS_FIXED = "A hotspot's area cannot change; delete and recreate it."
 Time = Annotated[
-    str, StringConstraints(pattern=_HHMM), Says("Type the start and end as 24-hour times, like 15:00.")
+    str, StringConstraints(pattern=HHMM), Says("Type the start and end as 24-hour times, like 15:00.")
 ]
 
 

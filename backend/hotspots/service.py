@@ -19,7 +19,6 @@ from backend.hotspots.errors import HotspotInvalid
 from backend.hotspots.models import Hotspot, HotspotRevision
 from routing import risk
 
-WEEKDAYS = [1, 2, 3, 4, 5]
 MAX_POLYGON_KM2 = 5.0
 EDITABLE = ("lat", "lon", "radius_m", "polygon", "weight", "windows", "expires_at", "notes")
 
@@ -29,10 +28,9 @@ def _bad(field_name: str, message: str) -> HotspotInvalid:
 
 
 def _windows(value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each window once per day, days in order (the body checked their shape, `bodies.Window`)."""
-    return [
-        {"days": sorted(set(w.get("days", WEEKDAYS))), "start": w["start"], "end": w["end"]} for w in value
-    ]
+    """Each window once per day, days in order (the body checked their shape and filled in the days,
+    `bodies.Window`)."""
+    return [{"days": sorted(set(w["days"])), "start": w["start"], "end": w["end"]} for w in value]
 
 
 def _polygon(value: Any) -> dict[str, Any]:

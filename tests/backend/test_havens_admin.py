@@ -214,3 +214,11 @@ async def test_import_reads_cells_as_numbers_and_yes_no_in_ascii_only(client: ht
     assert r.status_code == 200, r.text
     stored = await Haven.get(id=r.json()["ids"][0])
     assert stored.sample is True and stored.lat == 51.47
+
+
+def test_the_csv_columns_are_the_fields_the_form_takes() -> None:
+    """The CSV keeps its own column order, so the list is written out: it must name exactly the body's fields."""
+    from havens.bodies import HavenDraft
+    from havens.validation import HAVEN_FIELDS
+
+    assert sorted(HAVEN_FIELDS) == sorted(HavenDraft.model_fields)

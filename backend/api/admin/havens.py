@@ -25,6 +25,7 @@ from havens.bodies import HavenChanges, HavenDraft
 from havens.csv_io import export_havens
 from havens.models import HAVEN_STATUSES, Haven
 from havens.validation import Invalid
+from input_types import summary
 
 EDITORS = frozenset({"editor", "admin"})
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -59,10 +60,11 @@ def invalid(exc: Invalid) -> ApiError:
     """The one 422 of a body (`details.errors`, `details.field`), with `details.fields` keyed as the console's
     Havens, services and messages forms find their inputs ("channels[0].value")."""
     found = exc.problems
-    first = found[0]["message"]
-    message = first if len(found) == 1 else f"{len(found)} answers need fixing. First: {first}"
     return ApiError(
-        422, "invalid_input", message, {"field": found[0]["field"], "fields": exc.errors, "errors": found}
+        422,
+        "invalid_input",
+        summary(found),
+        {"field": found[0]["field"], "fields": exc.errors, "errors": found},
     )
 
 
